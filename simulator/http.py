@@ -48,9 +48,8 @@ class SimResponse:
     # Static-file-like responses get an ETag and honour If-None-Match/If-Modified-Since.
     cacheable: bool = False
     last_modified: datetime | None = None
-    # Set by a fault: abort the connection instead of answering, or wait first.
+    # Set by a fault: abort the connection instead of answering.
     reset: bool = False
-    delay: float = 0.0
 
     @classmethod
     def html(cls, text: str, status: int = 200, **kw: Any) -> SimResponse:

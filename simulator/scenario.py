@@ -21,6 +21,16 @@ def builtin_names() -> list[str]:
 
 def load(name_or_path: str | Path) -> dict[str, Any]:
     """Load a built-in scenario by name, or a scenario file by path, and check its shape."""
+    if str(name_or_path).startswith("large"):
+        from .large import parse_spec
+
+        try:
+            data = parse_spec(str(name_or_path))
+        except (ValueError, TypeError) as exc:
+            raise ScenarioError(f"bad large-scenario spec {name_or_path!r}: {exc}") from exc
+        validate(data, str(name_or_path))
+        data["_origin"] = str(name_or_path)
+        return data
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml", ".json") and path.exists():
         text = path.read_text(encoding="utf-8")
@@ -36,7 +46,7 @@ def load(name_or_path: str | Path) -> dict[str, Any]:
         origin = f"builtin:{name_or_path}"
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2025-13-01
         raise ScenarioError(f"{origin}: not valid YAML/JSON: {exc}") from exc
     validate(data, origin)
     data["_origin"] = origin

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from simulator.testing import RunningSimulator, start_simulator
+
+
+@pytest.fixture
+def simulator() -> Iterator[RunningSimulator]:
+    """A fresh kaiping-2024 simulator on a free loopback port (clock and faults are the test's own)."""
+    with start_simulator("kaiping-2024") as sim:
+        yield sim
+
+
+@pytest.fixture(scope="session")
+def shared_simulator() -> Iterator[RunningSimulator]:
+    """One kaiping-2024 simulator for read-only tests: do not move its clock or switch faults."""
+    with start_simulator("kaiping-2024") as sim:
+        yield sim
