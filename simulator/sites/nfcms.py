@@ -43,7 +43,7 @@ from datetime import date
 from html import escape
 from itertools import islice
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from ..http import SimRequest, SimResponse, SimState
 from ..report import report_body_html
@@ -56,6 +56,7 @@ SECTION_NAMES = {"zwgk": "政务公开", "jyxw": "教育新闻", "jggk": "机构
 HOME_ITEMS = 6  # latest items per column block on the home and section pages
 SIDE_ITEMS = 5  # side widget size (clipped below the main list's size)
 RELATED_ITEMS = 5
+ON = ' class="on"'  # the current column in the side navigation
 
 _ARTICLE_RE = re.compile(r"^(?P<col>[\w/-]+?)/content/post_(?P<id>\d+)\.html$")
 _LIST_RE = re.compile(r"^(?P<dir>[\w/-]+?)/(?:index(?:_(?P<n>[1-9]\d*))?\.html)?$")
@@ -143,7 +144,8 @@ class _Site:
     MAX_PAGES = 512
 
     def __init__(self, world: World, agency: Agency):
-        self.world, self.agency = world, agency
+        self._world = ref(world)  # a strong reference would keep the WeakKeyDictionary key alive
+        self.agency = agency
         spec = agency.website
         self.spec = spec
         self.wc = agency.web_code
@@ -176,7 +178,14 @@ class _Site:
         self.phone = spec.get("phone") or "0750-2213093"  # the number textgen bodies print
         self._days: OrderedDict[date, dict[str, list[WebArticle]]] = OrderedDict()
         self._pages: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._urls: dict[int, str] = {}
         self._nav = self._render_nav()
+
+    @property
+    def world(self) -> World:
+        world = self._world()
+        assert world is not None
+        return world
 
     # ---- caches
 
@@ -275,13 +284,22 @@ class _Site:
             f"{beacon}</body>\n</html>\n"
         )
 
+    def url_attr(self, art: WebArticle) -> str:
+        """The escaped canonical URL (memoised: list pages render thousands of them)."""
+        url = self._urls.get(art.id)
+        if url is None:
+            url = self._urls[art.id] = _e(article_url(self.agency, art))
+        return url
+
     def link_li(self, art: WebArticle, today: date, title_attr: str = "full", date_span: bool = True) -> str:
         full = self.title_of(art, today)
-        text = listed_title(full, self.truncate_at)
-        attr = {"full": f' title="{_e(full)}"', "truncated": f' title="{_e(text)}"'}.get(title_attr, "")
+        text = _e(listed_title(full, self.truncate_at))
+        if title_attr == "full":
+            attr = f' title="{text if len(full) <= self.truncate_at else _e(full)}"'
+        else:
+            attr = f' title="{text}"' if title_attr == "truncated" else ""
         span = f"<span>{art.published:%Y-%m-%d}</span>" if date_span else ""
-        return (f'<li><a href="{_e(article_url(self.agency, art))}"{attr} target="_blank">{_e(text)}</a>'
-                f"{span}</li>")
+        return f'<li><a href="{self.url_attr(art)}"{attr} target="_blank">{text}</a>{span}</li>'
 
     # ---- pages
 
@@ -333,7 +351,7 @@ class _Site:
         parent = path.rsplit("/", 1)[0] if "/" in path else ""
         siblings = self.sections.get(parent, [path]) if parent else [path]
         side_nav = "".join(
-            f'<a class="{"on" if p == path else ""}" href="{_e(self.base + p)}/">{_e(self.col_name(p))}</a>'
+            f'<a{ON if p == path else ""} href="{_e(self.base + p)}/">{_e(self.col_name(p))}</a>'
             for p in siblings)
         side_title = self.section_names.get(parent, self.col_name(path)) if parent else self.col_name(path)
         name = self.col_name(path)
@@ -401,7 +419,7 @@ class _Site:
             head = "".join(f'<meta name="{prefix}{k}" content="{_e(v)}">\n' for k, v in metas)
         related = list(islice((a for a in self.listings(today).get(art.column, []) if a.id != art.id), RELATED_ITEMS))
         related_html = "".join(
-            f'<li><a href="{_e(article_url(self.agency, a))}" target="_blank">{_e(self.title_of(a, today))}</a></li>'
+            f'<li><a href="{self.url_attr(a)}" target="_blank">{_e(self.title_of(a, today))}</a></li>'
             for a in related)
         body = (
             f'<div class="main w1200">{self.breadcrumb(art.column)}\n'

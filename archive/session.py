@@ -1,0 +1,155 @@
+"""One crawl's write session: the run row, the WARC files and batched SQLite transactions.
+
+Every write of a crawl process goes through one `ArchiveSession` (the capture middleware, the
+store pipeline and the run-log extension share it through `for_crawler`). Writes happen inside
+an open transaction committed every `batch_size` operations or `batch_seconds`, so a crawl killed
+with SIGKILL loses at most the last uncommitted batch and never leaves half a document: rows are
+written in the order the responses arrived, and a document row is committed together with (or
+after) the capture it points to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .schema import open_db
+from .warcstore import WarcStore
+
+_SESSIONS: dict[int, ArchiveSession] = {}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def new_id(prefix: str = "") -> str:
+    """Sortable unique id: UTC time to the microsecond plus randomness (never a bare timestamp)."""
+    return f"{prefix}{utcnow().strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(4)}"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class ArchiveSession:
+    def __init__(self, db_path: str | Path, warc_dir: str | Path, agency: dict[str, Any], channel: str,
+                 settings: dict[str, Any], software: str, batch_size: int = 200, batch_seconds: float = 2.0):
+        self.db_path = Path(db_path)
+        self.db: Database = open_db(self.db_path)
+        self.agency = agency
+        self.channel = channel
+        self.batch_size, self.batch_seconds = batch_size, batch_seconds
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self.run_id = new_id("run-")
+        self.recover_interrupted()
+        self.db["agencies"].upsert({"id": agency["id"], "name": agency["name"], "host": agency["host"],
+                                    "registry": dumps(agency)}, pk="id")
+        self.db["runs"].insert({"id": self.run_id, "agency": agency["id"], "channel": channel,
+                                "started_at": iso(utcnow()), "status": "running", "pid": os.getpid(),
+                                "settings": dumps(settings)})
+        self.warc = WarcStore(warc_dir, self.run_id, software, info={"agency": agency["id"], "channel": channel})
+        self.db.begin()
+
+    @classmethod
+    def for_crawler(cls, crawler: Any) -> ArchiveSession:
+        """The session of a running crawl (created on first use from the crawler's settings)."""
+        key = id(crawler)
+        if key not in _SESSIONS:
+            s = crawler.settings
+            _SESSIONS[key] = cls(s.get("XXGK_DB"), s.get("XXGK_WARC_DIR"), s.getdict("XXGK_AGENCY"),
+                                 s.get("XXGK_CHANNEL"), settings=snapshot_settings(s), software=s.get("XXGK_SOFTWARE"),
+                                 batch_size=s.getint("XXGK_BATCH_SIZE", 200),
+                                 batch_seconds=s.getfloat("XXGK_BATCH_SECONDS", 2.0))
+        return _SESSIONS[key]
+
+    # ------------------------------------------------------------ transactions
+
+    def wrote(self, n: int = 1) -> None:
+        """Count writes; commit the batch when it is big or old enough."""
+        self._pending += n
+        if self._pending >= self.batch_size or time.monotonic() - self._last_commit >= self.batch_seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self.db.begin()
+
+    # ------------------------------------------------------------ runs
+
+    def recover_interrupted(self) -> None:
+        """Runs left 'running' by a killed process become 'interrupted' (their pid is gone)."""
+        for row in self.db.query("select id, pid from runs where status = 'running'"):
+            if row["pid"] and _alive(row["pid"]) and row["pid"] != os.getpid():
+                continue
+            self.db["runs"].update(row["id"], {"status": "interrupted", "ended_at": iso(utcnow()),
+                                               "error": "the crawl process ended without closing its run"})
+
+    def finish(self, status: str, stats: dict[str, Any], completeness: list[dict[str, Any]],
+               summary: dict[str, Any], error: str = "") -> None:
+        self.warc.close()
+        self.db["runs"].update(self.run_id, {
+            "ended_at": iso(utcnow()), "status": status, "stats": dumps(stats), "completeness": dumps(completeness),
+            "summary": dumps(summary), "warc_files": dumps(self.warc.files), "error": error,
+        })
+        self.db.commit()
+        self.db.close()
+        for key, value in list(_SESSIONS.items()):
+            if value is self:
+                del _SESSIONS[key]
+
+    # ------------------------------------------------------------ captures
+
+    def previous_capture(self, url: str, sha256: str) -> dict[str, Any] | None:
+        """The earliest full (non-revisit) capture of the same payload of the same URL."""
+        rows = list(self.db.query(
+            "select id, url, fetched_at, warc_file, warc_offset from captures where url = ? and sha256 = ? "
+            "and outcome in ('ok', 'blocked') and revisit_of is null order by fetched_at limit 1", [url, sha256]))
+        return rows[0] if rows else None
+
+    def last_validators(self, url: str) -> dict[str, str]:
+        """ETag / Last-Modified of the latest 200 capture of a URL (for conditional requests)."""
+        rows = list(self.db.query(
+            "select response_headers from captures where url = ? and status = 200 order by fetched_at desc limit 1",
+            [url]))
+        if not rows:
+            return {}
+        headers = {k.lower(): v for k, v in json.loads(rows[0]["response_headers"] or "[]")}
+        return {k: headers[k] for k in ("etag", "last-modified") if k in headers}
+
+    def add_capture(self, row: dict[str, Any]) -> str:
+        row = {**row, "run_id": self.run_id}
+        row.setdefault("id", new_id("cap-"))
+        self.db["captures"].insert(row)
+        self.wrote()
+        return row["id"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def snapshot_settings(settings: Any) -> dict[str, Any]:
+    """The settings worth recording with a run (never secrets: those live in the environment only)."""
+    keys = ["USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
+            "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "XXGK_SIMULATOR",
+            "XXGK_FULL_REFRESH", "XXGK_ATTACHMENT_MAX_BYTES", "XXGK_EMPTY_PAGE_RETRIES", "XXGK_BACKOFF_BASE"]
+    return {k: settings.get(k) for k in keys}

@@ -1,0 +1,145 @@
+"""WARC evidence files: writing request/response (or revisit) pairs, and verifying them.
+
+One set of WARC files per run (`{run_id}-{n:05d}.warc.gz`, rotated by size), gzip per record,
+WARC/1.1 with the sha1 block and payload digests warcio computes; our sha256 of each payload lives
+in the captures table, so the files carry standard headers only and every stock tool reads them.
+
+Scrapy hands over the body with the transfer coding removed but any content coding (gzip) kept,
+so the payload is what the server sent as its entity. The `Transfer-Encoding` header is kept as
+`X-Archive-Orig-Transfer-Encoding` so the record is self-consistent (warcio #74/#75, pywb #584).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+HOP_BY_HOP = {"transfer-encoding"}
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class Written:
+    warc_file: str  # file name relative to the WARC folder
+    offset: int
+    length: int
+    record_id: str
+
+
+def iso_utc(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class WarcStore:
+    """Append-only WARC writer for one run. Not thread-safe (Scrapy is single-threaded)."""
+
+    def __init__(self, folder: str | Path, run_id: str, software: str, info: dict[str, Any] | None = None):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.run_id = run_id
+        self.software = software
+        self.info = info or {}
+        self.files: list[str] = []
+        self._fh: io.BufferedWriter | None = None
+        self._writer: WARCWriter | None = None
+
+    def _open(self) -> WARCWriter:
+        if self._writer is not None and self._fh is not None and self._fh.tell() < MAX_FILE_BYTES:
+            return self._writer
+        self.close()
+        name = f"{self.run_id}-{len(self.files) + 1:05d}.warc.gz"
+        self._fh = open(self.folder / name, "ab")  # noqa: SIM115 - kept open for the run
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
+        self.files.append(name)
+        info = {"software": self.software, "format": "WARC File Format 1.1", "run-id": self.run_id, **self.info}
+        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+        return self._writer
+
+    @property
+    def current_file(self) -> str:
+        return self.files[-1]
+
+    def write_exchange(self, *, url: str, method: str, request_headers: list[tuple[str, str]], request_target: str,
+                       status: int, reason: str, response_headers: list[tuple[str, str]], body: bytes,
+                       fetched_at: datetime, ip_address: str | None = None,
+                       revisit_of: dict[str, str] | None = None, request_body: bytes = b"") -> Written:
+        """Write a request record and its response (or revisit) record; return where the response went."""
+        writer = self._open()
+        assert self._fh is not None
+        date = datetime_to_iso_date(fetched_at.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
+        resp_headers = [(f"X-Archive-Orig-{k}" if k.lower() in HOP_BY_HOP else k, v) for k, v in response_headers]
+        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), resp_headers, protocol="HTTP/1.1")
+        warc_headers: dict[str, str] = {"WARC-Date": date}
+        if ip_address:
+            warc_headers["WARC-IP-Address"] = ip_address
+        start = self._fh.tell()
+        if revisit_of is not None:
+            record = writer.create_revisit_record(url, digest=revisit_of["digest"], refers_to_uri=revisit_of["uri"],
+                                                  refers_to_date=revisit_of["date"], http_headers=http_headers,
+                                                  warc_headers_dict=warc_headers)
+        else:
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                               http_headers=http_headers, warc_headers_dict=warc_headers)
+        writer.write_record(record)
+        end = self._fh.tell()
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        req_http = StatusAndHeaders(f"{method} {request_target} HTTP/1.1", request_headers, protocol="HTTP/1.1",
+                                    is_http_request=True)
+        req = writer.create_warc_record(url, "request", payload=io.BytesIO(request_body), length=len(request_body),
+                                        http_headers=req_http,
+                                        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+        writer.write_record(req)
+        self._fh.flush()
+        return Written(self.current_file, start, end - start, record_id)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        self._fh, self._writer = None, None
+
+
+def payload_digest_header(body: bytes) -> str:
+    """The WARC-Payload-Digest warcio writes for a body (sha1, base32): revisits refer to it."""
+    import base64
+
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
+
+
+def read_record(folder: str | Path, warc_file: str, offset: int) -> tuple[str, bytes]:
+    """(record type, entity body as received: content coding kept) of the record at `offset`.
+
+    Revisit records carry no payload: their body is empty.
+    """
+    with open(Path(folder) / warc_file, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            return record.rec_type, record.raw_stream.read() if record.rec_type == "response" else b""
+    raise ArchiveLoadFailed(f"no record at {warc_file}:{offset}")
+
+
+def check_file(path: str | Path) -> Iterator[str]:
+    """Problems in one WARC file (digest failures, truncation); nothing when it is sound."""
+    try:
+        with open(path, "rb") as fh:
+            it = ArchiveIterator(fh, check_digests=True)
+            for record in it:
+                while record.content_stream().read(1 << 20):
+                    pass
+                if record.digest_checker.passed is False:
+                    yield f"{Path(path).name}@{it.get_record_offset()}: {'; '.join(record.digest_checker.problems)}"
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        yield f"{Path(path).name}: unreadable ({exc})"

@@ -1,0 +1,108 @@
+"""Items: what the spiders yield and the pipelines store.
+
+Dataclasses, handled through itemadapter by the pipelines. Field metadata carries the Chinese
+label where the source has one, so documentation can be generated from one place. Raw values are
+kept next to normalized ones (the pipelines fill the normalized fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def f(label: str = "", default: Any = None, **kw: Any) -> Any:
+    if isinstance(default, (list, dict)):
+        return field(default_factory=type(default), metadata={"label": label, **kw})
+    return field(default=default, metadata={"label": label, **kw})
+
+
+@dataclass
+class CategoryItem:
+    """A node of the catalog's category TREE, as `window._CONFIG` states it."""
+
+    agency: str
+    native_id: int
+    name: str
+    parent_id: int = 0
+    jump_url: str = ""
+    is_leaf: bool = False
+    post_count: int | None = f("栏目信息数")
+    capture_id: str = ""
+
+
+@dataclass
+class CategoryRunItem:
+    """How completely one leaf category was listed in this run (the coverage behind every count)."""
+
+    agency: str
+    native_id: int
+    name: str
+    stated_post_count: int | None = None  # classify.post_count / TREE post_count
+    api_total: int | None = None  # `total`: what the list API will serve
+    harvested: int = 0  # distinct documents listed through the API
+    search_backfilled: int = 0  # distinct documents found only through the search JSONP
+    pages_fetched: int = 0
+    stop_reason: str = ""  # reached_total | http_404 | empty_page | failed | blocked | ...
+    complete: bool = False  # every document the category states was listed
+    healthy: bool = False  # no failed or blocked page: safe to mark absences as disappeared
+    window: bool = False  # total < post_count
+    notes: list[str] = f(default=[])
+    listed_ids: list[str] = f(default=[])  # native ids listed (API + search), for disappearance
+
+
+@dataclass
+class DocumentItem:
+    """One catalog document: list fields, and the page's fields once the page was fetched."""
+
+    agency: str
+    channel: str
+    native_id: str
+    canonical_url: str
+    title: str = f("名称")
+    category: str = f("分类")
+    category_id: str = ""
+    item_type: str = "normal"  # normal | url (an external-link entry)
+    link_url: str = ""
+    post_url: str = ""
+    listing_source: str = ""  # api | search
+    list_fields: dict[str, Any] = f(default={})  # the list entry as served (raw)
+    list_fingerprint: str = ""
+    list_capture_id: str = ""
+    # From the document page (empty when the page was not fetched this run)
+    page_fetched: bool = False
+    page_capture_id: str = ""
+    index_no: str = f("索引号")
+    publisher: str = f("发布机构")
+    written_date: str = f("成文日期")
+    published_raw: str = f("发布日期")
+    published_ts: int | None = None  # Unix seconds (list API create_time)
+    doc_number: str = f("文号")
+    keywords: str = f("主题词")
+    abstract: str = f("摘要")
+    body_text: str = ""
+    content_sha256: str = ""
+    attachments: list[dict[str, Any]] = f(default=[])
+    checks: list[dict[str, str]] = f(default=[])  # metadata table vs DETAIL JSON disagreements
+    # Filled by the normalize pipeline
+    published_at: str = ""  # UTC ISO-8601
+    published_date: str = ""  # Asia/Shanghai local date
+    year: int | None = None
+
+
+@dataclass
+class AttachmentItem:
+    """A downloaded (or refused) attachment file of a document."""
+
+    agency: str
+    document_native_id: str
+    native_id: str
+    url: str
+    name: str
+    file_name: str = ""
+    mime: str = ""
+    declared_size: int | None = None
+    size: int | None = None
+    sha256: str = ""
+    status: str = "ok"  # ok | too_large | failed | blocked | not_modified
+    capture_id: str = ""
