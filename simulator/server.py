@@ -13,8 +13,8 @@ here; channel-specific ones by the site renderers.
 from __future__ import annotations
 
 import asyncio
-import logging
 import json
+import logging
 import re
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
@@ -169,10 +169,13 @@ def serve(req: SimRequest, state: SimState) -> SimResponse:
 # ---------------------------------------------------------------- aiohttp adapter
 
 
-def _rewrite_for_browsing(body: bytes, hosts: list[str], prefix: str) -> bytes:
+def _rewrite_for_browsing(body: bytes, hosts: list[str], prefix: str, host: str) -> bytes:
+    """Keep a browser inside the path prefix: absolute links to simulated hosts, and root-relative
+    links of the page's own host, get the `/_/{host}` prefix."""
     text = body.decode("utf-8", errors="surrogateescape")
     for h in hosts:
         text = re.sub(rf"(?:https?:)?//{re.escape(h)}/", f"{prefix}{h}/", text)
+    text = re.sub(r"""((?:href|src|action)=["'])/(?![/_])""", rf"\1{prefix}{host}/", text)
     return text.encode("utf-8", errors="surrogateescape")
 
 
@@ -214,7 +217,7 @@ def make_app(state: SimState) -> web.Application:
             return web.Response(status=304, headers=headers)
         body = resp.body
         if browsing and resp.content_type.startswith(("text/", "application/json", "application/javascript")):
-            body = _rewrite_for_browsing(body, known_hosts(state), BROWSE_PREFIX)
+            body = _rewrite_for_browsing(body, known_hosts(state), BROWSE_PREFIX, req.host)
         return _response(resp.status, body, resp.content_type, headers)
 
     app = web.Application(client_max_size=4 * 1024 * 1024)

@@ -472,7 +472,7 @@ class World:
                     n = 1
                 else:
                     n = self._year_count(leaf.spec, year, rng)
-                for k in range(n):
+                for _ in range(n):
                     if leaf.spec.get("annual_reports"):
                         report = self.scenario.get("annual_report") or {}
                         if report.get("agency") == agency.id and int(report.get("year", 0)) == year - 1:

@@ -4,13 +4,15 @@ Routes (all JSON; errors keep HTTP 200 and put the code in the body, like the re
 - `/cgi-bin/searchbiz?action=search_biz&query=…`: accounts by nickname (exact matches first).
 - `/cgi-bin/appmsgpublish?sub=list&begin=&count=&fakeid=`: the 发表记录 list. `begin` counts
   PUSHES, newest first, `count` capped at 20. `publish_page` is a JSON string whose entries carry
-  `publish_info` as a JSON string again. About one push in 37 (chosen by a hash of its msgid, so
-  the same push on every day) comes back with an empty `publish_info` (see
-  `empty_publish_info`); it still counts for `begin` and for the totals. `sub=search` filters
-  pushes by title and wraps matches in `<em class="highlight">`.
+  `publish_info` as a JSON string again. About one push in 37 (chosen by a hash of its bizuin
+  and msgid, so the same push on every day) comes back with an empty `publish_info` (see
+  `empty_publish_info`): it still counts for `begin` and for the totals, but its date and
+  articles are not visible on this route. `sub=search` filters pushes by title and wraps
+  matches in `<em class="highlight">`.
 - `/cgi-bin/appmsg?action=list_ex&begin=&count=&fakeid=`: the older article list. `begin`
-  counts ARTICLES, newest push first and items in `itemidx` order; deleted articles are not
-  listed (violation and unavailable ones are). `query=` filters titles.
+  counts ARTICLES, newest push first and items in `itemidx` order; deleted and violation
+  articles are not listed (unavailable ones are), as simulator/truth.py expects. `query=`
+  filters titles.
 - `/mp/profile_ext?action=getmsg&__biz=&offset=&count=10&uin=&key=&pass_ticket=`: the client's
   history list: only notified (群发) pushes, 10 per page, `offset` counts pushes.
 
@@ -53,6 +55,7 @@ from . import wechat_pages as pages
 MP_PAGE_MAX = 20
 GETMSG_PAGE = 10
 EMPTY_INFO_EVERY = 37
+LIST_EX_HIDDEN = ("deleted", "violation")
 
 # ---------------------------------------------------------------- shared cached views
 
@@ -86,17 +89,18 @@ def published_pushes(world: World, acct: WxAccount, today: date) -> list[WxPush]
     return world_cache(world, ("wx-pushes", acct.bizuin, today), build)
 
 
-def empty_publish_info(world: World, push: WxPush) -> bool:
-    """Whether appmsgpublish shows this push as an entry with an empty `publish_info`."""
-    return int(hexdigest(world.seed, "empty-publish-info", push.account.bizuin, push.msgid, n=8), 16) \
-        % EMPTY_INFO_EVERY == 0
+def empty_publish_info(push: WxPush) -> bool:
+    """Whether appmsgpublish shows this push as an entry with an empty `publish_info`.
+
+    A pure function of the push (no world needed), so ground truth can apply it too."""
+    return int(hexdigest("empty-publish-info", push.account.bizuin, push.msgid, n=8), 16) % EMPTY_INFO_EVERY == 0
 
 
 def listed_articles(world: World, acct: WxAccount, today: date) -> list[WxArticle]:
-    """What list_ex lists on `today`: published, not deleted, newest push first."""
+    """What list_ex lists on `today`: published, not deleted or violation, newest push first."""
     def build() -> list[WxArticle]:
         return [a for p in published_pushes(world, acct, today) for a in p.articles
-                if a.state(today) != "deleted"]
+                if a.state(today) not in LIST_EX_HIDDEN]
     return world_cache(world, ("wx-listex", acct.bizuin, today), build)
 
 
@@ -237,12 +241,14 @@ def _appmsgpublish(req: SimRequest, state: SimState) -> SimResponse:
     begin, count = _page(req.query, "begin", 10, MP_PAGE_MAX)
     pushes = published_pushes(world, acct, today)
     query = req.query.get("query", "") if req.query.get("sub") == "search" else ""
-    if query:
+    if query:  # a title search scans; plain listing uses the cached views only
         pushes = [p for p in pushes if any(query in a.title for a in p.articles)]
-    masssend = sum(1 for p in pushes if p.notified)
+        masssend = sum(1 for p in pushes if p.notified)
+    else:
+        masssend = len(notified_pushes(world, acct, today))
     entries = []
     for push in pushes[begin:begin + count]:
-        info = "" if empty_publish_info(world, push) else _dumps(_publish_info(world, push, today, query))
+        info = "" if empty_publish_info(push) else _dumps(_publish_info(world, push, today, query))
         entries.append({"publish_type": 101 if push.notified else 1, "publish_info": info})
     page = {"total_count": len(pushes), "publish_count": len(pushes) - masssend, "masssend_count": masssend,
             "featured_count": 0, "publish_list": entries}

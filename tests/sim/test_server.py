@@ -51,6 +51,7 @@ def test_path_prefix_browsing_rewrites_links(shared_simulator: RunningSimulator)
         text = resp.read().decode("utf-8")
     assert f"/_/{HOST}/kpsjyjzww/zwgk/tzgg/content/post_" in text
     assert f"http://{HOST}/kpsjyjzww/" not in text
+    assert 'href="/kpsjyjzww/' not in text  # root-relative links stay inside the prefix too
     with urllib.request.urlopen(f"{shared_simulator.url}/", timeout=30) as resp:
         home = resp.read().decode("utf-8")
     assert "kaiping-2024" in home and f"/_/{HOST}/jmkpsjyj/gkmlpt/index" in home

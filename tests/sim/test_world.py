@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timezone
+from datetime import UTC, date
 
 import pytest
 
@@ -101,7 +101,7 @@ def test_boundary_item_is_counted_by_local_date(world: World) -> None:
     assert len(early) == 1
     doc = early[0]
     assert doc.published.tzinfo == SHANGHAI and doc.year == 2025
-    assert doc.published.astimezone(timezone.utc).year == 2024  # the UTC trap
+    assert doc.published.astimezone(UTC).year == 2024  # the UTC trap
 
 
 def test_website_truth_counts_cross_listed_once(truth: dict) -> None:
