@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from .sites.wechat_listers import empty_publish_info
 from .world import Agency, CatalogDoc, World, WxAccount
 
 WECHAT_LISTERS = ("mp_backend", "list_ex", "getmsg", "weread", "feeds")
@@ -136,6 +137,8 @@ def lister_sees(acct: WxAccount, lister: str, today: date) -> list[tuple[Any, An
     for push in acct.pushes:
         if push.sent.date() > today:
             continue
+        if lister == "mp_backend" and empty_publish_info(push):  # listed with an empty publish_info
+            continue
         if lister == "getmsg" and not push.notified:
             continue
         if lister == "weread" and (today - push.sent.date()).days > acct.weread_depth_days:
@@ -177,6 +180,19 @@ def wechat_truth(world: World, agency: Agency, today: date) -> dict[str, Any]:
         oldest = min((p.sent for p, _ in seen), default=None)
         listers[lister] = {"by_year": dict(sorted(per_year.items())),
                            "oldest": oldest.isoformat() if oldest else None}
+    union: dict[tuple[int, int], Any] = {}
+    for lister in WECHAT_LISTERS:
+        for push, art in lister_sees(acct, lister, today):
+            union[(push.mid, art.idx)] = (push, art)
+    all_years: dict[str, dict[str, int]] = {}
+    for push, _art in union.values():
+        all_years.setdefault(str(push.sent.year), {"articles": 0, "pushes": 0})["articles"] += 1
+    for push in {id(p): p for p, _ in union.values()}.values():
+        all_years[str(push.sent.year)]["pushes"] += 1
+    listers["all"] = {"by_year": dict(sorted(all_years.items())),
+                      "oldest": min((p.sent for p, _ in union.values()), default=None)}
+    if listers["all"]["oldest"]:
+        listers["all"]["oldest"] = listers["all"]["oldest"].isoformat()
     return {"account": {"name": acct.name, "biz": acct.biz, "bizuin": acct.bizuin, "weread_book_id": acct.weread_book_id},
             "by_year": {str(y): {**d, "states": dict(sorted(d["states"].items()))} for y, d in sorted(by_year.items())},
             "listers": listers}
@@ -214,16 +230,27 @@ def reconciliation_truth(world: World, truth_agencies: dict[str, Any]) -> dict[s
         row("website", None, claims["website"], w.get("first_seen", 0), w.get("live", 0),
             f"distinct articles; column listings add up to {w.get('listings', 0)}")
     if "wechat" in claims and "wechat" in t:
-        wy = t["wechat"]["by_year"].get(year, {})
-        ok = wy.get("states", {}).get("ok", 0)
-        row("wechat", "articles", claims["wechat"], wy.get("articles", 0), ok,
-            "articles (biz, mid, idx) listed by the MP backend, deleted ones included")
-        row("wechat", "pushes", claims["wechat"], wy.get("pushes", 0), None, "pushes (群发/发表 records)")
+        wx = t["wechat"]
+        seen = wx["listers"]["all"]["by_year"].get(year, {})
+        ok = wx["by_year"].get(year, {}).get("states", {}).get("ok", 0)
+        row("wechat", "articles", claims["wechat"], seen.get("articles", 0), ok,
+            "articles (biz, mid, idx) found by all listers together, deleted ones included")
+        row("wechat", "pushes", claims["wechat"], seen.get("pushes", 0), None, "pushes (群发/发表 records)")
+    if "wechat_reads" in claims and "wechat" in t:
+        reads = t["wechat"]["by_year"].get(year, {}).get("reads_total")
+        row("wechat", "reads", _wan(claims["wechat_reads"]), None, None,
+            f"read counts need client credentials; with them the sum of current read_num is {reads}")
     for name, n in (claims.get("key_areas") or {}).items():
         row("key_areas", name, n, None, None, "the city site's key-areas columns are not a configured channel")
     if "applications" in claims:
         row("applications", None, claims["applications"], None, None, "applications are not published documents")
     return {"agency": agency_id, "year": int(year), "rows": rows}
+
+
+def _wan(value: Any) -> int:
+    """'91万' → 910000."""
+    text = str(value)
+    return int(round(float(text[:-1]) * 10000)) if text.endswith("万") else int(text)
 
 
 def ground_truth(world: World, today: date | None = None) -> dict[str, Any]:

@@ -120,7 +120,9 @@ def test_wechat_truth(truth: dict) -> None:
     assert y["states"] == {"deleted": 3, "ok": 452, "unavailable": 1, "violation": 1}
     assert y["pushes"] < 457
     listers = wx["listers"]
-    assert listers["mp_backend"]["by_year"]["2024"]["articles"] == 457
+    # The MP backend lists deleted articles but loses pushes whose publish_info comes back empty.
+    assert listers["mp_backend"]["by_year"]["2024"]["articles"] == 452
+    assert listers["all"]["by_year"]["2024"]["articles"] == 456
     assert listers["getmsg"]["by_year"]["2024"]["pushes"] == y["notified_pushes"]
     assert listers["list_ex"]["by_year"]["2024"]["articles"] == 457 - 4
     # WeRead reaches back 400 days from 2025-03-31: early 2024 is out of its reach.
