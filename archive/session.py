@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +27,11 @@ _SESSIONS: dict[int, ArchiveSession] = {}
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return dt.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def new_id(prefix: str = "") -> str:
@@ -53,6 +53,7 @@ class ArchiveSession:
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
         self._pending = 0
         self._last_commit = time.monotonic()
+        self.completeness: list[dict[str, Any]] = []  # per-category coverage, gathered by the store pipeline
         self.run_id = new_id("run-")
         self.recover_interrupted()
         self.db["agencies"].upsert({"id": agency["id"], "name": agency["name"], "host": agency["host"],
@@ -131,6 +132,15 @@ class ArchiveSession:
         headers = {k.lower(): v for k, v in json.loads(rows[0]["response_headers"] or "[]")}
         return {k: headers[k] for k in ("etag", "last-modified") if k in headers}
 
+    def stored_fingerprint(self, document_id: str) -> str | None:
+        """The list fingerprint of a document archived completely: its page read and every attachment
+        it lists stored (None otherwise, so an interrupted crawl's loose ends are fetched again)."""
+        row = self.db.execute(
+            "select list_fingerprint from documents d where id = ? and content_sha256 is not null and "
+            "(select count(*) from attachments a where a.document_id = d.id and a.status in ('ok', 'not_modified')) "
+            ">= json_array_length(coalesce(d.attachments, '[]'))", [document_id]).fetchone()
+        return row[0] if row else None
+
     def add_capture(self, row: dict[str, Any]) -> str:
         row = {**row, "run_id": self.run_id}
         row.setdefault("id", new_id("cap-"))
@@ -149,7 +159,7 @@ def _alive(pid: int) -> bool:
 
 def snapshot_settings(settings: Any) -> dict[str, Any]:
     """The settings worth recording with a run (never secrets: those live in the environment only)."""
-    keys = ["USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
+    keys = ["USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
             "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "XXGK_SIMULATOR",
             "XXGK_FULL_REFRESH", "XXGK_ATTACHMENT_MAX_BYTES", "XXGK_EMPTY_PAGE_RETRIES", "XXGK_BACKOFF_BASE"]
     return {k: settings.get(k) for k in keys}

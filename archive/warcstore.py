@@ -16,7 +16,7 @@ import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class Written:
 
 
 def iso_utc(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class WarcStore:
@@ -53,19 +53,36 @@ class WarcStore:
         self.info = info or {}
         self.files: list[str] = []
         self._fh: io.BufferedWriter | None = None
-        self._writer: WARCWriter | None = None
+        # Records are built here and serialized into a buffer before one append (see _append).
+        self._builder = WARCWriter(io.BytesIO(), gzip=True, warc_version="WARC/1.1")
 
-    def _open(self) -> WARCWriter:
-        if self._writer is not None and self._fh is not None and self._fh.tell() < MAX_FILE_BYTES:
-            return self._writer
+    def _append(self, records: list[Any]) -> tuple[int, list[int]]:
+        """Append whole records with a single write, so a killed process never leaves half a record.
+
+        Returns the file offset where the first record starts and each record's length.
+        """
+        if self._fh is None or self._fh.tell() >= MAX_FILE_BYTES:
+            self._rotate()
+        assert self._fh is not None
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=True, warc_version="WARC/1.1")
+        lengths = []
+        for record in records:
+            before = buf.tell()
+            writer.write_record(record)
+            lengths.append(buf.tell() - before)
+        start = self._fh.tell()
+        self._fh.write(buf.getvalue())
+        self._fh.flush()
+        return start, lengths
+
+    def _rotate(self) -> None:
         self.close()
         name = f"{self.run_id}-{len(self.files) + 1:05d}.warc.gz"
         self._fh = open(self.folder / name, "ab")  # noqa: SIM115 - kept open for the run
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
         self.files.append(name)
         info = {"software": self.software, "format": "WARC File Format 1.1", "run-id": self.run_id, **self.info}
-        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
-        return self._writer
+        self._append([self._builder.create_warcinfo_record(name, info)])
 
     @property
     def current_file(self) -> str:
@@ -75,41 +92,36 @@ class WarcStore:
                        status: int, reason: str, response_headers: list[tuple[str, str]], body: bytes,
                        fetched_at: datetime, ip_address: str | None = None,
                        revisit_of: dict[str, str] | None = None, request_body: bytes = b"") -> Written:
-        """Write a request record and its response (or revisit) record; return where the response went."""
-        writer = self._open()
-        assert self._fh is not None
-        date = datetime_to_iso_date(fetched_at.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
+        """Write a response (or revisit) record and its request record; return where the response went."""
+        builder = self._builder
+        date = datetime_to_iso_date(fetched_at.astimezone(UTC).replace(tzinfo=None), use_micros=True)
         resp_headers = [(f"X-Archive-Orig-{k}" if k.lower() in HOP_BY_HOP else k, v) for k, v in response_headers]
         http_headers = StatusAndHeaders(f"{status} {reason}".strip(), resp_headers, protocol="HTTP/1.1")
         warc_headers: dict[str, str] = {"WARC-Date": date}
         if ip_address:
             warc_headers["WARC-IP-Address"] = ip_address
-        start = self._fh.tell()
         if revisit_of is not None:
-            record = writer.create_revisit_record(url, digest=revisit_of["digest"], refers_to_uri=revisit_of["uri"],
-                                                  refers_to_date=revisit_of["date"], http_headers=http_headers,
-                                                  warc_headers_dict=warc_headers)
+            record = builder.create_revisit_record(url, digest=revisit_of["digest"], refers_to_uri=revisit_of["uri"],
+                                                   refers_to_date=revisit_of["date"], http_headers=http_headers,
+                                                   warc_headers_dict=warc_headers)
         else:
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                               http_headers=http_headers, warc_headers_dict=warc_headers)
-        writer.write_record(record)
-        end = self._fh.tell()
+            record = builder.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                http_headers=http_headers, warc_headers_dict=warc_headers)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         req_http = StatusAndHeaders(f"{method} {request_target} HTTP/1.1", request_headers, protocol="HTTP/1.1",
                                     is_http_request=True)
-        req = writer.create_warc_record(url, "request", payload=io.BytesIO(request_body), length=len(request_body),
-                                        http_headers=req_http,
-                                        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
-        writer.write_record(req)
-        self._fh.flush()
-        return Written(self.current_file, start, end - start, record_id)
+        req = builder.create_warc_record(url, "request", payload=io.BytesIO(request_body), length=len(request_body),
+                                         http_headers=req_http,
+                                         warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+        start, lengths = self._append([record, req])
+        return Written(self.current_file, start, lengths[0], record_id)
 
     def close(self) -> None:
         if self._fh is not None:
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
-        self._fh, self._writer = None, None
+        self._fh = None
 
 
 def payload_digest_header(body: bytes) -> str:

@@ -292,7 +292,7 @@ async def admin(request: web.Request, state: SimState) -> web.Response:
     if action == "truth" and request.method == "GET":
         from .truth import ground_truth
 
-        return web.json_response(ground_truth(state.world), dumps=lambda o: json.dumps(o, ensure_ascii=False))
+        return web.json_response(ground_truth(state.world, state.today), dumps=lambda o: json.dumps(o, ensure_ascii=False))
     return web.json_response({"error": f"unknown admin action {request.method} {request.path}"}, status=404)
 
 

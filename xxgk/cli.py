@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from archive.claims.cli import claims
+from crawler.cli import agencies, crawl, verify
 from simulator.cli import simulate
 
 
@@ -17,6 +19,10 @@ def main() -> None:
 
 
 main.add_command(simulate)
+main.add_command(crawl)
+main.add_command(agencies)
+main.add_command(verify)
+main.add_command(claims)
 
 
 @main.command()

@@ -1,0 +1,213 @@
+"""Identity checks of reference §5.
+
+Every check is always listed.  "ok" is True/False when its inputs are present, and None when they
+are not (a missing table, no narrative statement): an absent table is "not evaluable", which is
+different from "failed" and from "passed" — the auditor sees why in "detail".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .tables import T3_COLUMNS, T3_RESULT_2019, T3_RESULT_2021, T4_COLUMNS, T4_GROUPS
+
+_SEVERITY = {
+    "T3-H1": "error", "T3-H2": "error", "T3-H3": "error", "T3-H4": "error",
+    "T4-H1": "error", "T4-H2": "error", "T4-H3": "error", "T2-H1": "error",
+    "N-1": "warning", "N-2": "warning", "N-4": "warning", "F-1": "warning",
+}  # fmt: skip
+
+
+def _check(cid: str, ok: bool | None, detail: str) -> dict:
+    return {"id": cid, "severity": _SEVERITY[cid], "ok": ok, "detail": detail}
+
+
+def _known(*vals) -> bool:
+    return all(v is not None for v in vals)
+
+
+def _t3_checks(t3: dict | None) -> list[dict]:
+    if t3 is None:
+        return [_check(c, None, "table 三 absent") for c in ("T3-H1", "T3-H2", "T3-H3", "T3-H4")]
+    rows = t3["rows"]
+    out = []
+
+    def col(key: str, c: int):
+        r = rows.get(key)
+        return None if r is None else r[c]
+
+    # H1: 新收 + 上年结转 = （七）总计 + 结转下年度, per column
+    bad, skipped = [], []
+    for c, name in enumerate(T3_COLUMNS):
+        a, b, t, f = (col(k, c) for k in ("newReceived", "carriedOver", "totalProcessed", "carriedForward"))
+        if not _known(a, b, t, f):
+            skipped.append(name)
+        elif a + b != t + f:
+            bad.append(f"{name}: {a}+{b} != {t}+{f}")
+    out.append(_verdict("T3-H1", bad, skipped, "新收+上年结转 = 总计+结转下年度 in every column"))
+
+    # H2: （七）总计 = Σ result rows, per column
+    results = T3_RESULT_2019 if t3.get("format") == "2019" else T3_RESULT_2021
+    bad, skipped = [], []
+    for c, name in enumerate(T3_COLUMNS):
+        parts = [col(k, c) for k in results]
+        total = col("totalProcessed", c)
+        if not _known(total, *parts):
+            skipped.append(name)
+        elif sum(parts) != total:
+            bad.append(f"{name}: total {total} != sum of {len(results)} result rows {sum(parts)}")
+    out.append(
+        _verdict("T3-H2", bad, skipped, f"总计 = sum of the {len(results)} result rows in every column")
+    )
+
+    # H3: 总计列 = Σ six applicant columns, per row
+    bad, skipped = [], []
+    for key, cells in rows.items():
+        if cells is None or not _known(*cells):
+            skipped.append(key)
+        elif sum(cells[:6]) != cells[6]:
+            bad.append(f"{key}: 总计 {cells[6]} != {'+'.join(str(v) for v in cells[:6])} = {sum(cells[:6])}")
+    out.append(_verdict("T3-H3", bad, skipped, "总计 column = sum of the six applicant columns in every row"))
+
+    # H4: every cell a non-negative integer
+    bad = [
+        f"{k}.{T3_COLUMNS[c]}={v}"
+        for k, cells in rows.items()
+        if cells
+        for c, v in enumerate(cells)
+        if v is not None and (not isinstance(v, int) or v < 0)
+    ]
+    out.append(
+        _check(
+            "T3-H4",
+            not bad,
+            "cells not in ℕ: " + ", ".join(bad) if bad else "all cells are non-negative integers",
+        )
+    )
+    return out
+
+
+def _verdict(cid: str, bad: list[str], skipped: list[str], rule: str) -> dict:
+    if bad:
+        return _check(cid, False, "; ".join(bad))
+    if skipped:
+        return _check(cid, None, f"{rule}: not evaluable for {', '.join(skipped)} (cells missing)")
+    return _check(cid, True, rule)
+
+
+def _t4_checks(t4: dict | None) -> list[dict]:
+    out = []
+    for n, group in enumerate(T4_GROUPS, start=1):
+        cid = f"T4-H{n}"
+        if t4 is None:
+            out.append(_check(cid, None, "table 四 absent"))
+            continue
+        cells = t4[group]
+        if not _known(*cells):
+            out.append(_check(cid, None, f"{group}: cells missing {cells}"))
+            continue
+        ok = sum(cells[:4]) == cells[4]
+        parts = "+".join(f"{T4_COLUMNS[i]} {cells[i]}" for i in range(4))
+        out.append(
+            _check(cid, ok, f"{group}: total {cells[4]} {'=' if ok else '!='} {parts} = {sum(cells[:4])}")
+        )
+    return out
+
+
+def _t2_check(t2: dict | None) -> dict:
+    if t2 is None:
+        return _check("T2-H1", None, "table 二 absent")
+    bad = []
+    for key in ("regulations", "normative_documents"):
+        for v in t2.get(key) or []:
+            if v is not None and (not isinstance(v, int) or v < 0):
+                bad.append(f"{key}={v}")
+    for key in ("licensing", "punishment", "coercion", "other_services"):
+        v = t2.get(key)
+        if v is not None and (not isinstance(v, int) or v < 0):
+            bad.append(f"{key}={v}")
+    fee = t2.get("fees")
+    if fee is not None and fee < 0:
+        bad.append(f"fees={fee}")
+    return _check("T2-H1", not bad, ", ".join(bad) if bad else f"counts in ℕ, fee {fee} ≥ 0")
+
+
+def _n1(t3: dict | None, claims: list[dict]) -> dict:
+    apps = [c for c in claims if c["kind"] == "applications"]
+    if t3 is None:
+        return _check(
+            "N-1", None, "table 三 absent" + (f"; narrative says {apps[0]['value']}" if apps else "")
+        )
+    if not apps:
+        return _check("N-1", None, "no narrative application count")
+    new = (t3["rows"].get("newReceived") or [None] * 7)[6]
+    old = (t3["rows"].get("carriedOver") or [None] * 7)[6]
+    if new is None:
+        return _check("N-1", None, "table 三 新收 总计 missing")
+    allowed = {new} | ({new + old} if old is not None else set())
+    n = apps[0]["value"]
+    return _check("N-1", n in allowed, f"narrative {n}; table 新收 {new}, 新收+结转 {new + (old or 0)}")
+
+
+def _n2(t4: dict | None, text: str) -> dict:
+    none_said = re.search(r"(?:未发生|没有发生|未出现|无)[^。]{0,20}?(?:行政复议|行政诉讼)", text)
+    upheld_said = re.search(r"均(?:获|被|予)?维持", text)
+    if t4 is None:
+        return _check("N-2", None, "table 四 absent")
+    if not none_said and not upheld_said:
+        return _check("N-2", None, "narrative says nothing checkable about 复议/诉讼")
+    cells = [v for g in T4_GROUPS for v in t4[g]]
+    if none_said:
+        ok = all(v == 0 for v in cells if v is not None)
+        return _check("N-2", ok, f"narrative {none_said.group(0)!r}; table 四 cells {cells}")
+    bad = [f"{g}.{T4_COLUMNS[i]}={t4[g][i]}" for g in T4_GROUPS for i in (1, 2, 3) if t4[g][i]]
+    return _check(
+        "N-2", not bad, f"narrative {upheld_said.group(0)!r}; " + (", ".join(bad) or "no 纠正/其他/尚未审结")
+    )
+
+
+def _n4(claims: list[dict]) -> dict:
+    groups: dict[int, list[dict]] = {}
+    for c in claims:
+        if c.get("part_of") is not None:
+            groups.setdefault(c["part_of"], []).append(c)
+    if not groups:
+        return _check("N-4", None, "no '共 N 条，其中 …' breakdown in the narrative")
+    details, ok = [], True
+    for parent_idx, parts in groups.items():
+        total = claims[parent_idx]["value"]
+        s = sum(p["value"] for p in parts)
+        ok = ok and s == total
+        details.append(
+            f"{claims[parent_idx]['channel']} {total} {'=' if s == total else '!='} "
+            f"{'+'.join(str(p['value']) for p in parts)} = {s}"
+        )
+    return _check("N-4", ok, "; ".join(details))
+
+
+def _f1(year: int | None, fmt: str | None, evidence: dict) -> dict:
+    if fmt is None:
+        return _check("F-1", None, "format unknown (tables absent)")
+    if year is None:
+        return _check("F-1", None, f"format {fmt}, year unknown")
+    if year < 2021:
+        return _check("F-1", True, f"year {year} predates the 2021 format; format {fmt}")
+    old = evidence.get("2019", [])
+    return _check(
+        "F-1", not old, f"year {year}, format {fmt}" + (f"; 2019 labels: {'; '.join(old)}" if old else "")
+    )
+
+
+def run_checks(
+    tables: dict, claims: list[dict], text: str, *, year: int | None, fmt: str | None, evidence: dict
+) -> list[dict]:
+    """All §5 checks in a fixed order (T3-H1..4, T4-H1..3, T2-H1, N-1, N-2, N-4, F-1)."""
+    return [
+        *_t3_checks(tables["t3"]),
+        *_t4_checks(tables["t4"]),
+        _t2_check(tables["t2"]),
+        _n1(tables["t3"], claims),
+        _n2(tables["t4"], text),
+        _n4(claims),
+        _f1(year, fmt, evidence),
+    ]

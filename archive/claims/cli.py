@@ -1,0 +1,101 @@
+"""`xxgk claims`: what an annual report claims, as JSON or a readable summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+from .extract import DEFAULT_AGENCY_HOSTS, extract_claims
+from .readers import ReportReadError, read_report
+
+
+def _fail(message: str) -> None:
+    click.echo(f"xxgk claims: {message}", err=True)
+    sys.exit(2)
+
+
+def _load_archived(document_id: str, db: Path) -> tuple[str, str | None]:
+    if not db.is_file():
+        _fail(f"no archive database at {db}")
+    # TODO: look the report up in the archive's `documents` table by its native id (gkmlpt post id
+    # or NFCMS article id) and read its stored body/attachment once the archive schema exists.
+    _fail(f"reading document {document_id} from {db} is not implemented yet (archive schema pending)")
+    raise AssertionError("unreachable")
+
+
+def _pad(s: str, width: int) -> str:
+    """Left-justify by display width (CJK characters take two columns)."""
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    return s + " " * max(0, width - cols)
+
+
+def _summary(result: dict, source: str) -> str:
+    lines = [f"report: {source}"]
+    p = result["period"]
+    lines.append(f"year: {result['year']}" + (f" (period {p['start']} .. {p['end']})" if p else ""))
+    lines.append(f"format: {result['format'] or 'unknown (tables absent)'}")
+    agency = result["agency"]
+    lines.append(f"agency: {agency['name'] or '-'}" + (f"  [{agency['note']}]" if agency["note"] else ""))
+    lines.append("claims:")
+    if not result["claims"]:
+        lines.append("  (none)")
+    for c in result["claims"]:
+        value = f"{'~' if c['approx'] else ''}{c['value']}{c['unit']}"
+        lines.append(
+            f"  {c['kind']:<12} {c['channel'] or '-':<9} {_pad(c['category'] or '-', 18)} {value:>10}"
+            f"  [{c['start']}:{c['end']}]"
+        )
+    lines.append(
+        "tables: " + ("missing " + ", ".join(result["missing"]) if result["missing"] else "t2, t3, t4 read")
+    )
+    lines.append("checks:")
+    for ch in result["checks"]:
+        mark = {True: "ok  ", False: "FAIL", None: "n/a "}[ch["ok"]]
+        lines.append(f"  [{mark}] {ch['id']:<6} {ch['severity']:<7} {ch['detail']}")
+    if result["notes"]:
+        lines.append("notes:")
+        lines.extend(f"  - {n}" for n in result["notes"])
+    return "\n".join(lines)
+
+
+@click.command("claims")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--document", "document_id", help="Native id of a report archived by a crawl (needs --db).")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), help="Archive SQLite database.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+@click.option(
+    "--agency-host",
+    "agency_hosts",
+    multiple=True,
+    help=f"The agency's real host (repeatable; default {DEFAULT_AGENCY_HOSTS[0]}).",
+)
+def claims(
+    path: Path | None,
+    document_id: str | None,
+    db_path: Path | None,
+    as_json: bool,
+    agency_hosts: tuple[str, ...],
+) -> None:
+    """Extract the claims of an annual report (txt, html, pdf or docx) and check its tables."""
+    if (path is None) == (document_id is None):
+        _fail("give either PATH or --document ID")
+    if document_id is not None:
+        if db_path is None:
+            _fail("--document needs --db PATH")
+        text, html = _load_archived(document_id, db_path)  # type: ignore[arg-type]
+        source = f"document {document_id}"
+    else:
+        try:
+            text, html = read_report(path)  # type: ignore[arg-type]
+        except ReportReadError as e:
+            _fail(str(e))
+        source = str(path)
+    result = extract_claims(text, html, agency_hosts=list(agency_hosts) or None)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_summary(result, source))

@@ -1,0 +1,68 @@
+"""The run record: opened with the crawl, closed with its status, stats, coverage and summary.
+
+Status: `failed` when the crawl could not start its listing (index unreadable, nothing listed),
+`partial` when anything was blocked, failed or left incomplete, `ok` otherwise. The summary is
+what `xxgk crawl` prints and what health checks read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+
+from archive.session import ArchiveSession
+
+
+def summarize(stats: dict[str, Any], completeness: list[dict[str, Any]], problem: str) -> tuple[str, dict[str, Any]]:
+    def n(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    blocked = sum(v for k, v in stats.items() if k.startswith("xxgk/blocked/"))
+    errors = n("xxgk/captures/error") + n("xxgk/documents/page_failed") + n("log_count/ERROR")
+    gaps = [{"category": c["name"], "stated": c["stated_post_count"], "api_total": c["api_total"],
+             "listed": c["harvested"] + c["search_backfilled"], "stop_reason": c["stop_reason"], "notes": c["notes"]}
+            for c in completeness if not (c["complete"] and c["healthy"])]
+    # Requests actually sent = capture rows (the routing middleware re-issues requests, so Scrapy's
+    # downloader/request_count counts simulator-routed requests twice).
+    sent = sum(v for k, v in stats.items() if k.startswith("xxgk/captures/"))
+    summary = {
+        "requests": sent, "responses": n("downloader/response_count"),
+        "new": n("xxgk/documents/new"), "changed": n("xxgk/documents/changed"),
+        "unchanged": n("xxgk/documents/unchanged"), "disappeared": n("xxgk/documents/disappeared"),
+        "reappeared": n("xxgk/documents/reappeared"), "skipped_unchanged": n("xxgk/incremental/skipped"),
+        "blocked": blocked, "errors": errors, "categories": len(completeness), "coverage_gaps": gaps,
+        "problem": problem, "finish_reason": stats.get("finish_reason", ""),
+    }
+    if problem or not completeness:
+        status = "failed"
+    elif gaps or blocked or errors or summary["finish_reason"] != "finished":
+        status = "partial"
+    else:
+        status = "ok"
+    return status, summary
+
+
+class RunLogExtension:
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def opened(self, spider: Any) -> None:
+        session = ArchiveSession.for_crawler(self.crawler)
+        spider.logger.info(f"run {session.run_id}: archive {session.db_path}, WARC in {session.warc.folder}")
+
+    def closed(self, spider: Any, reason: str) -> None:
+        session = ArchiveSession.for_crawler(self.crawler)
+        stats = dict(self.crawler.stats.get_stats())
+        stats["finish_reason"] = reason
+        status, summary = summarize(stats, session.completeness, getattr(spider, "index_problem", ""))
+        summary["run_id"] = session.run_id
+        self.crawler.xxgk_result = {"status": status, "summary": summary, "run_id": session.run_id}
+        session.finish(status, {k: str(v) if not isinstance(v, (int, float, str)) else v for k, v in stats.items()},
+                       session.completeness, summary, error=summary["problem"])

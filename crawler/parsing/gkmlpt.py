@@ -1,0 +1,702 @@
+"""Pure parsers for the gkmlpt disclosure catalogue (reference gkmlpt.md §3–5, §8).
+
+Everything here takes text/bytes (plus a URL where links must be resolved) and returns plain
+dataclasses/dicts, so the spider, the pipelines and the tests share one reading of each format:
+
+- `parse_index`: the SPA shell's `window._CONFIG` (a JS object literal, read by jsobject, never by
+  per-field regexes);
+- `walk_tree`: the category TREE and the leaf rule of §3;
+- `parse_list` / `parse_search` / `search_to_article`: the list API and the province search JSONP,
+  mapped onto one article shape;
+- `clean_title` / `list_fingerprint`: title normalisation and the change-detection hash;
+- `parse_document`: the server-rendered document page (metadata table, body, attachments,
+  DETAIL and the table-vs-DETAIL cross-checks).
+
+Local time is Asia/Shanghai, a fixed +08:00 offset (China has no DST).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from .jsobject import JSObjectError, read_assignment
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+class ParseError(ValueError):
+    """The input is not what the parser expects; the message says precisely what was wrong."""
+
+
+# ---------------------------------------------------------------- index page: _CONFIG and TREE
+
+
+@dataclass
+class CatalogConfig:
+    sid: str  # SID as a string
+    tree: list[dict[str, Any]]  # the raw TREE
+    search_jsonp_url: str  # SEARCH_JSONP_URL as given ('' if absent)
+    service_area_id: Any
+    keys: list[str]  # every key of _CONFIG, in order
+
+
+def parse_index(html: str) -> CatalogConfig:
+    """Read SID, TREE and friends from the `window._CONFIG` object of an index (or document) page."""
+    try:
+        config = read_assignment(html, "window._CONFIG")
+    except JSObjectError as exc:
+        raise ParseError(f"index page: window._CONFIG unreadable: {exc}") from exc
+    if "SID" not in config:
+        raise ParseError(f"index page: window._CONFIG has no SID (keys: {', '.join(config) or 'none'})")
+    sid = config["SID"]
+    if isinstance(sid, bool) or not isinstance(sid, str | int) or str(sid).strip() == "":
+        raise ParseError(f"index page: SID is not a non-empty string or number: {sid!r}")
+    if "TREE" not in config:
+        raise ParseError(f"index page: window._CONFIG has no TREE (keys: {', '.join(config)})")
+    tree = config["TREE"]
+    if not isinstance(tree, list):
+        # jsobject returns non-JSON values as raw source text: TREE did not parse as a JSON array.
+        raise ParseError(f"index page: TREE is not a JSON array (got {type(tree).__name__}: {str(tree)[:80]!r})")
+    for i, node in enumerate(tree):
+        if not isinstance(node, dict):
+            raise ParseError(f"index page: TREE[{i}] is not an object: {node!r:.80}")
+    search = config.get("SEARCH_JSONP_URL", "")
+    return CatalogConfig(sid=str(sid).strip(), tree=tree, search_jsonp_url=search if isinstance(search, str) else "",
+                         service_area_id=config.get("SERVICE_AREA_ID"), keys=list(config))
+
+
+@dataclass
+class CategoryNode:
+    id: int
+    name: str
+    parent: int
+    post_count: int | None
+    jump_url: str
+    is_leaf: bool
+    depth: int
+
+
+def _int_field(node: dict[str, Any], key: str, where: str, default: int | None = None) -> int | None:
+    value = node.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ParseError(f"{where}: {key!r} is a boolean")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ParseError(f"{where}: {key!r} is not an integer: {value!r}") from None
+
+
+def walk_tree(tree: list[dict[str, Any]]) -> list[CategoryNode]:
+    """Every node depth-first in TREE order, with the leaf rule of reference §3.
+
+    A node with a non-empty jump_url only links elsewhere: it is listed (is_leaf False) but its
+    subtree is skipped. Otherwise recurse into the children; a node whose children yield no leaf
+    (none, or all of them jump_url nodes) counts as a leaf itself.
+    """
+    out: list[CategoryNode] = []
+
+    def visit(node: Any, depth: int, path: str) -> bool:
+        if not isinstance(node, dict):
+            raise ParseError(f"TREE{path}: not an object: {node!r:.80}")
+        if "id" not in node:
+            raise ParseError(f"TREE{path}: node without 'id'")
+        node_id = _int_field(node, "id", f"TREE{path}")
+        assert node_id is not None
+        jump = node.get("jump_url") or ""
+        item = CategoryNode(id=node_id, name=str(node.get("name") or ""),
+                            parent=_int_field(node, "parent", f"TREE{path}", 0) or 0,
+                            post_count=_int_field(node, "post_count", f"TREE{path}"),
+                            jump_url=str(jump), is_leaf=False, depth=depth)
+        out.append(item)  # pre-order: the parent precedes its children; is_leaf filled in below
+        if item.jump_url.strip():
+            return False
+        children = node.get("children") or []
+        if not isinstance(children, list):
+            raise ParseError(f"TREE{path}: 'children' is not a list")
+        found = False
+        for k, child in enumerate(children):
+            found = visit(child, depth + 1, f"{path}.children[{k}]") or found
+        item.is_leaf = not found
+        return True
+
+    if not isinstance(tree, list):
+        raise ParseError(f"TREE is not a list: {type(tree).__name__}")
+    for i, top in enumerate(tree):
+        visit(top, 0, f"[{i}]")
+    return out
+
+
+# ---------------------------------------------------------------- list API
+
+
+@dataclass
+class ListPage:
+    classify: dict[str, Any]
+    total: int
+    offset: int
+    articles: list[dict[str, Any]]
+
+
+def _load_json(body: bytes | str, what: str) -> Any:
+    text = _decode(body, what)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at_end = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
+        truncated = " (truncated body?)" if at_end else ""
+        raise ParseError(f"{what}: invalid JSON at char {exc.pos} of {len(text)}: {exc.msg}{truncated}; "
+                         f"ends with {text[-40:]!r}") from None
+
+
+def _decode(body: bytes | str, what: str) -> str:
+    if isinstance(body, str):
+        return body.lstrip("\ufeff")
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{what}: body is not UTF-8 ({exc})") from None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_list(body: bytes | str) -> ListPage:
+    """One page of `GET …/gkmlpt/api/all/{cat}?page=&sid=` (reference §4.1)."""
+    data = _load_json(body, "list API")
+    if not isinstance(data, dict):
+        raise ParseError(f"list API: expected a JSON object, got {type(data).__name__}")
+    if "articles" not in data and ("code" in data or "msg" in data):
+        # e.g. {"code":-1,"msg":"sid error"} with status 200 for a wrong sid
+        raise ParseError(f"list API: error object: code {data.get('code')!r}, msg {data.get('msg')!r}")
+    for key in ("classify", "total", "offset", "articles"):
+        if key not in data:
+            raise ParseError(f"list API: missing key {key!r} (keys: {', '.join(data) or 'none'})")
+    if not isinstance(data["classify"], dict):
+        raise ParseError(f"list API: 'classify' is not an object: {data['classify']!r:.80}")
+    for key in ("total", "offset"):
+        if not _is_int(data[key]):
+            raise ParseError(f"list API: {key!r} is not an integer: {data[key]!r:.80}")
+    articles = data["articles"]
+    if not isinstance(articles, list):
+        raise ParseError(f"list API: 'articles' is not a list: {type(articles).__name__}")
+    for i, art in enumerate(articles):
+        if not isinstance(art, dict):
+            raise ParseError(f"list API: articles[{i}] is not an object: {art!r:.80}")
+        if "id" not in art:
+            raise ParseError(f"list API: articles[{i}] has no 'id'")
+    return ListPage(classify=data["classify"], total=data["total"], offset=data["offset"], articles=articles)
+
+
+# ---------------------------------------------------------------- search JSONP
+
+
+@dataclass
+class SearchPage:
+    count: int
+    results: list[dict[str, Any]]
+
+
+_CALLBACK = re.compile(r"\s*(?:/\*.*?\*/\s*)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\(", re.S)
+
+
+def unwrap_jsonp(text: str) -> str:
+    """The JSON inside `cb(...)` (any callback name, optional `/**/` prefix and trailing ';')."""
+    m = _CALLBACK.match(text)
+    if not m:
+        raise ParseError(f"search JSONP: no callback call at the start: {text[:60]!r}")
+    end = text.rstrip().rstrip(";").rstrip()
+    if not end.endswith(")"):
+        raise ParseError(f"search JSONP: callback {m.group(1)}( is not closed (truncated body?); "
+                         f"ends with {text[-40:]!r}")
+    return end[m.end():-1]
+
+
+def parse_search(body: bytes | str) -> SearchPage:
+    """A search.gd.gov.cn JSONP page → results and count (reference §4.6)."""
+    text = _decode(body, "search JSONP").strip()
+    if text.startswith("{"):
+        data = _load_json(text, "search JSONP")
+        if isinstance(data, dict) and ("errcode" in data or "errmsg" in data) and "results" not in data:
+            raise ParseError(f"search JSONP: error object: errcode {data.get('errcode')!r}, "
+                             f"errmsg {data.get('errmsg')!r} (is the callback parameter missing?)")
+    else:
+        data = _load_json(unwrap_jsonp(text), "search JSONP")
+    if not isinstance(data, dict):
+        raise ParseError(f"search JSONP: expected a JSON object, got {type(data).__name__}")
+    for key in ("results", "count"):
+        if key not in data:
+            raise ParseError(f"search JSONP: missing key {key!r} (keys: {', '.join(data) or 'none'})")
+    if not _is_int(data["count"]):
+        raise ParseError(f"search JSONP: 'count' is not an integer: {data['count']!r:.80}")
+    results = data["results"]
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise ParseError("search JSONP: 'results' is not a list of objects")
+    return SearchPage(count=data["count"], results=results)
+
+
+def _parse_local_time(value: str) -> int | None:
+    """'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM[:SS]' as local (+08:00) Unix seconds; None if not a date."""
+    value = value.strip()
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return int(datetime.strptime(value, fmt).replace(tzinfo=SHANGHAI).timestamp())
+        except ValueError:
+            continue
+    return None
+
+
+def search_to_article(result: dict[str, Any]) -> dict[str, Any]:
+    """Map one search result onto the list-API article shape (reference §4.2, §4.6).
+
+    `title` loses the `<em>` highlighting (clean_title); `type` comes from `post_type`;
+    `attachment` (a JSON string in search results) becomes a list; `create_time` is kept when
+    present, else taken from `display_publish_time`, else from `pub_time` (local midnight for a
+    bare date). Other keys (pub_time, isgkml, category, …) are kept unchanged.
+    """
+    out = {k: v for k, v in result.items() if k != "post_type"}
+    if "post_type" in result:
+        out["type"] = result["post_type"]
+    out["title"] = clean_title(str(result.get("title") or ""))
+    att = result.get("attachment")
+    if att is None or (isinstance(att, str) and not att.strip()):
+        out["attachment"] = []
+    elif isinstance(att, str):
+        try:
+            parsed = json.loads(att)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"search result {result.get('id')!r}: attachment is not JSON: {exc.msg}: "
+                             f"{att[:60]!r}") from None
+        if not isinstance(parsed, list):
+            raise ParseError(f"search result {result.get('id')!r}: attachment is not a JSON list: {att[:60]!r}")
+        out["attachment"] = parsed
+    elif isinstance(att, list):
+        out["attachment"] = att
+    else:
+        raise ParseError(f"search result {result.get('id')!r}: attachment has type {type(att).__name__}")
+    if not _is_int(out.get("create_time")):
+        finer = result.get("display_publish_time")
+        if _is_int(finer):
+            out["create_time"] = finer
+        elif isinstance(result.get("pub_time"), str):
+            out["create_time"] = _parse_local_time(result["pub_time"])
+        else:
+            out.setdefault("create_time", None)
+    for key in ("id", "url", "post_url", "type", "date", "publisher", "identifier", "document_number", "keywords",
+                "abstract", "classify_main", "classify_main_name", "is_expired", "is_abolished"):
+        out.setdefault(key, None)
+    return out
+
+
+# ---------------------------------------------------------------- titles
+
+
+_PCT = re.compile(r"%u([0-9A-Fa-f]{4})|%([0-9A-Fa-f]{2})")
+_PCT_U = re.compile(r"%u[0-9A-Fa-f]{4}")
+_BS_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
+_BR = re.compile(r"<br\s*/?\s*>", re.I)
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)  # as in HTML: no space after '<'
+_BREAK = "\ue000"  # stands for a <br> until we know whether its neighbours want a space
+
+
+def _utf16_fix(text: str) -> str:
+    """Join surrogate pairs produced by decoding UTF-16 code units one by one."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _js_unescape(text: str) -> str:
+    """JS `unescape()`, applied only to text that really is `escape()`d (it has a %uXXXX)."""
+    if not _PCT_U.search(text):
+        return text  # a lone "%20" or "5%" in an ordinary title stays as it is
+    return _utf16_fix(_PCT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _resolve_breaks(text: str) -> str:
+    """Collapse whitespace; a <br> becomes a space between two narrow characters and nothing
+    next to a CJK (wide) character, since Chinese text has no inter-word spaces: the CMS splits
+    `关于开展<br/>工作的通知` visually, the title itself is `关于开展工作的通知`."""
+    text = " ".join(text.split())
+    if _BREAK not in text:
+        return text
+    parts = [p.strip() for p in text.split(_BREAK)]
+    out = parts[0]
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out and not _wide(out[-1]) and not _wide(part[0]):
+            out += " "
+        out += part
+    return " ".join(out.split())
+
+
+def _clean_once(text: str) -> str:
+    text = _js_unescape(text)
+    if "\\u" in text:
+        text = _utf16_fix(_BS_U.sub(lambda m: chr(int(m.group(1), 16)), text))
+    text = _BR.sub(_BREAK, text)
+    text = _TAG.sub("", text)
+    text = htmllib.unescape(text)
+    text = _BR.sub(_BREAK, text)  # a <br> that was written as &lt;br/&gt;
+    text = _TAG.sub("", text)
+    return _resolve_breaks(text)
+
+
+def clean_title(raw: str) -> str:
+    """A title as plain text: %uXXXX (JS escape()) and leftover \\uXXXX decoded, HTML tags stripped
+    (<br/> → space between narrow characters, nothing next to CJK), entities unescaped,
+    whitespace collapsed and trimmed.
+
+    Idempotent: the steps are repeated until the text stops changing, so an entity-escaped tag
+    (`&lt;b&gt;`) is stripped in the same call rather than on a second one.
+    """
+    text = raw or ""
+    for _ in range(4):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+# ---------------------------------------------------------------- fingerprint
+
+
+FINGERPRINT_FIELDS = ("id", "title", "url", "post_url", "type", "date", "create_time", "publisher", "identifier",
+                      "document_number", "keywords", "abstract", "classify_main", "is_expired", "is_abolished")
+_SCHEME = re.compile(r"^(?:https?:)?//", re.I)
+
+
+def _canon(value: Any) -> str:
+    """Scalars as whitespace-normalised strings, so 123 == "123" and None == ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def list_fingerprint(article: dict[str, Any]) -> str:
+    """sha256 hex of the fields whose change means "the document changed".
+
+    Fields: id, title, url, post_url, type, date, create_time, publisher, identifier,
+    document_number, keywords, abstract, classify_main, is_expired, is_abolished, and the
+    attachments as (id, name, size, url) sorted by (id, url). Left out on purpose: created_at and
+    display_publish_time (they jitter by seconds), classify_main_name/genre/theme and relation
+    (derived or cosmetic), and keys the search index adds (pub_time, isgkml, category).
+
+    Normalisation, so that the list API and search (after search_to_article) agree on the same
+    document, as they do in the simulator:
+    - title through clean_title: the API has `%uXXXX` escapes and `<br/>`/`<em>` markup that the
+      search index does not, and search adds `<em>` highlighting;
+    - type from post_type and the attachment JSON string parsed (done by search_to_article);
+    - every scalar as a whitespace-collapsed string (123 == "123", None == missing == "");
+    - URLs without their scheme (the API says http: on https sites, links may be `//host/…`).
+    create_time is kept although a search result without one falls back to pub_time's midnight:
+    the simulator's search carries the API's create_time, and a real gap should show up.
+    """
+    rec: dict[str, Any] = {}
+    for key in FINGERPRINT_FIELDS:
+        value = article.get(key)
+        if key == "title":
+            rec[key] = clean_title(str(value or ""))
+        elif key in ("url", "post_url"):
+            rec[key] = _SCHEME.sub("", _canon(value))
+        else:
+            rec[key] = _canon(value)
+    atts = article.get("attachment") or []
+    if isinstance(atts, str):
+        try:
+            atts = json.loads(atts) if atts.strip() else []
+        except json.JSONDecodeError:
+            atts = [{"name": atts}]
+    reduced = [[_canon(a.get("id")), _canon(a.get("name")), _canon(a.get("size")),
+                _SCHEME.sub("", _canon(a.get("url")))] for a in atts if isinstance(a, dict)]
+    rec["attachment"] = sorted(reduced, key=lambda r: (r[0], r[3], r[1], r[2]))
+    canonical = json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- document page
+
+
+@dataclass
+class AttachmentLink:
+    aid: str
+    url: str  # absolute
+    name: str  # alt attribute, else the link text
+    text: str  # the link text
+
+
+@dataclass
+class DocumentPage:
+    meta: dict[str, str]
+    title: str
+    h1: str
+    body_text: str
+    body_html: str
+    attachments: list[AttachmentLink]
+    detail: dict[str, Any] | None
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+_CLASSIFY_ROWS = f"//div[{_has_class('classify')}]//tr"
+_H1_TITLE = f"//h1[{_has_class('title')}]"
+_CONTENT = f"//div[{_has_class('article-content')}]"
+_ATTACHMENTS = f"//a[{_has_class('nfw-cms-attachment')}]"
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
+                     "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article",
+                     "header", "footer", "aside", "nav", "figure", "figcaption", "hr", "address", "center",
+                     "form", "fieldset", "main"})
+_NL = "\n"
+_CELL = "\ue001"  # table cell separator until lines are normalised
+
+
+def _tag(el: Any) -> str | None:
+    return el.tag.lower() if isinstance(el.tag, str) else None  # comments/PIs have a callable tag
+
+
+def _inline(el: Any, out: list[str]) -> None:
+    """Text of an element, block breaks included, used for body text and cells."""
+    tag = _tag(el)
+    if tag is None or tag in _SKIP:
+        pass
+    elif tag == "br":
+        out.append(_NL)
+    elif tag == "tr":
+        cells = []
+        for cell in el:
+            if _tag(cell) in ("td", "th"):
+                parts: list[str] = []
+                _children(cell, parts)
+                cells.append(" ".join("".join(parts).split()))  # a cell stays on its row's line
+        out.append(_NL + _CELL.join(cells) + _NL)
+    elif tag in _BLOCKS:
+        out.append(_NL)
+        _children(el, out)
+        out.append(_NL)
+    else:
+        _children(el, out)
+    if el.tail:
+        out.append(el.tail)
+
+
+def _children(el: Any, out: list[str]) -> None:
+    if el.text and _tag(el) not in _SKIP:
+        out.append(el.text)
+    for child in el:
+        _inline(child, out)
+
+
+def block_text(el: Any) -> str:
+    """One line per block element (p, div, li, tr, br, …), whitespace collapsed, empty lines
+    dropped; table cells joined by ' | ' (simulator.report.report_text uses the same form)."""
+    parts: list[str] = []
+    _children(el, parts)
+    lines = []
+    for line in "".join(parts).split(_NL):
+        line = " ".join(line.split())
+        if line.replace(_CELL, "").strip():
+            lines.append(re.sub(f" ?{_CELL} ?", " | ", line))
+    return "\n".join(lines)
+
+
+def _text(el: Any) -> str:
+    """Whitespace-collapsed text of an element; <br> handled as in titles."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        tag = _tag(node)
+        if tag == "br":
+            parts.append(_BREAK)
+        elif tag is not None and tag not in _SKIP:
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    return _resolve_breaks("".join(parts))
+
+
+def _inner_html(el: Any) -> str:
+    head = htmllib.escape(el.text, quote=False) if el.text else ""
+    return head + "".join(etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in el)
+
+
+_LABEL_END = ("：", ":")
+_LABELS = "索引号|分类|发布机构|成文日期|名称|文号|发布日期|主题词"
+_KNOWN_LABEL = re.compile(rf"(?:{_LABELS})\s*[：:]")
+_ONE_CELL = re.compile(rf"^({_LABELS})\s*[：:]\s*(.*)$")
+
+
+def _table_meta(rows: list[Any]) -> dict[str, str]:
+    """Label → value from the classify table: a cell ending in '：' labels the next cell.
+    Also accepts '标签：值' in a single cell (seen on some templates)."""
+    meta: dict[str, str] = {}
+    for row in rows:
+        cells = [c for c in row if _tag(c) in ("td", "th")]
+        i = 0
+        while i < len(cells):
+            text = _text(cells[i])
+            if text.endswith(_LABEL_END):
+                label = text.rstrip("：:").strip()
+                value = _text(cells[i + 1]) if i + 1 < len(cells) else ""
+                if _KNOWN_LABEL.fullmatch(value):
+                    value, i = "", i - 1  # an empty one-cell value: the next cell is the next label
+                if label and label not in meta:
+                    meta[label] = value
+                i += 2
+                continue
+            m = _ONE_CELL.match(text)
+            if m and m.group(1) not in meta:
+                meta[m.group(1)] = m.group(2)
+            i += 1
+    return meta
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _table_date(value: str) -> str:
+    m = _DATE.search(value)
+    if not m:
+        return " ".join(value.split())
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+def local_date(ts: Any) -> str | None:
+    """Unix seconds → 'YYYY-MM-DD' in Asia/Shanghai; None for anything else."""
+    if isinstance(ts, bool):
+        return None
+    if isinstance(ts, str) and ts.strip().lstrip("-").isdigit():
+        ts = int(ts)
+    if not isinstance(ts, int | float):
+        return None
+    return datetime.fromtimestamp(ts, SHANGHAI).date().isoformat()
+
+
+def _norm(value: Any) -> str:
+    return " ".join(str(value if value is not None else "").split())
+
+
+def _cross_checks(meta: dict[str, str], detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Disagreements between the metadata table and DETAIL. A field is compared only when the
+    table has the label and DETAIL has the key (a missing side is not a disagreement)."""
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, label: str, key: str, convert: Any, same: Any = None) -> None:
+        if label not in meta or key not in detail:
+            return
+        table_value = _norm(meta[label])
+        detail_value = convert(detail[key])
+        if detail_value is None:
+            return
+        equal = same(table_value, detail_value) if same else table_value == _norm(detail_value)
+        if not equal:
+            checks.append({"field": name, "table_value": meta[label], "detail_value": detail_value})
+
+    def same_title(table_value: str, detail_title: str) -> bool:
+        # DETAIL titles may be HTML (<br/>, <em>) or plain text that looks like HTML (a title that is
+        # literally about "<script>"): equal if equal as text either way.
+        return table_value == _norm(detail_title) or clean_title(table_value) == clean_title(detail_title)
+
+    check("title", "名称", "title", lambda v: str(v if v is not None else ""), same_title)
+    check("identifier", "索引号", "identifier", _norm)
+    check("document_number", "文号", "document_number", _norm)
+    check("publisher", "发布机构", "publisher", _norm)
+    check("published_date", "发布日期", "create_time", local_date,
+          lambda t, d: _table_date(t) == d)
+    check("written_date", "成文日期", "date", local_date, lambda t, d: _table_date(t) == d)
+    check("category", "分类", "classify_main_name", _norm)
+    return checks
+
+
+def parse_document(html: str, url: str) -> DocumentPage:
+    """A gkmlpt document page `…/content/{a}/{b}/post_{id}.html` (reference §5).
+
+    The table is the source of truth (its text is data: an escaped "<script>" in 名称 is returned
+    as those characters); DETAIL is parsed with jsobject and compared field by field.
+    """
+    sel = Selector(text=html)
+    rows = sel.xpath(_CLASSIFY_ROWS)
+    h1s = sel.xpath(_H1_TITLE)
+    if not rows and not h1s:
+        raise ParseError(f"document page {url}: neither a div.classify table nor an h1.title (not a document page)")
+    meta = _table_meta([r.root for r in rows])
+    h1 = _text(h1s[0].root) if h1s else ""
+    title = meta.get("名称", "").strip() or h1
+
+    content = sel.xpath(_CONTENT)
+    body_text = block_text(content[0].root) if content else ""
+    body_html = _inner_html(content[0].root) if content else ""
+
+    attachments: list[AttachmentLink] = []
+    seen: set[str] = set()
+    for a in sel.xpath(_ATTACHMENTS):
+        el = a.root
+        href = (el.get("href") or "").strip()
+        if not href or href.lower().startswith("javascript:"):
+            continue
+        absolute = urljoin(url, href)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        text = _text(el)
+        alt = " ".join((el.get("alt") or "").split())
+        attachments.append(AttachmentLink(aid=(el.get("attachment-id") or "").strip(), url=absolute,
+                                          name=alt or text, text=text))
+
+    checks: list[dict[str, Any]] = []
+    detail: dict[str, Any] | None = None
+    try:
+        config = read_assignment(html, "window._CONFIG")
+    except JSObjectError as exc:
+        checks.append({"field": "detail", "table_value": None, "detail_value": None,
+                       "reason": f"window._CONFIG unreadable: {exc}"})
+    else:
+        value = config.get("DETAIL")
+        if isinstance(value, dict):
+            detail = value
+            checks += _cross_checks(meta, detail)
+        else:
+            reason = "window._CONFIG has no DETAIL" if "DETAIL" not in config else \
+                f"DETAIL is not a JSON object: {str(value)[:60]!r}"
+            checks.append({"field": "detail", "table_value": None, "detail_value": None, "reason": reason})
+    return DocumentPage(meta=meta, title=title, h1=h1, body_text=body_text, body_html=body_html,
+                        attachments=attachments, detail=detail, checks=checks)
+
+
+__all__ = [
+    "AttachmentLink", "CatalogConfig", "CategoryNode", "DocumentPage", "ListPage", "ParseError", "SearchPage",
+    "block_text", "clean_title", "list_fingerprint", "local_date", "parse_document", "parse_index", "parse_list",
+    "parse_search", "search_to_article", "unwrap_jsonp", "walk_tree",
+]

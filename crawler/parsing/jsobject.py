@@ -1,0 +1,181 @@
+"""Read a JavaScript object literal such as `window._CONFIG = { SID: '750118', TREE: [...], ... }`.
+
+Pages embed configuration as JS, not JSON: keys are bare, strings may be single-quoted, some values
+are JSON (TREE, DETAIL) and some are expressions. We isolate the object by brace matching that
+respects strings and comments, then read it key by key: JSON values with a real JSON decoder
+(`raw_decode`, which also copes with `\\u003C` escapes that defeat regex extraction), quoted
+strings as strings, and anything else as raw source text. No per-field regexes.
+
+Known limit: regex literals are not recognised, so a '}' inside one (`/a}b/`) would end the object
+early; configuration objects on these sites carry none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+
+class JSObjectError(ValueError):
+    """The object literal is missing or malformed."""
+
+
+_DECODER = json.JSONDecoder()
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def _skip_space(text: str, i: int) -> int:
+    n = len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        else:
+            break
+    return i
+
+
+def _string_end(text: str, i: int) -> int:
+    """Index just past the JS string starting at text[i] (a quote)."""
+    quote, i, n = text[i], i + 1, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            return i + 1
+        i += 1
+    raise JSObjectError("unterminated string literal")
+
+
+def find_object(text: str, marker: str) -> tuple[int, int]:
+    """(start, end) of the `{...}` assigned by `marker = {` (e.g. 'window._CONFIG'), braces matched.
+
+    With an empty marker, the object starts at the first '{'.
+    """
+    if marker:
+        if marker not in text:
+            raise JSObjectError(f"{marker} not found")
+        m = re.search(re.escape(marker) + r"\s*=(?!=)\s*", text)
+        if not m:
+            raise JSObjectError(f"no object after {marker}")
+        at = m.end()
+    else:
+        at = 0
+    start = text.find("{", at)
+    if start < 0:
+        raise JSObjectError(f"no object after {marker}")
+    depth, i, n = 0, start, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`":
+            i = _string_end(text, i)
+            continue
+        if text.startswith("//", i) or text.startswith("/*", i):
+            i = _skip_space(text, i)
+            continue
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return start, i + 1
+        i += 1
+    raise JSObjectError(f"the object after {marker} is not closed")
+
+
+def _js_string(raw: str) -> str:
+    """Value of a single- or double-quoted JS string literal."""
+    body = re.sub(r"\\x([0-9A-Fa-f]{2})", r"\\u00\1", raw[1:-1])  # JSON has no \xNN escapes
+    if raw[0] == "'":
+        body = body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'")
+    try:
+        return json.loads(f'"{body}"')
+    except json.JSONDecodeError:
+        return re.sub(r"\\(.)", r"\1", body)
+
+
+def parse_object(text: str) -> dict[str, Any]:
+    """Parse the members of a JS object literal `{ key: value, ... }` (text starts at `{`)."""
+    if not text.startswith("{"):
+        raise JSObjectError("an object literal starts with '{'")
+    out: dict[str, Any] = {}
+    i, n = 1, len(text)
+    while True:
+        i = _skip_space(text, i)
+        if i >= n:
+            raise JSObjectError("unexpected end of object")
+        if text[i] == "}":
+            return out
+        if text[i] in "'\"":
+            end = _string_end(text, i)
+            key = _js_string(text[i:end])
+            i = end
+        else:
+            m = _IDENT.match(text, i)
+            if not m:
+                raise JSObjectError(f"expected a key at offset {i}: {text[i:i + 20]!r}")
+            key, i = m.group(0), m.end()
+        i = _skip_space(text, i)
+        if i >= n or text[i] != ":":
+            raise JSObjectError(f"expected ':' after key {key!r}")
+        i = _skip_space(text, i + 1)
+        value, i = _value(text, i)
+        out[key] = value
+        i = _skip_space(text, i)
+        if i < n and text[i] == ",":
+            i += 1
+
+
+def _value(text: str, i: int) -> tuple[Any, int]:
+    c = text[i]
+    if c in "'\"":
+        end = _string_end(text, i)
+        after = _skip_space(text, end)
+        if after < len(text) and text[after] not in ",}":
+            return _expression(text, i)  # e.g. 'a' + b: an expression, kept as source
+        value: Any = _js_string(text[i:end])
+        i = end
+    else:
+        try:
+            value, i = _DECODER.raw_decode(text, i)  # JSON arrays/objects/numbers/true/false/null
+        except json.JSONDecodeError:
+            if c == "{":
+                start, end = find_object(text[i:], "")
+                value, i = parse_object(text[i:i + end]), i + end
+            else:
+                value, i = _expression(text, i)
+    return value, i
+
+
+def _expression(text: str, i: int) -> tuple[str, int]:
+    """Raw source of a non-JSON value, up to the next top-level ',' or '}'."""
+    depth, start, n = 0, i, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`":
+            i = _string_end(text, i)
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif c == "," and depth == 0:
+            break
+        i += 1
+    return text[start:i].strip(), i
+
+
+def read_assignment(text: str, marker: str = "window._CONFIG") -> dict[str, Any]:
+    """Find `marker = {...}` in a page and return its members."""
+    start, end = find_object(text, marker)
+    return parse_object(text[start:end])

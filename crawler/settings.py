@@ -1,0 +1,91 @@
+"""Scrapy settings: the one place every crawl setting lives.
+
+The defaults are the polite profile for the real sites (reference gkmlpt.md §8: about one
+request a second per host, AutoThrottle, retries with backoff, robots.txt obeyed, an identifying
+User-Agent). `SIMULATOR_PROFILE` removes the delays for the loopback simulator; `xxgk crawl
+--simulator URL` applies it. Agency politeness overrides come from the registry file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BOT_NAME = "xxgk"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "xxgk-archive/0.1 (government information-disclosure archive; contact: maintainers@xxgk-archive.invalid)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 %, so requests do not tick like a metronome
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+CLOSESPIDER_TIMEOUT = 6 * 3600
+
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    # Skip unchanged documents before anything is sent.
+    "crawler.middlewares.incremental.IncrementalMiddleware": 50,
+    # Retries with exponential backoff and Retry-After; retries blocked and throttled pages too.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Evidence: above HttpCompressionMiddleware (590), so the raw (still content-coded) body is kept.
+    "crawler.middlewares.capture.CaptureMiddleware": 950,
+    # Closest to the network: send real origins to the simulator when one is configured.
+    "crawler.middlewares.routing.SimulatorRoutingMiddleware": 990,
+}
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.runlog.RunLogExtension": 100,
+    "crawler.extensions.progress.ProgressExtension": 200,
+}
+
+# ---- xxgk settings
+XXGK_DB = "data/archive.sqlite"
+XXGK_WARC_DIR = "data/warc"
+XXGK_AGENCY: dict[str, Any] = {}  # the registry entry, filled by `xxgk crawl`
+XXGK_CHANNEL = "catalog"
+XXGK_SOFTWARE = "xxgk-archive/0.1"
+XXGK_SIMULATOR = ""  # base URL of a running simulator: real origins are routed there
+XXGK_ROUTED_HOSTS: list[str] = []  # hosts the routing middleware sends to the simulator
+XXGK_FULL_REFRESH = False  # re-read every document page (conditionally) even when its list entry is unchanged
+XXGK_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+XXGK_EMPTY_PAGE_RETRIES = 3  # throttled (empty) list pages are retried this many times before being believed
+XXGK_BLOCK_RETRIES = 2  # WAF/challenge responses are retried this many times, then the page counts as blocked
+XXGK_BACKOFF_BASE = 2.0  # seconds; the k-th retry waits base * 3**k (reference gkmlpt.md §8)
+XXGK_BACKOFF_MAX = 120.0
+XXGK_RETRY_AFTER_MAX = 300.0
+XXGK_SEARCH_PAGE_SIZE = 50
+XXGK_BATCH_SIZE = 200
+XXGK_BATCH_SECONDS = 2.0
+XXGK_PROGRESS = True
+
+SIMULATOR_PROFILE: dict[str, Any] = {
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_DELAY_JITTER": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_TIMEOUT": 10,
+    "XXGK_BACKOFF_BASE": 0.05,
+    "XXGK_BACKOFF_MAX": 1.0,
+    "XXGK_RETRY_AFTER_MAX": 2.0,
+}

@@ -1,0 +1,381 @@
+"""The gkmlpt catalog spider.
+
+index → window._CONFIG (SID, TREE) → for each leaf category the list API from page 1, stopping on
+offset+len ≥ total, on HTTP 404 or on an empty page (throttled empty pages are retried with backoff
+by the retry middleware before being believed) → when the API serves fewer items than the category
+states (the window), the province search JSONP backfills the rest → document pages (metadata table
+is the source of truth, DETAIL JSON the cross-check) → attachments.
+
+Every category ends with a CategoryRunItem saying how completely it was listed; the store pipeline
+marks documents disappeared only from complete, healthy listings. The spider holds no storage code:
+incremental skipping happens in IncrementalMiddleware, evidence in CaptureMiddleware.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import Request
+from scrapy.http import Response
+from twisted.internet.defer import CancelledError
+from twisted.python.failure import Failure
+
+from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem
+from crawler.middlewares.capture import CAPTURE_ID
+from crawler.middlewares.incremental import KNOWN, UnchangedDocument
+from crawler.middlewares.retry import DELAY, BlockedResponse
+from crawler.parsing.gkmlpt import (
+    CategoryNode,
+    ParseError,
+    clean_title,
+    list_fingerprint,
+    parse_document,
+    parse_index,
+    parse_list,
+    parse_search,
+    search_to_article,
+    walk_tree,
+)
+
+SHANGHAI = timezone(timedelta(hours=8))
+PARSE_RETRIES = 3
+
+
+@dataclass
+class CategoryState:
+    node: CategoryNode
+    api_total: int | None = None
+    stated: int | None = None
+    pages: int = 0
+    api_ids: set[str] = field(default_factory=set)
+    search_ids: set[str] = field(default_factory=set)
+    stop_reason: str = ""
+    problems: list[str] = field(default_factory=list)
+    done: bool = False
+
+
+def local_date(ts: Any) -> str:
+    try:
+        return datetime.fromtimestamp(int(ts), SHANGHAI).date().isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""
+
+
+def safe_file_name(name: str, fallback: str) -> str:
+    """A file name safe on any filesystem: no path parts, controls or reserved characters, ≤ 120 chars."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r'[\x00-\x1f<>:"|?*]', "_", name).strip(" .")
+    if not name:
+        return fallback
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 8:
+        return stem[: 120 - len(ext) - 1] + "." + ext
+    return name[:120]
+
+
+class GkmlptSpider(scrapy.Spider):
+    name = "gkmlpt"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        agency = s.getdict("XXGK_AGENCY")
+        if not agency.get("gkmlpt", {}).get("base"):
+            raise ValueError(f"agency {agency.get('id')!r} has no gkmlpt base URL in its registry file")
+        spider.agency_id = agency["id"]
+        spider.base = agency["gkmlpt"]["base"]
+        spider.search_template = agency["gkmlpt"].get("search_jsonp", "")
+        spider.search_page_size = s.getint("XXGK_SEARCH_PAGE_SIZE", 50)
+        spider.attachment_max = s.getint("XXGK_ATTACHMENT_MAX_BYTES")
+        spider.categories = {}
+        spider.documents_requested = set()
+        spider.index_problem = ""
+        spider.sid = ""
+        spider.search_base = ""
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield Request(urljoin(self.base, "index"), callback=self.parse_index, errback=self.index_failed,
+                      meta={"xxgk_discovery": "seed"}, dont_filter=True)
+
+    # ------------------------------------------------------------ index
+
+    def parse_index(self, response: Response) -> Iterator[Any]:
+        try:
+            config = parse_index(response.text)
+        except ParseError as exc:
+            self.index_problem = f"index unparseable: {exc}"
+            self.logger.error(self.index_problem)
+            return
+        self.sid = config.sid
+        search = config.search_jsonp_url or self.search_template.format(sid=config.sid)
+        self.search_base = ("http:" + search) if search.startswith("//") else search
+        capture = response.meta.get(CAPTURE_ID, "")
+        for node in walk_tree(config.tree):
+            yield CategoryItem(agency=self.agency_id, native_id=node.id, name=node.name, parent_id=node.parent,
+                               jump_url=node.jump_url, is_leaf=node.is_leaf, post_count=node.post_count, capture_id=capture)
+            if node.is_leaf:
+                self.categories[node.id] = CategoryState(node=node, stated=node.post_count)
+                yield self.list_request(node.id, 1)
+
+    def index_failed(self, failure: Failure) -> None:
+        self.index_problem = f"index not fetched: {failure.getErrorMessage()}"
+        self.logger.error(self.index_problem)
+
+    # ------------------------------------------------------------ list API
+
+    def list_request(self, cat_id: int, page: int, retry: int = 0) -> Request:
+        url = urljoin(self.base, f"api/all/{cat_id}?page={page}&sid={self.sid}")
+        meta = {"handle_httpstatus_list": [404], "xxgk_discovery": f"category:{cat_id}", "parse_retry": retry}
+        if retry:
+            meta[DELAY] = 0.5 * 3**retry
+        return Request(url, callback=self.parse_list_page, errback=self.list_failed, meta=meta,
+                       cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=10)
+
+    def parse_list_page(self, response: Response, cat_id: int, page: int) -> Iterator[Any]:
+        state = self.categories[cat_id]
+        if response.status == 404:
+            # Past the last page (or the whole window): the API's own end of list.
+            yield from self.end_api(state, "http_404")
+            return
+        try:
+            lp = parse_list(response.body)
+        except ParseError as exc:
+            retry = response.meta.get("parse_retry", 0)
+            if retry < PARSE_RETRIES:
+                self.crawler.stats.inc_value("xxgk/list/parse_retry")
+                yield self.list_request(cat_id, page, retry + 1)
+                return
+            state.problems.append(f"page {page}: {exc}")
+            yield from self.end_api(state, "unparseable")
+            return
+        state.pages += 1
+        state.api_total = lp.total
+        if lp.classify.get("post_count") is not None:
+            state.stated = int(lp.classify["post_count"])
+        capture = response.meta.get(CAPTURE_ID, "")
+        for article in lp.articles:
+            yield from self.document(article, "api", state, capture)
+        if not lp.articles:
+            yield from self.end_api(state, "reached_total" if lp.offset >= lp.total else "empty_page")
+        elif lp.offset + len(lp.articles) >= lp.total:
+            yield from self.end_api(state, "reached_total")
+        else:
+            yield self.list_request(cat_id, page + 1)
+
+    def list_failed(self, failure: Failure) -> Iterator[Any]:
+        kwargs = failure.request.cb_kwargs
+        state = self.categories[kwargs["cat_id"]]
+        if failure.check(BlockedResponse):
+            reason = failure.value.reason
+            state.problems.append(f"page {kwargs['page']}: blocked ({reason})")
+            yield from self.end_api(state, "empty_page" if reason == "throttled_empty" else f"blocked:{reason}")
+        else:
+            state.problems.append(f"page {kwargs['page']}: {failure.getErrorMessage()}")
+            yield from self.end_api(state, "failed")
+
+    def end_api(self, state: CategoryState, reason: str) -> Iterator[Any]:
+        state.stop_reason = reason
+        stated, total = state.stated, state.api_total
+        if self.search_base and stated is not None and total is not None and stated > total:
+            yield self.search_request(state.node.id, 1)
+        elif self.search_base and stated is not None and total is None and reason != "reached_total":
+            yield self.search_request(state.node.id, 1)
+        else:
+            yield self.finish_category(state)
+
+    # ------------------------------------------------------------ search JSONP backfill
+
+    def search_request(self, cat_id: int, page: int, retry: int = 0) -> Request:
+        url = (f"{self.search_base}?page={page}&pagesize={self.search_page_size}&isgkml=1"
+               f"&classify_main={cat_id}&callback=xxgk_cb")
+        meta = {"xxgk_discovery": f"search:{cat_id}", "parse_retry": retry}
+        if retry:
+            meta[DELAY] = 0.5 * 3**retry
+        return Request(url, callback=self.parse_search_page, errback=self.search_failed, meta=meta,
+                       cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=5)
+
+    def parse_search_page(self, response: Response, cat_id: int, page: int) -> Iterator[Any]:
+        state = self.categories[cat_id]
+        try:
+            sp = parse_search(response.body)
+        except ParseError as exc:
+            retry = response.meta.get("parse_retry", 0)
+            if retry < PARSE_RETRIES:
+                yield self.search_request(cat_id, page, retry + 1)
+                return
+            state.problems.append(f"search page {page}: {exc}")
+            yield self.finish_category(state)
+            return
+        capture = response.meta.get(CAPTURE_ID, "")
+        for result in sp.results:
+            article = search_to_article(result)
+            if str(article.get("id")) not in state.api_ids:
+                yield from self.document(article, "search", state, capture)
+        if sp.results and page * self.search_page_size < sp.count:
+            yield self.search_request(cat_id, page + 1)
+        else:
+            yield self.finish_category(state)
+
+    def search_failed(self, failure: Failure) -> Iterator[Any]:
+        state = self.categories[failure.request.cb_kwargs["cat_id"]]
+        state.problems.append(f"search: {failure.getErrorMessage()}")
+        yield self.finish_category(state)
+
+    # ------------------------------------------------------------ categories
+
+    def finish_category(self, state: CategoryState) -> CategoryRunItem:
+        state.done = True
+        listed = len(state.api_ids | state.search_ids)
+        stated = state.stated
+        complete = stated is not None and listed >= stated and not state.problems
+        healthy = not state.problems and state.stop_reason in ("reached_total", "http_404")
+        return CategoryRunItem(
+            agency=self.agency_id, native_id=state.node.id, name=state.node.name, stated_post_count=stated,
+            api_total=state.api_total, harvested=len(state.api_ids), search_backfilled=len(state.search_ids - state.api_ids),
+            pages_fetched=state.pages, stop_reason=state.stop_reason, complete=complete, healthy=healthy,
+            window=stated is not None and state.api_total is not None and state.api_total < stated,
+            notes=list(state.problems), listed_ids=sorted(state.api_ids | state.search_ids),
+        )
+
+    # ------------------------------------------------------------ documents
+
+    def canonical(self, url: str) -> str:
+        """Scheme and host of the catalog base (the API may say https:, http: or //host)."""
+        base = urlsplit(self.base)
+        parts = urlsplit(urljoin(self.base, url))
+        if parts.hostname == base.hostname:
+            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
+        return parts.geturl()
+
+    def document(self, article: dict[str, Any], source: str, state: CategoryState, capture: str) -> Iterator[Any]:
+        native = str(article.get("id", ""))
+        if not native:
+            state.problems.append(f"{source}: a list entry without an id")
+            return
+        (state.api_ids if source == "api" else state.search_ids).add(native)
+        kind = article.get("type") or "normal"
+        url = str(article.get("url") or "")
+        item = DocumentItem(
+            agency=self.agency_id, channel="catalog", native_id=native,
+            canonical_url=self.canonical(url) if kind == "normal" else url, title=clean_title(str(article.get("title", ""))),
+            category=str(article.get("classify_main_name") or state.node.name), category_id=str(state.node.id),
+            item_type=kind, link_url=url if kind != "normal" else "", post_url=str(article.get("post_url") or ""),
+            listing_source=source, list_fields=article, list_fingerprint=list_fingerprint(article),
+            list_capture_id=capture, index_no=str(article.get("identifier") or ""),
+            publisher=str(article.get("publisher") or ""), written_date=local_date(article.get("date")),
+            published_ts=int(article["create_time"]) if str(article.get("create_time", "")).isdigit() else None,
+            doc_number=str(article.get("document_number") or ""), keywords=str(article.get("keywords") or ""),
+            abstract=str(article.get("abstract") or ""),
+            attachments=[a for a in (article.get("attachment") or []) if isinstance(a, dict)],
+        )
+        if kind != "normal" or native in self.documents_requested:
+            if kind != "normal":
+                yield item
+            return
+        self.documents_requested.add(native)
+        yield Request(item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
+                      cb_kwargs={"item": item},
+                      meta={KNOWN: {"document_id": f"{self.agency_id}/catalog/{native}", "fingerprint": item.list_fingerprint},
+                            "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
+
+    def parse_document_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
+        if response.status == 304:
+            yield item  # unchanged (conditional re-read): seen, nothing new
+            return
+        if response.status == 404:
+            item.checks.append({"field": "page", "table_value": "", "detail_value": "listed, but the page answers 404"})
+            yield item
+            return
+        try:
+            page = parse_document(response.text, response.url)
+        except ParseError as exc:
+            item.checks.append({"field": "page", "table_value": "", "detail_value": f"unparseable: {exc}"})
+            self.crawler.stats.inc_value("xxgk/documents/unparseable")
+            yield item
+            return
+        meta = page.meta
+        item.page_fetched = True
+        item.page_capture_id = response.meta.get(CAPTURE_ID, "")
+        item.title = page.title or item.title
+        item.category = meta.get("分类") or item.category
+        item.index_no = meta.get("索引号", item.index_no)
+        item.publisher = meta.get("发布机构", item.publisher)
+        item.written_date = meta.get("成文日期") or item.written_date
+        item.published_raw = meta.get("发布日期", "")
+        item.doc_number = meta.get("文号", item.doc_number)
+        item.keywords = meta.get("主题词", item.keywords)
+        item.body_text = page.body_text
+        item.checks.extend(page.checks)
+        listed = {str(a.get("url", "")): a for a in item.attachments}
+        item.attachments = []
+        for link in page.attachments:
+            info = listed.get(link.url, {})
+            item.attachments.append({"id": link.aid, "url": link.url, "name": link.name or info.get("name", ""),
+                                     "mime": info.get("mime", ""), "size": info.get("size")})
+        item.content_sha256 = hashlib.sha256(
+            (item.title + "\n" + item.body_text + "\n" + "\n".join(a["url"] for a in item.attachments)).encode()).hexdigest()
+        yield item
+        for att in item.attachments:
+            yield Request(att["url"], callback=self.parse_attachment, errback=self.attachment_failed,
+                          cb_kwargs={"document": item.native_id, "att": att},
+                          meta={"download_maxsize": self.attachment_max, "download_warnsize": 0,
+                                "xxgk_conditional": True, "handle_httpstatus_list": [304],
+                                "xxgk_discovery": f"document:{item.native_id}"})
+
+    def document_failed(self, failure: Failure) -> Iterator[Any]:
+        item: DocumentItem = failure.request.cb_kwargs["item"]
+        if failure.check(UnchangedDocument):
+            yield item  # listed and unchanged: recorded as seen
+            return
+        reason = failure.value.reason if failure.check(BlockedResponse) else failure.getErrorMessage()
+        item.checks.append({"field": "page", "table_value": "", "detail_value": f"not fetched: {reason}"})
+        self.crawler.stats.inc_value("xxgk/documents/page_failed")
+        yield item
+
+    # ------------------------------------------------------------ attachments
+
+    def parse_attachment(self, response: Response, document: str, att: dict[str, Any]) -> AttachmentItem:
+        item = AttachmentItem(agency=self.agency_id, document_native_id=document, native_id=str(att["id"]),
+                              url=att["url"], name=att["name"],
+                              file_name=safe_file_name(att["name"], f"{att['id']}{_ext(att['url'])}"),
+                              mime=(response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0],
+                              declared_size=_int(att.get("size")), capture_id=response.meta.get(CAPTURE_ID, ""))
+        if response.status == 304:
+            item.status = "not_modified"
+            return item
+        item.size = len(response.body)
+        item.sha256 = hashlib.sha256(response.body).hexdigest()
+        return item
+
+    def attachment_failed(self, failure: Failure) -> AttachmentItem:
+        kwargs = failure.request.cb_kwargs
+        att = kwargs["att"]
+        status = "failed"
+        if failure.check(CancelledError) and "max size" in failure.getErrorMessage():
+            status = "too_large"
+        elif failure.check(BlockedResponse):
+            status = "blocked"
+        return AttachmentItem(agency=self.agency_id, document_native_id=kwargs["document"], native_id=str(att["id"]),
+                              url=att["url"], name=att["name"], file_name=safe_file_name(att["name"], str(att["id"])),
+                              declared_size=_int(att.get("size")), status=status)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ext(url: str) -> str:
+    path = urlsplit(url).path
+    return "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""

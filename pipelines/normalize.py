@@ -1,0 +1,49 @@
+"""Normalize item values: UTC instants plus Asia/Shanghai local dates, clean titles and text.
+
+Raw values stay on the item (`list_fields`, `published_raw`); the normalized ones are what the
+archive compares between crawls, so the same document read twice normalizes identically.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from crawler.items import DocumentItem
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+def to_instants(ts: int | None, local_day: str) -> tuple[str, str, int | None]:
+    """(UTC ISO instant, local date, local year) from Unix seconds, else from a local YYYY-MM-DD."""
+    if ts is not None:
+        local = datetime.fromtimestamp(ts, SHANGHAI)
+    elif local_day[:10].count("-") == 2:
+        try:
+            local = datetime.fromisoformat(local_day[:10]).replace(tzinfo=SHANGHAI)
+        except ValueError:
+            return "", "", None
+    else:
+        return "", "", None
+    utc = local.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc, local.date().isoformat(), local.year
+
+
+def clean_text(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+class NormalizePipeline:
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, DocumentItem):
+            # The list API's create_time is the precise 发布日期; a page alone gives the local day.
+            item.published_at, item.published_date, item.year = to_instants(item.published_ts, item.published_raw)
+            item.title = clean_text(item.title)
+            item.publisher = clean_text(item.publisher)
+            item.index_no = clean_text(item.index_no)
+            item.doc_number = clean_text(item.doc_number)
+            item.keywords = clean_text(item.keywords)
+            item.written_date = item.written_date[:10]
+            item.body_text = "\n".join(clean_text(line) for line in (item.body_text or "").splitlines() if line.strip())
+        return item
