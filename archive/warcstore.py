@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -143,8 +144,32 @@ def read_record(folder: str | Path, warc_file: str, offset: int) -> tuple[str, b
     raise ArchiveLoadFailed(f"no record at {warc_file}:{offset}")
 
 
+def gzip_members_complete(path: str | Path) -> bool:
+    """True when the file is a sequence of complete gzip members (a truncated tail makes it False:
+    warcio stops quietly at a cut-off last member). Streams the file in 1 MiB chunks."""
+    d, partial = zlib.decompressobj(31), False
+    with open(path, "rb") as fh:
+        data = fh.read(1 << 20)
+        while data:
+            try:
+                d.decompress(data)
+            except zlib.error:
+                return False
+            partial = not d.eof
+            if d.eof:
+                data = d.unused_data
+                d = zlib.decompressobj(31)
+                if data:
+                    continue
+            data = fh.read(1 << 20)
+    return not partial
+
+
 def check_file(path: str | Path) -> Iterator[str]:
     """Problems in one WARC file (digest failures, truncation); nothing when it is sound."""
+    if not gzip_members_complete(path):
+        yield f"{Path(path).name}: truncated or corrupt gzip member"
+        return
     try:
         with open(path, "rb") as fh:
             it = ArchiveIterator(fh, check_digests=True)

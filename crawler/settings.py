@@ -25,6 +25,8 @@ DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50 %, so requests do not tick like a metronome
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Our pipelines are synchronous: Scrapy's default (100) only adds 100 idle tasks per response.
+CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -37,16 +39,19 @@ RETRY_ENABLED = True
 RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+SPIDER_MIDDLEWARES = {
+    # Unchanged documents become "seen" items without a request.
+    "crawler.middlewares.incremental.IncrementalMiddleware": 950,
+}
 DOWNLOADER_MIDDLEWARES = {
-    # Skip unchanged documents before anything is sent.
-    "crawler.middlewares.incremental.IncrementalMiddleware": 50,
     # Retries with exponential backoff and Retry-After; retries blocked and throttled pages too.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     # Evidence: above HttpCompressionMiddleware (590), so the raw (still content-coded) body is kept.
     "crawler.middlewares.capture.CaptureMiddleware": 950,
-    # Closest to the network: send real origins to the simulator when one is configured.
-    "crawler.middlewares.routing.SimulatorRoutingMiddleware": 990,
+    # Send real origins to the simulator when one is configured (before HttpProxyMiddleware, 750,
+    # because plain-HTTP origins go through the simulator's proxy mode).
+    "crawler.middlewares.routing.SimulatorRoutingMiddleware": 740,
 }
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

@@ -15,8 +15,13 @@ SHARES = [0.01, 0.01, 0.02, 0.14, 0.20, 0.30, 0.10, 0.09, 0.08, 0.05]
 
 
 def large_scenario(agencies: int = 20, catalog_docs: int = 20000, website: bool = False, wechat: bool = False,
-                   years: tuple[int, int] = (2020, 2025), seed: int = 7, api_window: int = 10**6) -> dict[str, Any]:
-    """A scenario with `catalog_docs` catalog documents spread evenly over agencies, years and categories."""
+                   years: tuple[int, int] = (2020, 2025), seed: int = 7, api_window: int = 10**6,
+                   kaiping: bool = True) -> dict[str, Any]:
+    """A scenario with `catalog_docs` catalog documents spread evenly over agencies, years and categories.
+
+    With `kaiping`, the first agency takes the identity of the registry's kaiping-edu (host, site
+    codes, SID), so `xxgk crawl --agency kaiping-edu` can crawl it.
+    """
     n_years = years[1] - years[0] + 1
     per_agency_year = max(1, catalog_docs // (agencies * n_years))
     out: list[dict[str, Any]] = []
@@ -41,6 +46,11 @@ def large_scenario(agencies: int = 20, catalog_docs: int = 20000, website: bool 
         if wechat:
             spec["wechat"] = {"name": f"模拟公众号{i + 1}", "bizuin": 3000000000 + i, "user_name": f"gh_sim{i:08d}",
                               "articles": {"other_years": [per_agency_year, per_agency_year]}}
+        if kaiping and i == 0:
+            spec.update(id="kaiping-edu", name="开平市教育局")
+            spec["gkmlpt"].update(site_code="jmkpsjyj", sid="750118")
+            if website:
+                spec["website"]["site_code"] = "kpsjyjzww"
         out.append(spec)
     return {"name": f"large-{agencies}x{catalog_docs}", "seed": seed, "today": f"{years[1]}-12-31",
             "years": list(years), "agencies": out, "events": [], "faults": []}
@@ -52,7 +62,7 @@ def parse_spec(name: str) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     for part in filter(None, params.split(",")):
         key, _, value = part.partition("=")
-        if key not in ("agencies", "catalog_docs", "website", "wechat", "seed", "api_window"):
+        if key not in ("agencies", "catalog_docs", "website", "wechat", "seed", "api_window", "kaiping"):
             raise ValueError(f"unknown large-scenario parameter {key!r}")
-        kwargs[key] = bool(int(value)) if key in ("website", "wechat") else int(value)
+        kwargs[key] = bool(int(value)) if key in ("website", "wechat", "kaiping") else int(value)
     return large_scenario(**kwargs)

@@ -1,28 +1,26 @@
 """Incremental crawling: don't re-download a document whose list entry has not changed.
 
-A spider marks a document-page request with `meta["xxgk_known"] = {"document_id", "fingerprint"}`.
-If the archive already holds that document, read from a page, with the same list fingerprint, the
-request is dropped here (before robots, capture or the network) with `UnchangedDocument`, whose
-errback lets the spider record the document as seen. With `XXGK_FULL_REFRESH` the page is asked
-for again, conditionally (If-None-Match / If-Modified-Since from its last capture), so an unchanged
-page costs a 304 and no body.
+A spider middleware, so an unchanged document costs no trip through the scheduler or the
+downloader: when a spider yields a document-page request marked with
+`meta["xxgk_known"] = {"document_id", "fingerprint"}` and `cb_kwargs["item"]` (the document as
+listed), and the archive already holds that document completely with the same list fingerprint,
+the request is replaced by the listed item itself, which records the document as seen. With
+`XXGK_FULL_REFRESH` the page is asked for again, conditionally (If-None-Match / If-Modified-Since
+from its last capture), so an unchanged page costs a 304 and no body. Requests marked
+`meta["xxgk_conditional"]` (attachments) are always made conditional.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
 
 from archive.session import ArchiveSession
 
 KNOWN = "xxgk_known"
-CONDITIONAL = "xxgk_conditional"  # ask conditionally (attachments: a 304 costs no body)
-
-
-class UnchangedDocument(IgnoreRequest):
-    """The archive already holds this document page as listed: not fetched again."""
+CONDITIONAL = "xxgk_conditional"
 
 
 class IncrementalMiddleware:
@@ -33,23 +31,24 @@ class IncrementalMiddleware:
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
         return cls(ArchiveSession.for_crawler(crawler), crawler.stats, crawler.settings.getbool("XXGK_FULL_REFRESH"))
 
-    def process_request(self, request: Request) -> None:
-        if request.meta.get("xxgk_canonical_url"):
-            return None  # the simulator-routed copy of a request already seen here
-        if request.meta.get(CONDITIONAL):
-            self._add_validators(request)
-            return None
-        known = request.meta.get(KNOWN)
-        if not known:
-            return None
-        row = self.session.stored_fingerprint(known["document_id"])
-        if row is None or row != known["fingerprint"]:
-            return None
+    async def process_spider_output(self, response: Any, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for out in result:
+            yield self.filter(out)
+
+    def filter(self, out: Any) -> Any:
+        if not isinstance(out, Request):
+            return out
+        if out.meta.get(CONDITIONAL):
+            self._add_validators(out)
+            return out
+        known = out.meta.get(KNOWN)
+        if not known or self.session.stored_fingerprint(known["document_id"]) != known["fingerprint"]:
+            return out
         if self.full_refresh:
-            self._add_validators(request)
-            return None
+            self._add_validators(out)
+            return out
         self.stats.inc_value("xxgk/incremental/skipped")
-        raise UnchangedDocument(f"unchanged since the last crawl: {request.url}")
+        return out.cb_kwargs["item"]
 
     def _add_validators(self, request: Request) -> None:
         validators = self.session.last_validators(request.url)

@@ -1,10 +1,13 @@
 """Route real origins to the simulator, keeping the real URL canonical.
 
-With `XXGK_SIMULATOR` set, a request for `http://www.kaiping.gov.cn/…` (or `https://mp.weixin.qq.com/…`)
-is re-issued to the simulator with the real host in the `Host` header, in the real host's download
-slot (so per-host politeness is unchanged), and its response is given back the real URL. Everything
-else in the crawl — spiders, captures, the archive — only ever sees canonical URLs. A host that is
-not routed is refused, so a test or demo can never reach the network.
+With `XXGK_SIMULATOR` set, requests for the agency's real hosts go to the simulator:
+- `http://` URLs through the simulator's forward-proxy mode (`meta["proxy"]`): the URL never
+  changes, so nothing else in the crawl can tell;
+- `https://` URLs (WeChat), which a proxy would tunnel, are re-issued to the simulator over plain
+  HTTP with the real host in the `Host` header and in the real host's download slot, and their
+  responses get the real URL back.
+Everything else in the crawl — spiders, captures, the archive — only ever sees canonical URLs. A
+host that is not routed is refused, so a test or demo can never reach the network.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class SimulatorRoutingMiddleware:
         host = (parts.hostname or "").lower()
         if host not in self.hosts:
             raise IgnoreRequest(f"refusing {request.url}: host {host!r} is not routed to the simulator")
+        if parts.scheme == "http":
+            request.meta["proxy"] = self.base
+            return None
         target = self.base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = request.headers.copy()
         headers["Host"] = parts.netloc
@@ -51,5 +57,16 @@ class SimulatorRoutingMiddleware:
                 # A redirect the simulator expressed relative to itself: map it back too.
                 host = urlsplit(canonical)
                 response.headers[b"Location"] = f"{host.scheme}://{host.netloc}".encode() + location[len(self.base):]
-            return response.replace(url=canonical)
+            return with_url(response, canonical)
         return response
+
+
+def with_url(response: Response, url: str) -> Response:
+    """The same response under another URL.
+
+    Not `response.replace(url=...)`: for a text response that copies `encoding`, which forces
+    charset detection (charset_normalizer over the whole body) before anyone needs the text.
+    """
+    return response.__class__(url=url, status=response.status, headers=response.headers, body=response.body,
+                              flags=response.flags, request=response.request, certificate=response.certificate,
+                              ip_address=response.ip_address, protocol=response.protocol)

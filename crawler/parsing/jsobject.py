@@ -41,18 +41,20 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
+_STRING_BODY = {
+    "'": re.compile(r"(?:[^'\\\n]|\\.)*'", re.S),
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"', re.S),
+    "`": re.compile(r"(?:[^`\\]|\\.)*`", re.S),
+}
+_INTERESTING = re.compile(r"""[{}\[\]'"`]|//|/\*""")
+
+
 def _string_end(text: str, i: int) -> int:
     """Index just past the JS string starting at text[i] (a quote)."""
-    quote, i, n = text[i], i + 1, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == quote:
-            return i + 1
-        i += 1
-    raise JSObjectError("unterminated string literal")
+    m = _STRING_BODY[text[i]].match(text, i + 1)
+    if not m:
+        raise JSObjectError("unterminated string literal")
+    return m.end()
 
 
 def find_object(text: str, marker: str) -> tuple[int, int]:
@@ -72,18 +74,21 @@ def find_object(text: str, marker: str) -> tuple[int, int]:
     start = text.find("{", at)
     if start < 0:
         raise JSObjectError(f"no object after {marker}")
-    depth, i, n = 0, start, len(text)
-    while i < n:
-        c = text[i]
+    depth, i = 0, start
+    while True:
+        m = _INTERESTING.search(text, i)  # jump straight to the next brace, quote or comment
+        if not m:
+            break
+        i, c = m.start(), m.group(0)
         if c in "'\"`":
             i = _string_end(text, i)
             continue
-        if text.startswith("//", i) or text.startswith("/*", i):
+        if c in ("//", "/*"):
             i = _skip_space(text, i)
             continue
         if c in "{[":
             depth += 1
-        elif c in "}]":
+        else:
             depth -= 1
             if depth == 0:
                 return start, i + 1

@@ -8,7 +8,7 @@ is the source of truth, DETAIL JSON the cross-check) → attachments.
 
 Every category ends with a CategoryRunItem saying how completely it was listed; the store pipeline
 marks documents disappeared only from complete, healthy listings. The spider holds no storage code:
-incremental skipping happens in IncrementalMiddleware, evidence in CaptureMiddleware.
+incremental skipping happens in IncrementalMiddleware (a spider middleware), evidence in CaptureMiddleware.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
-from crawler.middlewares.incremental import KNOWN, UnchangedDocument
+from crawler.middlewares.incremental import CONDITIONAL, KNOWN
 from crawler.middlewares.retry import DELAY, BlockedResponse
 from crawler.parsing.gkmlpt import (
     CategoryNode,
@@ -328,14 +328,11 @@ class GkmlptSpider(scrapy.Spider):
             yield Request(att["url"], callback=self.parse_attachment, errback=self.attachment_failed,
                           cb_kwargs={"document": item.native_id, "att": att},
                           meta={"download_maxsize": self.attachment_max, "download_warnsize": 0,
-                                "xxgk_conditional": True, "handle_httpstatus_list": [304],
+                                CONDITIONAL: True, "handle_httpstatus_list": [304],
                                 "xxgk_discovery": f"document:{item.native_id}"})
 
     def document_failed(self, failure: Failure) -> Iterator[Any]:
         item: DocumentItem = failure.request.cb_kwargs["item"]
-        if failure.check(UnchangedDocument):
-            yield item  # listed and unchanged: recorded as seen
-            return
         reason = failure.value.reason if failure.check(BlockedResponse) else failure.getErrorMessage()
         item.checks.append({"field": "page", "table_value": "", "detail_value": f"not fetched: {reason}"})
         self.crawler.stats.inc_value("xxgk/documents/page_failed")

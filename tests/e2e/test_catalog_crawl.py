@@ -238,3 +238,15 @@ def test_killed_crawl_restarted_equals_an_uninterrupted_one(tmp_path: Path) -> N
     assert statuses == ["interrupted", "ok"]
     out = subprocess.run([XXGK, "verify", "--db", str(killed)], capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_blocked_index_fails_the_run_and_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with start_simulator("kaiping-2024") as sim:
+        run_crawl(sim, db)
+        before = query(db, "select id, status, last_seen_at from documents order by id")
+        sim.set_faults([{"kind": "waf", "status": 521, "match": {"path": "/gkmlpt/index"}}])
+        result = run_crawl(sim, db, expect=1)
+    assert result["status"] == "failed" and "index" in result["summary"]["problem"]
+    assert query(db, "select id, status, last_seen_at from documents order by id") == before
+    assert query(db, "select count(*) n from captures where outcome = 'blocked' and blocked_reason = 'waf_521'")[0]["n"] == 3
