@@ -138,7 +138,7 @@ class StorePipeline:
             else:
                 record.update(status="failed")
         elif item.status != "not_modified":
-            record.update(size=item.size, sha256=item.sha256, status=item.status, capture_id=item.capture_id or None)
+            record.update(size=item.size, sha256=item.sha256 or None, status=item.status, capture_id=item.capture_id or None)
         if row is None:
             record["first_seen_at"] = now
             db["attachments"].insert(record)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.python import to_unicode
 
@@ -120,15 +121,15 @@ class CaptureMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
-        from scrapy.exceptions import IgnoreRequest
-
         if isinstance(exception, IgnoreRequest):
             return None  # our own skips and refusals are not fetch attempts
+        # A download the size cap cancelled is a policy decision, recorded, not a failure.
+        outcome = "too_large" if isinstance(exception, DownloadCancelledError) and "max size" in str(exception) else "error"
         self.session.add_capture({
             "url": redact_url(request.meta.get("xxgk_canonical_url", request.url)), "method": request.method,
-            "status": None, "outcome": "error", "error": f"{type(exception).__name__}: {exception}"[:500],
+            "status": None, "outcome": outcome, "error": f"{type(exception).__name__}: {exception}"[:500],
             "request_headers": dumps(redact_headers(header_pairs(request.headers))), "fetched_at": iso(utcnow()),
             "discovery": request.meta.get("xxgk_discovery", ""),
         })
-        self.stats.inc_value("xxgk/captures/error")
+        self.stats.inc_value(f"xxgk/captures/{outcome}")
         return None

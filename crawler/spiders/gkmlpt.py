@@ -23,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import Request
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
-from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem
@@ -357,7 +357,7 @@ class GkmlptSpider(scrapy.Spider):
         kwargs = failure.request.cb_kwargs
         att = kwargs["att"]
         status = "failed"
-        if failure.check(CancelledError) and "max size" in failure.getErrorMessage():
+        if failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
             status = "too_large"
         elif failure.check(BlockedResponse):
             status = "blocked"

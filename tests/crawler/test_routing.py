@@ -36,3 +36,13 @@ def test_https_is_reissued_with_the_host_header_and_given_its_url_back() -> None
 def test_unrouted_hosts_are_refused() -> None:
     with pytest.raises(IgnoreRequest, match="not routed"):
         mw().process_request(Request("http://www.example.com/"))
+
+
+def test_safe_file_names() -> None:
+    from crawler.spiders.gkmlpt import safe_file_name
+
+    assert safe_file_name("../../etc/passwd", "x") == "passwd"
+    assert safe_file_name('附件1：名单<2024>?.xls', "x") == "附件1：名单_2024__.xls"
+    assert safe_file_name("   ", "fallback.pdf") == "fallback.pdf"
+    long = safe_file_name("长" * 300 + ".docx", "x")
+    assert long.endswith(".docx") and len(long) <= 120

@@ -250,3 +250,14 @@ def test_blocked_index_fails_the_run_and_changes_nothing(tmp_path: Path) -> None
     assert result["status"] == "failed" and "index" in result["summary"]["problem"]
     assert query(db, "select id, status, last_seen_at from documents order by id") == before
     assert query(db, "select count(*) n from captures where outcome = 'blocked' and blocked_reason = 'waf_521'")[0]["n"] == 3
+
+
+def test_attachment_size_cap_is_recorded_not_fatal(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with start_simulator("kaiping-2024") as sim:
+        result = run_crawl(sim, db, "-s", "XXGK_ATTACHMENT_MAX_BYTES=4000")
+    rows = query(db, "select status, count(*) n from attachments group by 1")
+    by = {r["status"]: r["n"] for r in rows}
+    assert by.get("too_large", 0) > 0 and by.get("ok", 0) > 0
+    assert query(db, "select count(*) n from attachments where status = 'too_large' and sha256 is not null")[0]["n"] == 0
+    assert result["status"] == "ok"
