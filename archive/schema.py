@@ -79,6 +79,60 @@ def m001_core(db: Database) -> None:
     db["attachments"].create_index(["document_id"])
 
 
+@migrations()
+def m002_website_and_wechat(db: Database) -> None:
+    # Website: an article listed in several columns is one document with several memberships; a
+    # website article that is also a catalog document (same post id) links to its twin.
+    db["documents"].add_column("twin_id", str)
+    db["document_columns"].create({
+        "document_id": str, "column_path": str, "column_name": str, "first_seen_at": str, "last_seen_at": str,
+        "last_run_id": str,
+    }, pk=("document_id", "column_path"), foreign_keys=[("document_id", "documents", "id")])
+    # Coverage beyond catalog categories: website columns (the 100-page cap) and WeChat listers.
+    db["category_runs"].add_column("channel", str)
+    db["category_runs"].add_column("oldest_date", str)
+    db["category_runs"].add_column("capped", int)
+    # WeChat: articles are documents (channel 'wechat', native id "{biz}/{mid}/{idx}"); these tables
+    # hold what only WeChat has. Pushes are kept as well as articles.
+    db["wechat_pushes"].create({
+        "id": str, "agency": str, "biz": str, "mid": int, "msgid": str, "sent_at": str, "sent_date": str,
+        "year": int, "notified": int, "n_articles": int, "sources": str, "first_seen_at": str, "last_seen_at": str,
+    }, pk="id")
+    db["wechat_articles"].create({
+        "document_id": str, "biz": str, "mid": int, "idx": int, "sn": str, "push_id": str, "author": str,
+        "digest": str, "cover": str, "original": int, "item_show_type": int, "short_url": str, "long_url": str,
+        "page_state": str, "state_checked_at": str, "state_capture_id": str, "sources": str,
+    }, pk="document_id", foreign_keys=[("document_id", "documents", "id")])
+    db["wechat_articles"].create_index(["push_id"])
+    # Every observation of a document keeps its source (lister, column, API, search …).
+    db["observations"].create({
+        "id": int, "document_id": str, "run_id": str, "source": str, "capture_id": str, "observed_at": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+    db["observations"].create_index(["document_id"])
+    db["observations"].create_index(["source"])
+    # Read counts only when credentials made them available, with the time they were read.
+    db["metrics"].create({
+        "id": int, "document_id": str, "run_id": str, "read_num": int, "like_num": int, "share_num": int,
+        "source": str, "read_at": str, "capture_id": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+
+
+@migrations()
+def m003_reconciliation(db: Database) -> None:
+    # One reconciliation = one annual report's claims against the archive, for an agency and year.
+    db["reconciliations"].create({
+        "id": str, "agency": str, "year": int, "report_source": str, "report_sha256": str, "report_document_id": str,
+        "claims": str, "checks": str, "notes": str, "summary": str, "created_at": str, "runs": str,
+    }, pk="id")
+    db["reconciliation_rows"].create({
+        "id": int, "reconciliation_id": str, "claim_index": int, "kind": str, "channel": str, "category": str,
+        "claimed": float, "approx": int, "unit": str, "quote": str, "quote_start": int, "quote_end": int,
+        "observed": int, "observed_live": int, "delta": int, "status": str, "interpretation": str,
+        "document_ids": str, "caveats": str, "method": str,
+    }, pk="id", foreign_keys=[("reconciliation_id", "reconciliations", "id")])
+    db["reconciliation_rows"].create_index(["reconciliation_id"])
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) an archive database, in WAL mode, with every migration applied."""
     path = Path(path)

@@ -104,6 +104,8 @@ class StorePipeline:
                     update["list_fingerprint"] = item.list_fingerprint
                 self.stats.inc_value("xxgk/documents/unchanged")
             db["documents"].update(doc_id, update)
+        db["observations"].insert({"document_id": doc_id, "run_id": run, "source": item.listing_source,
+                                   "capture_id": capture, "observed_at": now})
         for check in item.checks:
             db["document_checks"].insert({"document_id": doc_id, "run_id": run, "capture_id": capture,
                                           "field": check.get("field"), "table_value": str(check.get("table_value", "")),
