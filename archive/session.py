@@ -136,9 +136,18 @@ class ArchiveSession:
         """The list fingerprint of a document archived completely: its page read and every attachment
         it lists stored (None otherwise, so an interrupted crawl's loose ends are fetched again)."""
         row = self.db.execute(
-            "select list_fingerprint from documents d where id = ? and content_sha256 is not null and "
+            "select list_fingerprint from documents d where id = ? and (content_sha256 is not null or exists "
+            "(select 1 from wechat_articles w where w.document_id = d.id and w.page_state in ('deleted', 'violation'))) and "
             "(select count(*) from attachments a where a.document_id = d.id and a.status in ('ok', 'not_modified')) "
             ">= json_array_length(coalesce(d.attachments, '[]'))", [document_id]).fetchone()
+        return row[0] if row else None
+
+    def document_for_url(self, url: str) -> str | None:
+        """The document a listed URL led to before (WeChat short links carry no identity of their own)."""
+        if not url:
+            return None
+        row = self.db.execute("select document_id from wechat_articles where short_url = ? or long_url = ? limit 1",
+                              [url, url]).fetchone()
         return row[0] if row else None
 
     def add_capture(self, row: dict[str, Any]) -> str:

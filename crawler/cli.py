@@ -11,7 +11,8 @@ import click
 
 from .registry import RegistryError, agency_ids, all_agencies, load_agency
 
-SPIDERS = {"catalog": "crawler.spiders.gkmlpt.GkmlptSpider"}
+SPIDERS = {"catalog": "crawler.spiders.gkmlpt.GkmlptSpider", "website": "crawler.spiders.website.WebsiteSpider",
+           "wechat": "crawler.spiders.wechat.WechatSpider"}
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 
 
@@ -92,8 +93,9 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
         settings = build_settings(agency_id, channel, db, warc_dir, simulator, full_refresh, overrides, log_level)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from exc
-    if channel not in SPIDERS:
-        raise click.ClickException(f"channel {channel!r} is not implemented yet; available: {', '.join(SPIDERS)}")
+    if channel == "all":
+        # One crawl per process (a Twisted reactor cannot restart): each channel in its own subprocess.
+        sys.exit(crawl_all(agency_id, simulator, db, warc_dir, full_refresh, fail_on_partial, as_json, overrides, log_level))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(load_object(SPIDERS[channel]))
     process.crawl(crawler)
@@ -110,6 +112,27 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
         sys.exit(EXIT_FAILED)
     if result["status"] == "partial" and fail_on_partial:
         sys.exit(EXIT_PARTIAL)
+
+
+def crawl_all(agency_id: str, simulator: str | None, db: str, warc_dir: str | None, full_refresh: bool,
+              fail_on_partial: bool, as_json: bool, overrides: tuple[str, ...], log_level: str) -> int:
+    """Crawl catalog, website and WeChat one after another; the worst exit status wins."""
+    import subprocess
+
+    worst = EXIT_OK
+    for channel in SPIDERS:
+        cmd = [sys.executable, "-m", "xxgk", "crawl", "--agency", agency_id, "--channel", channel, "--db", db,
+               "--log-level", log_level]
+        cmd += ["--simulator", simulator] if simulator else []
+        cmd += ["--warc-dir", warc_dir] if warc_dir else []
+        cmd += ["--full-refresh"] if full_refresh else []
+        cmd += ["--fail-on-partial"] if fail_on_partial else []
+        cmd += ["--json"] if as_json else []
+        for item in overrides:
+            cmd += ["-s", item]
+        code = subprocess.call(cmd)
+        worst = max(worst, code)
+    return worst
 
 
 @click.command("agencies")

@@ -33,11 +33,15 @@ class CategoryItem:
 
 @dataclass
 class CategoryRunItem:
-    """How completely one leaf category was listed in this run (the coverage behind every count)."""
+    """How completely one listing unit was listed in this run (the coverage behind every count):
+    a catalog leaf category, a website column, or a WeChat lister."""
 
     agency: str
-    native_id: int
+    native_id: int | str
     name: str
+    channel: str = "catalog"
+    oldest_date: str = ""  # the oldest publication date the listing reached (YYYY-MM-DD)
+    capped: bool = False  # the listing cannot reach everything it states (NFCMS 100-page cap)
     stated_post_count: int | None = None  # classify.post_count / TREE post_count
     api_total: int | None = None  # `total`: what the list API will serve
     harvested: int = 0  # distinct documents listed through the API
@@ -49,6 +53,7 @@ class CategoryRunItem:
     window: bool = False  # total < post_count
     notes: list[str] = f(default=[])
     listed_ids: list[str] = f(default=[])  # native ids listed (API + search), for disappearance
+    check_disappearance: bool = True  # False for listers that never show everything (WeChat feeds, WeRead)
 
 
 @dataclass
@@ -84,6 +89,7 @@ class DocumentItem:
     content_sha256: str = ""
     attachments: list[dict[str, Any]] = f(default=[])
     checks: list[dict[str, str]] = f(default=[])  # metadata table vs DETAIL JSON disagreements
+    extra: dict[str, Any] = f(default={})  # channel-specific fields (WeChat: biz, mid, idx, sn, push, state …)
     # Filled by the normalize pipeline
     published_at: str = ""  # UTC ISO-8601
     published_date: str = ""  # Asia/Shanghai local date
@@ -105,4 +111,33 @@ class AttachmentItem:
     size: int | None = None
     sha256: str = ""
     status: str = "ok"  # ok | too_large | failed | blocked | not_modified
+    capture_id: str = ""
+    channel: str = "catalog"
+
+
+@dataclass
+class WechatPushItem:
+    """One push (群发 / 发表 record) as a lister shows it."""
+
+    agency: str
+    biz: str
+    push_key: str  # the lister's identity of the push (msgid, appmsgid, comm_msg_info.id …)
+    source: str
+    mid: int | None = None
+    sent_ts: int | None = None
+    notified: bool | None = None
+    n_articles: int = 0
+    article_keys: list[list[Any]] = f(default=[])  # [biz, mid, idx] of its articles
+
+
+@dataclass
+class MetricItem:
+    """A read count, stored only when credentials made it available, with when it was read."""
+
+    agency: str
+    document_native_id: str
+    read_num: int | None
+    like_num: int | None = None
+    share_num: int | None = None
+    source: str = "article_page"
     capture_id: str = ""

@@ -44,6 +44,6 @@ class NormalizePipeline:
             item.index_no = clean_text(item.index_no)
             item.doc_number = clean_text(item.doc_number)
             item.keywords = clean_text(item.keywords)
-            item.written_date = item.written_date[:10]
+            item.written_date = (item.written_date or "")[:10]
             item.body_text = "\n".join(clean_text(line) for line in (item.body_text or "").splitlines() if line.strip())
         return item

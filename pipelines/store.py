@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 from archive.session import ArchiveSession, dumps, iso, utcnow
-from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem
+from pipelines.normalize import to_instants
+from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem, MetricItem, WechatPushItem
 
 # Fields compared between crawls (normalized values).
 TRACKED = ("title", "category", "category_id", "canonical_url", "item_type", "link_url", "post_url",
@@ -56,11 +57,35 @@ class StorePipeline:
             self.store_category(item)
         elif isinstance(item, CategoryRunItem):
             self.store_category_run(item)
+        elif isinstance(item, WechatPushItem):
+            self.store_push(item)
+        elif isinstance(item, MetricItem):
+            self.store_metric(item)
         return item
 
     def close_spider(self) -> None:
+        self.store_memberships()
         self.mark_disappeared()
         self.session.commit()
+
+    def store_memberships(self) -> None:
+        """Website columns: which columns listed each article (one document, several memberships)."""
+        now, run = iso(utcnow()), self.session.run_id
+        table = self.session.db["document_columns"]
+        for c in self.category_runs:
+            if c.channel != "website":
+                continue
+            for native in c.listed_ids:
+                doc_id = f"{c.agency}/website/{native}"
+                if not self.session.db["documents"].count_where("id = ?", [doc_id]):
+                    continue
+                key = (doc_id, str(c.native_id))
+                if table.count_where("document_id = ? and column_path = ?", list(key)):
+                    table.update(key, {"last_seen_at": now, "last_run_id": run})
+                else:
+                    table.insert({"document_id": doc_id, "column_path": str(c.native_id), "column_name": c.name,
+                                  "first_seen_at": now, "last_seen_at": now, "last_run_id": run})
+                self.session.wrote()
 
     # ------------------------------------------------------------ documents
 
@@ -79,6 +104,10 @@ class StorePipeline:
                       if (item.page_fetched or item.item_type != "normal") else None,
                       "capture_id": capture, "first_seen_at": now, "last_seen_at": now, "status": "live",
                       "first_run_id": run, "last_run_id": run}
+            twin = self._twin(item)
+            if twin:
+                record["twin_id"] = twin
+                db["documents"].update(twin, {"twin_id": doc_id})
             db["documents"].insert(record)
             self._version(doc_id, capture, {k: v for k, v in values.items() if v is not None}, {})
             self._event(doc_id, "first_seen", capture, {"source": item.listing_source})
@@ -106,11 +135,21 @@ class StorePipeline:
             db["documents"].update(doc_id, update)
         db["observations"].insert({"document_id": doc_id, "run_id": run, "source": item.listing_source,
                                    "capture_id": capture, "observed_at": now})
+        if item.channel == "wechat" and item.extra.get("biz"):
+            self.store_wechat_article(doc_id, item, capture)
         for check in item.checks:
             db["document_checks"].insert({"document_id": doc_id, "run_id": run, "capture_id": capture,
                                           "field": check.get("field"), "table_value": str(check.get("table_value", "")),
                                           "detail_value": str(check.get("detail_value", ""))})
         self.session.wrote()
+
+    def _twin(self, item: DocumentItem) -> str | None:
+        """A website article and a catalog document with the same post id are one publication."""
+        other = {"website": "catalog", "catalog": "website"}.get(item.channel)
+        if other is None:
+            return None
+        twin = f"{item.agency}/{other}/{item.native_id}"
+        return twin if self.session.db["documents"].count_where("id = ?", [twin]) else None
 
     def _version(self, doc_id: str, capture: str | None, values: dict[str, Any], previous: dict[str, Any]) -> None:
         self.session.db["document_versions"].insert({
@@ -121,12 +160,69 @@ class StorePipeline:
         self.session.db["document_events"].insert({"document_id": doc_id, "run_id": self.session.run_id, "event": event,
                                                    "at": iso(utcnow()), "capture_id": capture, "details": dumps(details)})
 
+    # ------------------------------------------------------------ WeChat
+
+    def store_wechat_article(self, doc_id: str, item: DocumentItem, capture: str | None) -> None:
+        """WeChat-only fields, and the page state: a deleted or violating page ends the document's life."""
+        db, now, x = self.session.db, iso(utcnow()), item.extra
+        table = db["wechat_articles"]
+        row = next(db.query("select * from wechat_articles where document_id = ?", [doc_id]), None)
+        push_id = f"{x['biz']}/{x['push_key']}" if x.get("push_key") else (row or {}).get("push_id")
+        record = {"document_id": doc_id, "biz": x["biz"], "mid": x["mid"], "idx": x["idx"], "sn": x.get("sn"),
+                  "push_id": push_id, "author": x.get("author"), "digest": x.get("digest"), "cover": x.get("cover"),
+                  "original": None if x.get("original") is None else int(x["original"]),
+                  "item_show_type": x.get("item_show_type"), "long_url": item.canonical_url,
+                  "short_url": x.get("short_url") or (row or {}).get("short_url"),
+                  "page_state": x.get("state"), "state_checked_at": now, "state_capture_id": capture}
+        sources = set(json.loads(row["sources"])) if row and row["sources"] else set()
+        record["sources"] = dumps(sorted(sources | {x.get("source") or item.listing_source}))
+        if row is None:
+            table.insert(record)
+        else:
+            if row["page_state"] != record["page_state"] and record["page_state"]:
+                self._version(doc_id, capture, {"page_state": record["page_state"]}, {"page_state": row["page_state"]})
+                self._event(doc_id, "changed", capture, {"page_state": [row["page_state"], record["page_state"]]})
+                self.stats.inc_value("xxgk/documents/changed")
+            table.update(doc_id, record)
+        doc = next(db.query("select status from documents where id = ?", [doc_id]))
+        if record["page_state"] in ("deleted", "violation") and doc["status"] == "live":
+            db["documents"].update(doc_id, {"status": "disappeared", "disappeared_at": now})
+            self._event(doc_id, "disappeared", capture, {"page_state": record["page_state"]})
+            self.stats.inc_value("xxgk/documents/disappeared")
+
+    def store_push(self, item: WechatPushItem) -> None:
+        db, now = self.session.db, iso(utcnow())
+        push_id = f"{item.biz}/{item.push_key}"
+        row = next(db.query("select * from wechat_pushes where id = ?", [push_id]), None)
+        sent_at, sent_date, year = to_instants(item.sent_ts, "")
+        sources = set(json.loads(row["sources"])) if row and row["sources"] else set()
+        record = {"id": push_id, "agency": item.agency, "biz": item.biz, "mid": item.mid, "msgid": item.push_key,
+                  "sent_at": sent_at or (row or {}).get("sent_at"), "sent_date": sent_date or (row or {}).get("sent_date"),
+                  "year": year or (row or {}).get("year"),
+                  "notified": None if item.notified is None else int(item.notified),
+                  "n_articles": max(item.n_articles, (row or {}).get("n_articles") or 0),
+                  "sources": dumps(sorted(sources | {item.source})), "last_seen_at": now}
+        if row is None:
+            db["wechat_pushes"].insert({**record, "first_seen_at": now})
+        else:
+            if record["notified"] is None:
+                record["notified"] = row["notified"]
+            db["wechat_pushes"].update(push_id, record)
+        self.session.wrote()
+
+    def store_metric(self, item: MetricItem) -> None:
+        self.session.db["metrics"].insert({
+            "document_id": f"{item.agency}/wechat/{item.document_native_id}", "run_id": self.session.run_id,
+            "read_num": item.read_num, "like_num": item.like_num, "share_num": item.share_num, "source": item.source,
+            "read_at": iso(utcnow()), "capture_id": item.capture_id or None})
+        self.session.wrote()
+
     # ------------------------------------------------------------ attachments, categories
 
     def store_attachment(self, item: AttachmentItem) -> None:
         db, now = self.session.db, iso(utcnow())
-        att_id = f"{item.agency}/{item.native_id}"
-        doc_id = f"{item.agency}/catalog/{item.document_native_id}"
+        att_id = f"{item.agency}/{item.channel}/{item.native_id}"
+        doc_id = f"{item.agency}/{item.channel}/{item.document_native_id}"
         row = next(db.query("select * from attachments where id = ?", [att_id]), None)
         record = {"id": att_id, "document_id": doc_id, "native_id": item.native_id, "url": item.url, "name": item.name,
                   "file_name": item.file_name, "mime": item.mime, "declared_size": item.declared_size, "last_seen_at": now}
@@ -164,7 +260,8 @@ class StorePipeline:
     def store_category_run(self, item: CategoryRunItem) -> None:
         self.category_runs.append(item)
         self.session.db["category_runs"].insert({
-            "run_id": self.session.run_id, "category_id": f"{item.agency}/catalog/{item.native_id}", "agency": item.agency,
+            "run_id": self.session.run_id, "category_id": f"{item.agency}/{item.channel}/{item.native_id}",
+            "channel": item.channel, "oldest_date": item.oldest_date or None, "capped": int(item.capped), "agency": item.agency,
             "name": item.name, "stated_post_count": item.stated_post_count, "api_total": item.api_total,
             "harvested": item.harvested, "search_backfilled": item.search_backfilled, "pages_fetched": item.pages_fetched,
             "stop_reason": item.stop_reason, "complete": int(item.complete), "healthy": int(item.healthy),
@@ -175,16 +272,23 @@ class StorePipeline:
     # ------------------------------------------------------------ disappearance
 
     def mark_disappeared(self) -> None:
-        """Documents no longer listed by a complete and healthy category listing of this run."""
-        trusted = {str(c.native_id) for c in self.category_runs if c.complete and c.healthy}
+        """Documents no longer listed by a complete and healthy listing of this run.
+
+        A document belongs to the listing unit named by its category_id (catalog leaf category,
+        website primary column); it disappears when that unit was listed completely and healthily
+        and no listing of this run showed it.
+        """
+        runs = [c for c in self.category_runs if c.check_disappearance]
+        trusted = {str(c.native_id) for c in runs if c.complete and c.healthy}
         if not trusted:
             return
         listed = {i for c in self.category_runs for i in c.listed_ids}
-        agency = self.category_runs[0].agency
+        agency, channel = runs[0].agency, runs[0].channel
         marks = ",".join("?" for _ in trusted)
         rows = list(self.session.db.query(
-            f"select id, native_id, category_id from documents where agency = ? and channel = 'catalog' "
-            f"and status = 'live' and item_type is not null and category_id in ({marks})", [agency, *sorted(trusted)]))
+            f"select id, native_id, category_id from documents where agency = ? and channel = ? "
+            f"and status = 'live' and item_type is not null and category_id in ({marks})",
+            [agency, channel, *sorted(trusted)]))
         now = iso(utcnow())
         for row in rows:
             if row["native_id"] in listed:

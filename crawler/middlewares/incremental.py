@@ -42,7 +42,10 @@ class IncrementalMiddleware:
             self._add_validators(out)
             return out
         known = out.meta.get(KNOWN)
-        if not known or self.session.stored_fingerprint(known["document_id"]) != known["fingerprint"]:
+        if not known:
+            return out
+        document_id = known.get("document_id") or self.session.document_for_url(known.get("url", ""))
+        if not document_id or self.session.stored_fingerprint(document_id) != known["fingerprint"]:
             return out
         if self.full_refresh:
             self._add_validators(out)

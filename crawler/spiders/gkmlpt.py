@@ -14,7 +14,6 @@ incremental skipping happens in IncrementalMiddleware (a spider middleware), evi
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -23,13 +22,12 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import Request
-from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem
+from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
-from crawler.middlewares.incremental import CONDITIONAL, KNOWN
+from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import DELAY, BlockedResponse
 from crawler.parsing.gkmlpt import (
     CategoryNode,
@@ -43,6 +41,7 @@ from crawler.parsing.gkmlpt import (
     search_to_article,
     walk_tree,
 )
+from crawler.spiders.attachments import AttachmentsMixin
 
 SHANGHAI = timezone(timedelta(hours=8))
 PARSE_RETRIES = 3
@@ -68,20 +67,9 @@ def local_date(ts: Any) -> str:
         return ""
 
 
-def safe_file_name(name: str, fallback: str) -> str:
-    """A file name safe on any filesystem: no path parts, controls or reserved characters, ≤ 120 chars."""
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f<>:"|?*]', "_", name).strip(" .")
-    if not name:
-        return fallback
-    stem, dot, ext = name.rpartition(".")
-    if dot and len(ext) <= 8:
-        return stem[: 120 - len(ext) - 1] + "." + ext
-    return name[:120]
-
-
-class GkmlptSpider(scrapy.Spider):
+class GkmlptSpider(AttachmentsMixin, scrapy.Spider):
     name = "gkmlpt"
+    channel = "catalog"
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
@@ -324,12 +312,7 @@ class GkmlptSpider(scrapy.Spider):
         item.content_sha256 = hashlib.sha256(
             (item.title + "\n" + item.body_text + "\n" + "\n".join(a["url"] for a in item.attachments)).encode()).hexdigest()
         yield item
-        for att in item.attachments:
-            yield Request(att["url"], callback=self.parse_attachment, errback=self.attachment_failed,
-                          cb_kwargs={"document": item.native_id, "att": att},
-                          meta={"download_maxsize": self.attachment_max, "download_warnsize": 0,
-                                CONDITIONAL: True, "handle_httpstatus_list": [304],
-                                "xxgk_discovery": f"document:{item.native_id}"})
+        yield from self.attachment_requests(item)
 
     def document_failed(self, failure: Failure) -> Iterator[Any]:
         item: DocumentItem = failure.request.cb_kwargs["item"]
@@ -337,42 +320,3 @@ class GkmlptSpider(scrapy.Spider):
         item.checks.append({"field": "page", "table_value": "", "detail_value": f"not fetched: {reason}"})
         self.crawler.stats.inc_value("xxgk/documents/page_failed")
         yield item
-
-    # ------------------------------------------------------------ attachments
-
-    def parse_attachment(self, response: Response, document: str, att: dict[str, Any]) -> AttachmentItem:
-        item = AttachmentItem(agency=self.agency_id, document_native_id=document, native_id=str(att["id"]),
-                              url=att["url"], name=att["name"],
-                              file_name=safe_file_name(att["name"], f"{att['id']}{_ext(att['url'])}"),
-                              mime=(response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0],
-                              declared_size=_int(att.get("size")), capture_id=response.meta.get(CAPTURE_ID, ""))
-        if response.status == 304:
-            item.status = "not_modified"
-            return item
-        item.size = len(response.body)
-        item.sha256 = hashlib.sha256(response.body).hexdigest()
-        return item
-
-    def attachment_failed(self, failure: Failure) -> AttachmentItem:
-        kwargs = failure.request.cb_kwargs
-        att = kwargs["att"]
-        status = "failed"
-        if failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
-            status = "too_large"
-        elif failure.check(BlockedResponse):
-            status = "blocked"
-        return AttachmentItem(agency=self.agency_id, document_native_id=kwargs["document"], native_id=str(att["id"]),
-                              url=att["url"], name=att["name"], file_name=safe_file_name(att["name"], str(att["id"])),
-                              declared_size=_int(att.get("size")), status=status)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _ext(url: str) -> str:
-    path = urlsplit(url).path
-    return "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""

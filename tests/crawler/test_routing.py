@@ -39,7 +39,7 @@ def test_unrouted_hosts_are_refused() -> None:
 
 
 def test_safe_file_names() -> None:
-    from crawler.spiders.gkmlpt import safe_file_name
+    from crawler.spiders.attachments import safe_file_name
 
     assert safe_file_name("../../etc/passwd", "x") == "passwd"
     assert safe_file_name('附件1：名单<2024>?.xls', "x") == "附件1：名单_2024__.xls"

@@ -1,0 +1,83 @@
+"""Attachment downloads shared by the spiders: size cap, conditional requests, safe file names, sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.items import AttachmentItem, DocumentItem
+from crawler.middlewares.capture import CAPTURE_ID
+from crawler.middlewares.incremental import CONDITIONAL
+from crawler.middlewares.retry import BlockedResponse
+
+
+def safe_file_name(name: str, fallback: str) -> str:
+    """A file name safe on any filesystem: no path parts, controls or reserved characters, ≤ 120 chars."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r'[\x00-\x1f<>:"|?*]', "_", name).strip(" .")
+    if not name:
+        return fallback
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 8:
+        return stem[: 120 - len(ext) - 1] + "." + ext
+    return name[:120]
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    return "." + last.rsplit(".", 1)[-1] if "." in last else ""
+
+
+class AttachmentsMixin:
+    """Needs `agency_id`, `channel` and `attachment_max` on the spider."""
+
+    agency_id: str
+    channel: str
+    attachment_max: int
+
+    def attachment_requests(self, item: DocumentItem) -> Iterator[Request]:
+        for att in item.attachments:
+            yield Request(att["url"], callback=self.parse_attachment, errback=self.attachment_failed,
+                          cb_kwargs={"document": item.native_id, "att": att},
+                          meta={"download_maxsize": self.attachment_max, "download_warnsize": 0, CONDITIONAL: True,
+                                "handle_httpstatus_list": [304], "xxgk_discovery": f"document:{item.native_id}"})
+
+    def _attachment(self, document: str, att: dict[str, Any], **kw: Any) -> AttachmentItem:
+        return AttachmentItem(agency=self.agency_id, document_native_id=document, native_id=str(att["id"]),
+                              url=att["url"], name=att["name"], channel=self.channel,
+                              file_name=safe_file_name(att["name"], f"{att['id']}{extension(att['url'])}"),
+                              declared_size=as_int(att.get("size")), **kw)
+
+    def parse_attachment(self, response: Response, document: str, att: dict[str, Any]) -> AttachmentItem:
+        item = self._attachment(document, att, capture_id=response.meta.get(CAPTURE_ID, ""),
+                                mime=(response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0])
+        if response.status == 304:
+            item.status = "not_modified"
+            return item
+        item.size = len(response.body)
+        item.sha256 = hashlib.sha256(response.body).hexdigest()
+        return item
+
+    def attachment_failed(self, failure: Failure) -> AttachmentItem:
+        status = "failed"
+        if failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
+            status = "too_large"
+        elif failure.check(BlockedResponse):
+            status = "blocked"
+        kwargs = failure.request.cb_kwargs
+        return self._attachment(kwargs["document"], kwargs["att"], status=status)
