@@ -160,10 +160,6 @@ class Coverage:
     runs_of_channel: list[dict[str, Any]]  # every finished run of the channel
     later_without_records: list[dict[str, Any]]
 
-    @property
-    def crawled(self) -> bool:
-        return bool(self.units or self.runs_of_channel)
-
     def caveats(self) -> list[str]:
         out = []
         for r in self.runs:
@@ -178,8 +174,9 @@ class Coverage:
             elif r["status"] not in ("ok",):
                 out.append(f"run {r['id']} ended {r['status']}")
         for r in self.later_without_records:
-            out.append(f"a later {self.channel} run {r['id']} ({r['status']}, {r['started_at']}) recorded no coverage; "
-                       "the counts rest on the earlier run(s)")
+            out.append(("a later " if self.runs else "") + f"{self.channel} run {r['id']} ({r['status']}, "
+                       f"{r['started_at']}) recorded no coverage" + (f" ({r['error']})" if r.get("error") else "")
+                       + ("; the counts rest on the earlier run(s)" if self.runs else ""))
         return out
 
 
@@ -269,13 +266,27 @@ class Reconciler:
             self.wechat(row)
         else:
             row.unverifiable(_NOT_CONFIGURED.get(channel, f"channel {channel!r} is not a configured channel"))
-        row.method = (row.method + " " + _BOUND_TEXT[row.bound] + ".").strip() if row.claimed is not None else row.method
+        if row.observed is not None and row.claimed is not None:
+            row.method += f" Status rule: {_BOUND_TEXT[row.bound]}."
         return row
 
+    def crawled(self, channel: str) -> bool:
+        """A channel is crawled when a run recorded its coverage, or when documents of it exist."""
+        if self.coverage(channel).units:
+            return True
+        return self.db.execute("select exists(select 1 from documents where agency = ? and channel = ?)",
+                               [self.agency.id, channel]).fetchone()[0] == 1
+
     def _not_crawled(self, row: Row, channel: str) -> bool:
-        if self.coverage(channel).crawled:
+        if self.crawled(channel):
             return False
-        row.unverifiable(f"channel not crawled: the archive has no {channel} run for {self.agency.id}")
+        runs = self.coverage(channel).runs_of_channel
+        if runs:  # runs that failed before listing anything: no coverage, not zero
+            last = runs[-1]
+            row.unverifiable(f"channel not crawled successfully: no {channel} run recorded any coverage (latest: run "
+                             f"{last['id']}, {last['status']}" + (f": {last['error']}" if last.get("error") else "") + ")")
+        else:
+            row.unverifiable(f"channel not crawled: the archive has no {channel} run for {self.agency.id}")
         return True
 
     # ---------------------------------------------------------------- catalog
@@ -354,11 +365,11 @@ class Reconciler:
         # Coverage: every listed leaf under the claim must have been listed completely and healthily.
         problems, notes = [], []
         for c in covered:
-            if not c["is_leaf"]:
-                continue
             if c["jump_url"]:
                 notes.append(f"{c['name']} ({c['native_id']}) is a link to another site ({c['jump_url']}); "
-                             "its items are not in the catalog")
+                             "its items are not in the catalog and not counted")
+                continue
+            if not c["is_leaf"]:
                 continue
             u = cov.units.get(f"{self.agency.id}/catalog/{c['native_id']}")
             if u is None:
@@ -373,6 +384,8 @@ class Reconciler:
             elif u.get("search_backfilled"):
                 notes.append(f"search backfill used for {c['name']}: {u['search_backfilled']} items listed only "
                              "through the province search JSONP")
+        if not any(c["is_leaf"] and not c["jump_url"] for c in covered):
+            problems.append("no listed catalog category is recorded for this claim (the category tree was not read)")
         row.caveats += [f"coverage short: {p}" for p in problems] + notes
         gone = [d["id"] for d in docs if d["status"] != "live"]
         if gone:
@@ -382,8 +395,8 @@ class Reconciler:
         row.settle(observed, live, covered=not problems)
         row.method = (f"Distinct catalog documents (by post id) with 发布日期 in {self.start}..{self.end} "
                       f"(Asia/Shanghai) in {scope}: {observed} as first seen (including since-disappeared), "
-                      f"{live} live; {links} of them are `type: url` link entries, which are catalog entries and "
-                      f"count. Coverage from the latest listing record of each category.")
+                      f"{live} live; {links} of these are `type: url` link entries, which are catalog entries and "
+                      f"count. Coverage: the latest listing record of each category.")
 
     # ---------------------------------------------------------------- website
 
@@ -575,7 +588,7 @@ def reconcile(db: Database, agency: Any, year: int, extracted: dict[str, Any], *
     if extracted.get("year") not in (None, year):
         notes.insert(0, f"the report's own year is {extracted['year']}, not {year}")
     runs = [r for ch in CHANNELS for r in rec.coverage(ch).runs]
-    channels = {ch: {"crawled": rec.coverage(ch).crawled, "runs": [r["id"] for r in rec.coverage(ch).runs]}
+    channels = {ch: {"crawled": rec.crawled(ch), "runs": [r["id"] for r in rec.coverage(ch).runs]}
                 for ch in CHANNELS}
     summary = {
         "statuses": {s: sum(1 for r in rows if r.status == s) for s in STATUSES},

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -29,7 +30,10 @@ def build_settings(agency_id: str, channel: str, db: str, warc_dir: str | None, 
     if simulator:
         settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
         settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")
-        settings.set("XXGK_ROUTED_HOSTS", agency.hosts, priority="cmdline")
+        feeds = [f for f in (agency.raw.get("wechat") or {}).get("feeds", []) if "://" in f]
+        feeds += [f for item in overrides if item.startswith("XXGK_WECHAT_FEEDS=") for f in item.split("=", 1)[1].split(",")]
+        extra = {urlsplit(f).hostname for f in feeds if urlsplit(f).hostname}
+        settings.set("XXGK_ROUTED_HOSTS", sorted(set(agency.hosts) | extra), priority="cmdline")
     else:
         mapping = {"download_delay": "DOWNLOAD_DELAY", "concurrent_per_host": "CONCURRENT_REQUESTS_PER_DOMAIN",
                    "autothrottle_max_delay": "AUTOTHROTTLE_MAX_DELAY", "obey_robots": "ROBOTSTXT_OBEY",
@@ -97,6 +101,9 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
         # One crawl per process (a Twisted reactor cannot restart): each channel in its own subprocess.
         sys.exit(crawl_all(agency_id, simulator, db, warc_dir, full_refresh, fail_on_partial, as_json, overrides, log_level))
     process = CrawlerProcess(settings)
+    from .secrets import install_log_redaction
+
+    install_log_redaction()
     crawler = process.create_crawler(load_object(SPIDERS[channel]))
     process.crawl(crawler)
     process.start()

@@ -12,8 +12,15 @@ import json
 from typing import Any
 
 from archive.session import ArchiveSession, dumps, iso, utcnow
+from crawler.items import (
+    AttachmentItem,
+    CategoryItem,
+    CategoryRunItem,
+    DocumentItem,
+    MetricItem,
+    WechatPushItem,
+)
 from pipelines.normalize import to_instants
-from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem, MetricItem, WechatPushItem
 
 # Fields compared between crawls (normalized values).
 TRACKED = ("title", "category", "category_id", "canonical_url", "item_type", "link_url", "post_url",
@@ -36,6 +43,12 @@ def document_values(item: DocumentItem) -> dict[str, Any]:
         "attachments": dumps([{"id": str(a.get("id")), "name": a.get("name"), "url": a.get("url")} for a in item.attachments])
         if item.page_fetched else None,
     }
+
+
+def settled(item: DocumentItem) -> bool:
+    """Whether this observation read everything there is to read: the page, a link-only entry, or a
+    WeChat page that is gone for good. Only then may a later crawl skip it when its listing is unchanged."""
+    return item.page_fetched or item.item_type != "normal" or item.extra.get("state") in ("deleted", "violation")
 
 
 class StorePipeline:
@@ -100,8 +113,8 @@ class StorePipeline:
         row = next(db.query("select * from documents where id = ?", [doc_id]), None)
         if row is None:
             record = {"id": doc_id, "agency": item.agency, "channel": item.channel, "native_id": item.native_id,
-                      **values, "listing_source": item.listing_source, "list_fingerprint": item.list_fingerprint
-                      if (item.page_fetched or item.item_type != "normal") else None,
+                      **values, "listing_source": item.listing_source,
+                      "list_fingerprint": item.list_fingerprint if settled(item) else None,
                       "capture_id": capture, "first_seen_at": now, "last_seen_at": now, "status": "live",
                       "first_run_id": run, "last_run_id": run}
             twin = self._twin(item)
@@ -129,7 +142,7 @@ class StorePipeline:
                     self._event(doc_id, "changed", capture, {"fields": sorted(changed)})
                     self.stats.inc_value("xxgk/documents/changed")
             else:
-                if item.page_fetched or item.item_type != "normal":
+                if settled(item):
                     update["list_fingerprint"] = item.list_fingerprint
                 self.stats.inc_value("xxgk/documents/unchanged")
             db["documents"].update(doc_id, update)
@@ -176,6 +189,11 @@ class StorePipeline:
                   "page_state": x.get("state"), "state_checked_at": now, "state_capture_id": capture}
         sources = set(json.loads(row["sources"])) if row and row["sources"] else set()
         record["sources"] = dumps(sorted(sources | {x.get("source") or item.listing_source}))
+        if push_id and x.get("mid") and not db["wechat_pushes"].count_where("id = ?", [push_id]):
+            # Listers that only give links (WeRead, feeds) still reveal the push through the page's mid.
+            self.store_push(WechatPushItem(agency=item.agency, biz=x["biz"], push_key=str(x["mid"]),
+                                           source=x.get("source") or item.listing_source, mid=x["mid"],
+                                           sent_ts=item.published_ts, n_articles=x["idx"] or 0))
         if row is None:
             table.insert(record)
         else:

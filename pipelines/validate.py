@@ -13,7 +13,14 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.items import AttachmentItem, CategoryItem, CategoryRunItem, DocumentItem
+from crawler.items import (
+    AttachmentItem,
+    CategoryItem,
+    CategoryRunItem,
+    DocumentItem,
+    MetricItem,
+    WechatPushItem,
+)
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -43,7 +50,8 @@ class ValidatePipeline:
         kind = type(item).__name__
         data = ItemAdapter(item)
         required = {DocumentItem: ("agency", "native_id", "canonical_url"), AttachmentItem: ("document_native_id", "url"),
-                    CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id")}.get(type(item))
+                    CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id"),
+                    WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id")}.get(type(item))
         if required is None:
             raise DropItem(f"unknown item type {kind}")
         missing = [k for k in required if data.get(k) in (None, "")]
@@ -51,7 +59,7 @@ class ValidatePipeline:
             self.stats.inc_value(f"xxgk/invalid/{kind}")
             raise DropItem(f"{kind} without {', '.join(missing)}: {dict(data)!r:.300}")
         if isinstance(item, DocumentItem):
-            if not str(item.native_id).isdigit():
+            if item.channel != "wechat" and not str(item.native_id).isdigit():
                 self.stats.inc_value("xxgk/invalid/DocumentItem")
                 raise DropItem(f"document id {item.native_id!r} is not a post id")
             for problem in document_problems(item):

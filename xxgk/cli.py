@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from archive.claims.cli import claims
+from archive.cli_reconcile import reconcile, report
 from crawler.cli import agencies, crawl, verify
 from simulator.cli import simulate
 
@@ -23,6 +24,8 @@ main.add_command(crawl)
 main.add_command(agencies)
 main.add_command(verify)
 main.add_command(claims)
+main.add_command(reconcile)
+main.add_command(report)
 
 
 @main.command()

@@ -18,13 +18,18 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _load_archived(document_id: str, db: Path) -> tuple[str, str | None]:
+def _load_archived(document_id: str, db: Path, warc_dir: Path | None = None) -> tuple[str, str | None]:
+    """(text, body HTML) of an archived document, read back from its WARC capture."""
+    from archive.archived_report import ArchivedReportError, load_document
+    from archive.schema import open_db
+
     if not db.is_file():
         _fail(f"no archive database at {db}")
-    # TODO: look the report up in the archive's `documents` table by its native id (gkmlpt post id
-    # or NFCMS article id) and read its stored body/attachment once the archive schema exists.
-    _fail(f"reading document {document_id} from {db} is not implemented yet (archive schema pending)")
-    raise AssertionError("unreachable")
+    try:
+        report = load_document(open_db(db), document_id, warc_dir or db.parent / "warc")
+    except ArchivedReportError as e:
+        _fail(str(e))
+    return report.text, report.html
 
 
 def _pad(s: str, width: int) -> str:
@@ -64,8 +69,15 @@ def _summary(result: dict, source: str) -> str:
 
 @click.command("claims")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--document", "document_id", help="Native id of a report archived by a crawl (needs --db).")
+@click.option(
+    "--document",
+    "document_id",
+    help="Id of a report archived by a crawl: the document id or its post id (needs --db).",
+)
 @click.option("--db", "db_path", type=click.Path(path_type=Path), help="Archive SQLite database.")
+@click.option(
+    "--warc-dir", type=click.Path(path_type=Path), help="WARC folder (default: warc/ next to --db)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
 @click.option(
     "--agency-host",
@@ -77,6 +89,7 @@ def claims(
     path: Path | None,
     document_id: str | None,
     db_path: Path | None,
+    warc_dir: Path | None,
     as_json: bool,
     agency_hosts: tuple[str, ...],
 ) -> None:
@@ -86,7 +99,7 @@ def claims(
     if document_id is not None:
         if db_path is None:
             _fail("--document needs --db PATH")
-        text, html = _load_archived(document_id, db_path)  # type: ignore[arg-type]
+        text, html = _load_archived(document_id, db_path, warc_dir)  # type: ignore[arg-type]
         source = f"document {document_id}"
     else:
         try:

@@ -24,7 +24,9 @@ from scrapy.utils.python import to_unicode
 
 from archive.session import ArchiveSession, dumps, iso, utcnow
 from archive.warcstore import payload_digest_header
+from crawler.middlewares.routing import CANONICAL
 from crawler.parsing.blocks import detect_block
+from crawler.secrets import redact_bytes, redact_text, secret_values
 
 BLOCKED = "xxgk_blocked"
 CAPTURE_ID = "xxgk_capture_id"
@@ -68,14 +70,18 @@ class CaptureMiddleware:
     def __init__(self, session: ArchiveSession, stats: Any):
         self.session = session
         self.stats = stats
+        self.secrets = secret_values()
 
     @classmethod
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
         return cls(ArchiveSession.for_crawler(crawler), crawler.stats)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        url = redact_url(response.url)
-        body = response.body
+        # The routing middleware (740) gives a re-issued response its real URL only after us (950).
+        url = redact_text(redact_url(request.meta.get(CANONICAL, response.url)), self.secrets)
+        # A page that echoes our own credentials is archived with them replaced (the digests are of
+        # what is stored, and the capture row says so).
+        body, redacted = redact_bytes(response.body, self.secrets)
         sha = hashlib.sha256(body).hexdigest()
         resp_headers = header_pairs(response.headers)
         reason = detect_block(response.status, {k: v for k, v in resp_headers}, body, response.url)
@@ -90,8 +96,9 @@ class CaptureMiddleware:
             outcome = "ok"
         previous = self.session.previous_capture(url, sha) if outcome == "ok" and response.status == 200 and body else None
         parts = urlsplit(url)
-        sent = [(k, v) for k, v in header_pairs(request.headers) if k.lower() != "host"]
+        sent = [(k, redact_text(v, self.secrets)) for k, v in header_pairs(request.headers) if k.lower() != "host"]
         req_headers = redact_headers([("Host", parts.netloc), *sent])
+        resp_headers = [(k, redact_text(v, self.secrets)) for k, v in resp_headers]
         fetched = utcnow()
         written = self.session.warc.write_exchange(
             url=url, method=request.method, request_headers=req_headers,
@@ -109,6 +116,7 @@ class CaptureMiddleware:
             "sha256": sha, "payload_length": len(body), "warc_file": written.warc_file, "warc_offset": written.offset,
             "warc_length": written.length, "warc_record_id": written.record_id,
             "revisit_of": previous["id"] if previous else None, "fetched_at": iso(fetched),
+            "error": "credentials found in the body were replaced by REDACTED" if redacted else None,
             "discovery": request.meta.get("xxgk_discovery", ""),
             "ip_address": str(response.ip_address) if response.ip_address else "",
         })
@@ -126,9 +134,12 @@ class CaptureMiddleware:
         # A download the size cap cancelled is a policy decision, recorded, not a failure.
         outcome = "too_large" if isinstance(exception, DownloadCancelledError) and "max size" in str(exception) else "error"
         self.session.add_capture({
-            "url": redact_url(request.meta.get("xxgk_canonical_url", request.url)), "method": request.method,
-            "status": None, "outcome": outcome, "error": f"{type(exception).__name__}: {exception}"[:500],
-            "request_headers": dumps(redact_headers(header_pairs(request.headers))), "fetched_at": iso(utcnow()),
+            "url": redact_text(redact_url(request.meta.get(CANONICAL, request.url)), self.secrets),
+            "method": request.method,
+            "status": None, "outcome": outcome,
+            "error": redact_text(f"{type(exception).__name__}: {exception}", self.secrets)[:500],
+            "request_headers": redact_text(dumps(redact_headers(header_pairs(request.headers))), self.secrets),
+            "fetched_at": iso(utcnow()),
             "discovery": request.meta.get("xxgk_discovery", ""),
         })
         self.stats.inc_value(f"xxgk/captures/{outcome}")

@@ -1,0 +1,159 @@
+"""End to end: the WeChat channel (listers + article fetcher) against the simulator."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from simulator.scenario import load
+from simulator.testing import start_simulator
+from simulator.truth import WECHAT_LISTERS, lister_sees
+from simulator.world import World
+
+from .helpers import crawl_cmd, query
+
+FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
+SECRETS = {
+    "WECHAT_MP_COOKIE": "slave_sid=SECRETslave-e2e-81724; bizuin=3911122233",
+    "WECHAT_MP_TOKEN": "778899001122",
+    "WECHAT_UIN": "SECRETuin-e2e-9988",
+    "WECHAT_KEY": "SECRETkey-e2e-77665544",
+    "WECHAT_PASS_TICKET": "SECRETpt-e2e-1122334455",
+    "WEREAD_COOKIE": "wr_vid=SECRETvid-e2e-445566; wr_skey=SECRETskey-e2e-998877",
+    "WECHAT_WAP_SID2": "SECRETwap-e2e-556677",
+}
+LISTER_ENV = {"mp_backend": ("WECHAT_MP_COOKIE", "WECHAT_MP_TOKEN"),
+              "getmsg": ("WECHAT_UIN", "WECHAT_KEY", "WECHAT_PASS_TICKET"), "weread": ("WEREAD_COOKIE",)}
+BIZ = "MzA5NDE3MjY1MQ=="
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return World(load("kaiping-2024"))
+
+
+def wechat_crawl(sim, db: Path, env: dict[str, str], *extra: str, expect: int = 0) -> tuple[dict, str, str]:
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    out = subprocess.run(crawl_cmd(sim, db, "--channel", "wechat", *extra), capture_output=True, text=True,
+                         timeout=600, check=False, env={**clean, **env})
+    assert out.returncode == expect, out.stderr[-4000:]
+    return json.loads(out.stdout), out.stdout, out.stderr
+
+
+def year_keys(db: Path, year: int) -> set[tuple[int, int]]:
+    rows = query(db, "select w.mid, w.idx from documents d join wechat_articles w on w.document_id = d.id "
+                     "where d.channel = 'wechat' and d.year = ? and w.mid is not null", (year,))
+    return {(r["mid"], r["idx"]) for r in rows}
+
+
+def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, world: World) -> None:
+    db = tmp_path / "archive.sqlite"
+    acct = world.agencies[0].wechat
+    today = world.start_today
+    with start_simulator("kaiping-2024") as sim:
+        result, stdout, stderr = wechat_crawl(sim, db, SECRETS, "-s", f"XXGK_WECHAT_FEEDS={FEED}")
+        again, stdout2, stderr2 = wechat_crawl(sim, db, SECRETS, "-s", f"XXGK_WECHAT_FEEDS={FEED}")
+        truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]
+    assert result["status"] == "ok", result["summary"]
+    run_listers = [x for x in WECHAT_LISTERS if x != "list_ex"]  # list_ex is the MP backend's other mode
+    union = {(p.mid, a.idx) for lister in run_listers for p, a in lister_sees(acct, lister, today)}
+    for year in range(2020, 2026):
+        want = {k for k in union if [p for p in acct.pushes if p.mid == k[0]][0].sent.year == year}
+        got = year_keys(db, year) | {  # articles identified by their short link only (their page hides the ids)
+            (a.mid, a.idx) for a in acct.articles if a.ct.year == year and
+            query(db, "select 1 from documents where native_id = ?", (f"{BIZ}/token/{a.token}",))}
+        assert got == want, year
+    union_2024 = {k for k in union if [p for p in acct.pushes if p.mid == k[0]][0].sent.year == 2024}
+    assert query(db, "select count(*) n from documents where channel = 'wechat' and year = 2024")[0]["n"] == len(union_2024) == 456
+    assert query(db, "select count(*) n from wechat_pushes where year = 2024")[0]["n"] == len({m for m, _ in union_2024})
+    assert truth["listers"]["all"]["by_year"]["2024"]["articles"] == 456
+    states = {r["page_state"]: r["n"] for r in query(
+        db, "select w.page_state, count(*) n from wechat_articles w join documents d on d.id = w.document_id "
+            "where d.year = 2024 group by 1")}
+    assert states.get("deleted") == 3 and states.get("unavailable") == 1
+    assert query(db, "select count(*) n from wechat_articles w join documents d on d.id = w.document_id "
+                     "where w.page_state != 'ok' and d.body_text is not null")[0]["n"] == 0
+    # Every observation keeps its source; read counts only come with credentials, with their time.
+    sources = {r["source"] for r in query(db, "select distinct source from observations")}
+    assert {"mp_backend", "getmsg", "weread", "feed"} <= sources
+    metric = query(db, "select read_num, read_at from metrics limit 1")[0]
+    assert metric["read_num"] > 0 and metric["read_at"]
+    # An unchanged re-crawl fetches lister pages only (+ robots.txt, + re-checks of unavailable pages).
+    fetched = query(db, "select url from captures where run_id = ? and url like 'https://mp.weixin.qq.com/s/%'",
+                    (again["run_id"],))
+    assert len(fetched) == states["unavailable"] and again["summary"]["new"] == 0, [r["url"] for r in fetched]
+    # Secrets: in no capture, log, database or WARC.
+    blobs = [stdout, stderr, stdout2, stderr2]
+    for path in db.parent.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            blobs.append((gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8", "replace"))
+    secret_values = [v for value in SECRETS.values() for v in [value, *(p.split("=", 1)[1] for p in value.split("; ") if "=" in p)]]
+    for blob in blobs:
+        for value in secret_values:
+            assert value not in blob
+
+
+@pytest.mark.parametrize("lister", ["mp_backend", "getmsg", "weread", "feed"])
+def test_each_lister_alone_sees_its_own_subset(tmp_path: Path, world: World, lister: str) -> None:
+    db = tmp_path / "archive.sqlite"
+    env = {k: SECRETS[k] for k in LISTER_ENV.get(lister, ())}
+    extra = ["-s", f"XXGK_WECHAT_BIZ={BIZ}"]
+    if lister == "feed":
+        extra += ["-s", f"XXGK_WECHAT_FEEDS={FEED}"]
+    with start_simulator("kaiping-2024") as sim:
+        result, _, _ = wechat_crawl(sim, db, env, *extra)
+        truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]["listers"]["feeds" if lister == "feed" else lister]
+    assert result["status"] == "ok"
+    for year, want in truth["by_year"].items():
+        got = query(db, "select count(*) n from documents where channel = 'wechat' and year = ?", (int(year),))[0]["n"]
+        assert got == want["articles"], (lister, year)
+    cov = query(db, "select * from category_runs where channel = 'wechat'")[0]
+    assert cov["category_id"].endswith(lister) and cov["complete"] == 1
+    assert cov["oldest_date"] == truth["oldest"][:10]
+
+
+def test_lister_faults_and_the_verification_wall(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with start_simulator("kaiping-2024") as sim:
+        sim.set_faults([{"kind": "wechat_200013", "after": 3}, {"kind": "getmsg_ret", "ret": -3, "after": 0},
+                        {"kind": "weread_error", "code": -2012, "after": 0}])
+        result, _, stderr = wechat_crawl(sim, db, SECRETS)
+        runs = {r["category_id"].rsplit("/", 1)[1]: r for r in query(db, "select * from category_runs")}
+        assert runs["mp_backend"]["stop_reason"] == "freq_control" and not runs["mp_backend"]["complete"]
+        assert runs["mp_backend"]["oldest_date"] > "2024-12-01"  # how far back it got before 200013
+        assert "WECHAT_UIN" in runs["getmsg"]["notes"] and runs["getmsg"]["stop_reason"] == "session_expired"
+        assert "WEREAD_COOKIE" in runs["weread"]["notes"]
+        assert result["status"] == "partial"
+        # The wall after N article fetches stops the whole run politely.
+        sim.clear_faults()
+        sim.reset_counters()
+        sim.set_faults([{"kind": "verify_wall", "after": 25}])
+        walled, _, _ = wechat_crawl(sim, tmp_path / "wall.sqlite", SECRETS)
+    assert walled["status"] == "partial" and walled["summary"]["finish_reason"] == "verification_wall"
+    blocked = query(tmp_path / "wall.sqlite", "select count(*) n from captures where blocked_reason = 'verification_wall'")
+    assert blocked[0]["n"] >= 1
+    assert query(tmp_path / "wall.sqlite", "select count(*) n from documents where title like '%环境异常%'")[0]["n"] == 0
+
+
+def test_deletions_over_time_become_events(tmp_path: Path, world: World) -> None:
+    db = tmp_path / "archive.sqlite"
+    env = {k: SECRETS[k] for k in LISTER_ENV["mp_backend"]}
+    deleted_later = [a for a in world.agencies[0].wechat.articles
+                     if a.state(date(2025, 4, 4)) == "deleted" and a.state(world.start_today) == "ok"]
+    assert len(deleted_later) == 1
+    with start_simulator("kaiping-2024") as sim:
+        wechat_crawl(sim, db, env)
+        sim.set_today("2025-04-04")
+        moved, _, _ = wechat_crawl(sim, db, env)
+    art = deleted_later[0]
+    rows = query(db, "select e.event from document_events e where e.document_id = ?",
+                 (f"kaiping-edu/wechat/{BIZ}/{art.mid}/{art.idx}",))
+    assert [r["event"] for r in rows] == ["first_seen", "changed", "disappeared"]
+    assert moved["summary"]["disappeared"] == 1
