@@ -62,7 +62,7 @@ def print_summary(result: dict[str, Any], agency: str, channel: str) -> None:
 
     s = result["summary"]
     console = Console(stderr=False)
-    table = Table(title=f"{agency} · {channel} · run {result['run_id']} · {result['status'].upper()}")
+    table = Table(title=f"{agency} · {channel} · {result['status'].upper()}", caption=f"run {result['run_id']}")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key in ("requests", "new", "changed", "unchanged", "disappeared", "reappeared", "skipped_unchanged",
