@@ -151,7 +151,7 @@ class ListPage:
 
 
 def _load_json(body: bytes | str, what: str) -> Any:
-    text = _decode(body, what)
+    text = decode_body(body, what)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -161,7 +161,8 @@ def _load_json(body: bytes | str, what: str) -> Any:
                          f"ends with {text[-40:]!r}") from None
 
 
-def _decode(body: bytes | str, what: str) -> str:
+def decode_body(body: bytes | str, what: str) -> str:
+    """Text of a response body: UTF-8 (a BOM tolerated), else a ParseError naming what it was."""
     if isinstance(body, str):
         return body.lstrip("\ufeff")
     try:
@@ -227,7 +228,7 @@ def unwrap_jsonp(text: str) -> str:
 
 def parse_search(body: bytes | str) -> SearchPage:
     """A search.gd.gov.cn JSONP page → results and count (reference §4.6)."""
-    text = _decode(body, "search JSONP").strip()
+    text = decode_body(body, "search JSONP").strip()
     if text.startswith("{"):
         data = _load_json(text, "search JSONP")
         if isinstance(data, dict) and ("errcode" in data or "errmsg" in data) and "results" not in data:

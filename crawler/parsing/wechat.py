@@ -37,7 +37,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from .gkmlpt import ParseError, block_text
+from .gkmlpt import ParseError, block_text, decode_body
 from .jsobject import JSObjectError, find_object, parse_object
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -140,17 +140,10 @@ def article_key(page_or_listed: ArticlePage | ListedArticle) -> tuple[str, int, 
     return None
 
 
-def _decode(body: bytes | str, what: str) -> str:
-    if isinstance(body, str):
-        return body.lstrip("\ufeff")
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{what}: body is not UTF-8 ({exc})") from None
 
 
 def _json(body: bytes | str, what: str) -> Any:
-    text = _decode(body, what)
+    text = decode_body(body, what)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -504,7 +497,7 @@ def parse_feed(body: bytes | str, content_type: str = "") -> list[ListedArticle]
 
     Titles are taken as written: wewe-rss puts the raw title in CDATA even under type="html".
     `author` stays None: in wewe-rss feeds it names the account, not the article's author."""
-    text = _decode(body, "feed").lstrip()
+    text = decode_body(body, "feed").lstrip()
     if text.startswith(("{", "[")) or ("json" in content_type.lower() and not text.startswith("<")):
         return _json_feed(text)
     if text.startswith("<"):

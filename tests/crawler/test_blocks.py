@@ -10,7 +10,6 @@ import pytest
 
 from crawler.parsing.blocks import detect_block
 from simulator.http import SimRequest, SimResponse, SimState
-from simulator.scenario import load
 from simulator.server import WAF_PAGES, serve
 from simulator.sites import gkmlpt, nfcms
 from simulator.world import Agency, World
@@ -20,16 +19,6 @@ GK = "/jmkpsjyj/gkmlpt/"
 WEB = "/kpsjyjzww/"
 SEARCH = "search.gd.gov.cn"
 WECHAT = "mp.weixin.qq.com"
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture
-def state(world: World) -> SimState:
-    return SimState(world)
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ from crawler.parsing.gkmlpt import (
 )
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.report import report_text
-from simulator.scenario import load
 from simulator.server import serve
 from simulator.sites import gkmlpt, search
 from simulator.world import SHANGHAI, Agency, CatalogDoc, World
@@ -29,16 +28,6 @@ from simulator.world import SHANGHAI, Agency, CatalogDoc, World
 HOST = "www.kaiping.gov.cn"
 BASE = "/jmkpsjyj/gkmlpt/"
 CHROME = ("字号", "打印本页", "关闭窗口", "浏览次数", "当前位置", "主办单位", "技术支持", "来源：")
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture
-def state(world: World) -> SimState:
-    return SimState(world)
 
 
 @pytest.fixture(scope="module")

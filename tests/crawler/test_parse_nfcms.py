@@ -32,18 +32,8 @@ CHROME = ("首页 >", "当前位置", "发布日期", "来源：", "浏览次数
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture(scope="module")
 def agency(world: World) -> Agency:
     return world.agencies[0]
-
-
-@pytest.fixture
-def state(world: World) -> SimState:
-    return SimState(world)
 
 
 def fetch(state: SimState, url: str, attempt: int = 1) -> str:

@@ -48,19 +48,9 @@ HOSTILE = 'He said "hi" & \'bye\' </script><script>alert(1)</script><b>x</b> \\ 
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture(scope="module")
 def acct(world: World) -> WxAccount:
     assert world.agencies[0].wechat is not None
     return world.agencies[0].wechat
-
-
-@pytest.fixture()
-def state(world: World) -> SimState:
-    return SimState(world)
 
 
 def call(module: Any, state: SimState, host: str, path: str, query: dict[str, str] | None = None,

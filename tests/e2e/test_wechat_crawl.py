@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario import load
 from simulator.testing import start_simulator
 from simulator.truth import WECHAT_LISTERS, lister_sees
 from simulator.world import World
@@ -31,11 +30,6 @@ SECRETS = {
 LISTER_ENV = {"mp_backend": ("WECHAT_MP_COOKIE", "WECHAT_MP_TOKEN"),
               "getmsg": ("WECHAT_UIN", "WECHAT_KEY", "WECHAT_PASS_TICKET"), "weread": ("WEREAD_COOKIE",)}
 BIZ = "MzA5NDE3MjY1MQ=="
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
 
 
 def wechat_crawl(sim, db: Path, env: dict[str, str], *extra: str, expect: int = 0) -> tuple[dict, str, str]:

@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import docx
 import pdfplumber
-import pytest
 import xlrd
 
 from simulator.http import SimRequest, SimResponse, SimState
@@ -18,11 +17,6 @@ from simulator.sites import files, gkmlpt
 from simulator.world import World
 
 HOST = "www.kaiping.gov.cn"
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
 
 
 def fetch(state: SimState, path: str, host: str = HOST) -> SimResponse | None:

@@ -27,16 +27,6 @@ ARTICLE_FIELDS = {
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture
-def state(world: World) -> SimState:
-    return SimState(world)
-
-
-@pytest.fixture(scope="module")
 def agency(world: World):
     return world.agencies[0]
 

@@ -7,8 +7,6 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 
-import pytest
-
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.report import report_body_html
 from simulator.scenario import load
@@ -17,16 +15,6 @@ from simulator.world import World
 
 HOST = "www.kaiping.gov.cn"
 WC = "/kpsjyjzww"
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture
-def state(world: World) -> SimState:
-    return SimState(world)
 
 
 def get(state: SimState, path: str, host: str = HOST, attempt: int = 1) -> SimResponse | None:

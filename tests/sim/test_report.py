@@ -18,11 +18,6 @@ CLAIMS = load("kaiping-2024")["annual_report"]["claims"]
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture(scope="module")
 def agency(world: World) -> Agency:
     return world.agency_by_id["kaiping-edu"]
 

@@ -12,17 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario import load
 from simulator.testing import RunningSimulator, start_simulator
 from simulator.world import World
 
 HOST = "www.kaiping.gov.cn"
 API = "/jmkpsjyj/gkmlpt/api/all/1805?page=1&sid=750118"
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
 
 
 def doc_path(doc_id: int) -> str:

@@ -25,16 +25,6 @@ TODAY = date(2025, 3, 31)
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture()
-def state(world: World) -> SimState:
-    return SimState(world)
-
-
-@pytest.fixture(scope="module")
 def acct(world: World) -> WxAccount:
     assert world.agencies[0].wechat is not None
     return world.agencies[0].wechat

@@ -20,11 +20,6 @@ HOST = "mp.weixin.qq.com"
 CREDS = "wap_sid2=CMjd1ab; pass_ticket=Zx9%2Bq"
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
 def get(state: SimState, path: str, query: dict[str, str] | None = None, cookie: str = "",
         method: str = "GET", body: bytes = b"") -> SimResponse:
     headers = {"cookie": cookie} if cookie else {}

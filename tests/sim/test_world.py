@@ -13,11 +13,6 @@ from simulator.world import SHANGHAI, World
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World(load("kaiping-2024"))
-
-
-@pytest.fixture(scope="module")
 def truth(world: World) -> dict:
     return ground_truth(world)
 
