@@ -70,8 +70,11 @@ class ArchiveSession:
         key = id(crawler)
         if key not in _SESSIONS:
             s = crawler.settings
-            _SESSIONS[key] = cls(s.get("XXGK_DB"), s.get("XXGK_WARC_DIR"), s.getdict("XXGK_AGENCY"),
-                                 s.get("XXGK_CHANNEL"), settings=snapshot_settings(s), software=s.get("XXGK_SOFTWARE"),
+            spider = getattr(crawler, "spider", None)  # a plain `scrapy crawl -a agency=ID` names it there
+            agency = s.getdict("XXGK_AGENCY") or getattr(spider, "agency", {})
+            channel = getattr(spider, "channel", None) or s.get("XXGK_CHANNEL")
+            _SESSIONS[key] = cls(s.get("XXGK_DB"), s.get("XXGK_WARC_DIR"), agency,
+                                 channel, settings=snapshot_settings(s), software=s.get("XXGK_SOFTWARE"),
                                  batch_size=s.getint("XXGK_BATCH_SIZE", 200),
                                  batch_seconds=s.getfloat("XXGK_BATCH_SECONDS", 2.0))
         return _SESSIONS[key]

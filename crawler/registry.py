@@ -79,3 +79,14 @@ def load_agency(agency_id: str) -> Agency:
 
 def all_agencies() -> list[Agency]:
     return [load_agency(a) for a in agency_ids()]
+
+
+def agency_settings(settings: Any, spider_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The agency a spider crawls: `XXGK_AGENCY` (set by `xxgk crawl`), else `-a agency=ID` as given
+    to a plain `scrapy crawl`."""
+    agency = settings.getdict("XXGK_AGENCY")
+    if agency:
+        return agency
+    if spider_kwargs.get("agency"):
+        return load_agency(spider_kwargs["agency"]).raw
+    raise RegistryError("no agency: run `xxgk crawl --agency ID`, or `scrapy crawl SPIDER -a agency=ID`")

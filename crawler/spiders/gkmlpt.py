@@ -41,6 +41,7 @@ from crawler.parsing.gkmlpt import (
     search_to_article,
     walk_tree,
 )
+from crawler.registry import agency_settings
 from crawler.spiders.attachments import AttachmentsMixin
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -75,7 +76,7 @@ class GkmlptSpider(AttachmentsMixin, scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
-        agency = s.getdict("XXGK_AGENCY")
+        agency = spider.agency = agency_settings(s, kwargs)
         if not agency.get("gkmlpt", {}).get("base"):
             raise ValueError(f"agency {agency.get('id')!r} has no gkmlpt base URL in its registry file")
         spider.agency_id = agency["id"]

@@ -27,6 +27,7 @@ from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import BlockedResponse
 from crawler.parsing.gkmlpt import ParseError
 from crawler.parsing.nfcms import ListEntry, page_url, parse_article, parse_list
+from crawler.registry import agency_settings
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.gkmlpt import SHANGHAI
 
@@ -69,7 +70,7 @@ class WebsiteSpider(AttachmentsMixin, scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
-        agency = s.getdict("XXGK_AGENCY")
+        agency = spider.agency = agency_settings(s, kwargs)
         site = agency.get("website") or {}
         if not site.get("base") or not site.get("columns"):
             raise ValueError(f"agency {agency.get('id')!r} has no website base URL and columns in its registry file")

@@ -49,6 +49,7 @@ from crawler.parsing.wechat import (
     parse_url_list,
     parse_weread,
 )
+from crawler.registry import agency_settings
 
 MP = "https://mp.weixin.qq.com"
 # Listers explain refusals in the body (WeRead errCode with 401, a bridge's 400): parse, don't drop.
@@ -91,7 +92,7 @@ class WechatSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
-        agency = s.getdict("XXGK_AGENCY")
+        agency = spider.agency = agency_settings(s, kwargs)
         wx = agency.get("wechat") or {}
         if not wx.get("account"):
             raise ValueError(f"agency {agency.get('id')!r} has no WeChat account in its registry file")
