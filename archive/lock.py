@@ -35,7 +35,7 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 def lock_path(db: str | os.PathLike[str]) -> Path:
     """The lock file of an archive database: `<db>.lock` next to it."""
-    return Path(os.path.abspath(os.fspath(db)) + ".lock")
+    return Path(os.path.realpath(os.fspath(db)) + ".lock")
 
 
 def _now() -> str:

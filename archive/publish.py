@@ -16,6 +16,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,13 @@ def write_atomic(target: str | Path, data: bytes | str, mode: int = PUBLISHED_MO
     return target
 
 
-def publish_database(source: str | Path, target: str | Path, check: bool = True) -> dict[str, Any]:
-    """Publish a consistent copy of the archive at `target` atomically; returns what was published."""
+def publish_database(source: str | Path, target: str | Path, check: bool = True,
+                     prepare: Callable[[Path], Any] | None = None) -> dict[str, Any]:
+    """Publish a consistent copy of the archive at `target` atomically; returns what was published.
+
+    `prepare(path)` may change the copy before it is checked and swapped in (e.g. build the search
+    tables Datasette needs, so the published file is served without ever being written).
+    """
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise FileNotFoundError(f"no archive database at {source}")
@@ -82,29 +88,35 @@ def publish_database(source: str | Path, target: str | Path, check: bool = True)
     tmp = temp_path_for(target)
     try:
         src = sqlite3.connect(source, timeout=60)
+        dst = sqlite3.connect(tmp)
         try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)  # all pages in one step: one consistent snapshot
-                mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-                if mode.lower() != "delete":
-                    raise RuntimeError(f"could not switch the published copy to the rollback journal ({mode})")
-                if check:
-                    result = dst.execute("PRAGMA quick_check").fetchone()[0]
-                    if result != "ok":
-                        raise RuntimeError(f"the copy failed its integrity check: {result}")
-                tables = dst.execute("select count(*) from sqlite_master where type = 'table'").fetchone()[0]
-                runs = (dst.execute("select count(*) from runs").fetchone()[0]
-                        if dst.execute("select 1 from sqlite_master where name = 'runs'").fetchone() else 0)
-            finally:
-                dst.close()
+            src.backup(dst)  # all pages in one step: one consistent snapshot
         finally:
+            dst.close()
             src.close()
+        prepared = prepare(tmp) if prepare is not None else None
+        dst = sqlite3.connect(tmp)
+        try:
+            mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if mode.lower() != "delete":
+                raise RuntimeError(f"could not switch the published copy to the rollback journal ({mode})")
+            if check:
+                result = dst.execute("PRAGMA quick_check").fetchone()[0]
+                if result != "ok":
+                    raise RuntimeError(f"the copy failed its integrity check: {result}")
+            tables = dst.execute("select count(*) from sqlite_master where type = 'table'").fetchone()[0]
+            has_runs = dst.execute("select 1 from sqlite_master where type = 'table' and name = 'runs'").fetchone()
+            runs = dst.execute("select count(*) from runs").fetchone()[0] if has_runs else 0
+        finally:
+            dst.close()
         size = tmp.stat().st_size
         replace_atomic(tmp, target)
     except BaseException:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         raise
-    return {"path": str(target), "bytes": size, "tables": tables, "runs": runs}
+    out: dict[str, Any] = {"path": str(target), "bytes": size, "tables": tables, "runs": runs}
+    if prepared is not None:
+        out["prepared"] = prepared
+    return out

@@ -17,7 +17,7 @@ The trigger is a `CronTrigger` in the configured time zone (default 02:30 Asia/S
 `coalesce=True` (several missed fire times, e.g. after the machine was suspended, give one catch-up
 run) and `misfire_grace_time` (how late a run may still start). Times in the archive are UTC.
 
-Each job is journaled in the `schedule_jobs` table of the archive (created here if missing).
+Each job is journaled in the `schedule_jobs` table of the archive (migration m004).
 """
 
 from __future__ import annotations
@@ -81,11 +81,12 @@ class ScheduleConfig:
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     cron: str = DEFAULT_CRON
     timezone: str = DEFAULT_TZ
-    misfire_grace_time: int = 3600
+    misfire_grace_time: int = 6 * 3600  # a nightly job may still start this late (e.g. after a suspend)
     simulator: str | None = None
     report_years: list[int | str] = field(default_factory=lambda: ["previous"])
     reports_dir: Path | None = None   # default: reports/ next to the published database (else the archive)
     publish: Path | None = None       # the database Datasette serves (replaced atomically)
+    publish_search: bool = True       # build Datasette's search tables into the published copy
     health_file: Path | None = None   # default: <published stem>.health.json (else <db stem>.health.json)
     webhook_url: str | None = None    # XXGK_WEBHOOK_URL overrides it
     webhook_timeout: float = 10.0
@@ -177,8 +178,6 @@ def load_config(path: str | os.PathLike[str] | None = None, **overrides: Any) ->
             data[key] = [data[key]]
         if key in data and data[key] is not None:
             data[key] = list(data[key])
-    if data.get("publish") is None and "publish" in data:
-        data.pop("publish")
     cfg = ScheduleConfig(**{k: v for k, v in data.items() if v is not None})
     cfg.db = Path(cfg.db).resolve()
     bad = [c for c in cfg.channels if c not in CHANNELS]
@@ -263,10 +262,7 @@ JOB_COLUMNS = {
 def _open_archive(db: Path) -> Any:
     from .schema import open_db
 
-    conn = open_db(db)
-    conn["schedule_jobs"].create(JOB_COLUMNS, pk="id", if_not_exists=True)
-    conn["schedule_jobs"].create_index(["started_at"], if_not_exists=True)
-    return conn
+    return open_db(db)
 
 
 def _dump(value: Any) -> str:
@@ -286,6 +282,29 @@ def journal(db: Path, job: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the job
 
 
+def prepare_for_datasette(path: Path) -> dict[str, Any]:
+    """Build the search tables (archive/datasette/search.py) into a copy about to be published, so the
+    published file is ready to be served immutable (`xxgk serve --db PUBLISHED --no-snapshot`)."""
+    try:
+        from .datasette.search import ensure_search
+    except ImportError:  # the Datasette part is not installed: publish the plain archive
+        return {"search": False}
+    from sqlite_utils import Database
+
+    db = Database(path)
+    try:
+        stats = ensure_search(db)
+    finally:
+        db.close()
+    return {"search": True, **({k: v for k, v in stats.items() if isinstance(v, int | str)}
+                               if isinstance(stats, dict) else {})}
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
+
+
 class JobRunner:
     """Runs the nightly job; `run()` is what APScheduler calls (in a worker thread)."""
 
@@ -295,7 +314,7 @@ class JobRunner:
         self._idle = threading.Event()
         self._idle.set()
         self._proc: subprocess.Popen | None = None
-        self._proc_lock = threading.Lock()
+        self._proc_lock = threading.RLock()  # stop() may run in a signal handler of the same thread
         self.last: dict[str, Any] | None = None
 
     # -------------------------------------------------------- control
@@ -344,8 +363,10 @@ class JobRunner:
             job.update(outcome="error", detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
             log.exception("job %s failed", job["id"])
         finally:
-            if self._stopping.is_set() and job.get("outcome") in ("running", "ok", "degraded"):
-                job["outcome"], job["detail"] = "interrupted", "the scheduler was stopped during the job"
+            if self._stopping.is_set() and job.get("outcome") == "running":
+                job["outcome"], job["detail"] = "interrupted", "stopped by a signal during the job"
+            if job.get("outcome") in ("failed", "degraded", "error"):
+                job["webhook"] = self._notify(job)
             job["ended_at"] = utc_now()
             try:
                 journal(cfg.db, job)
@@ -381,8 +402,6 @@ class JobRunner:
             + [f"{s['step']} {s.get('agency', '')} {s.get('year', '')}: {s['message']}".replace("  ", " ")
                for s in failed_steps])
         job["health_file"] = str(self._write_health(job))
-        if job["outcome"] in ("failed", "degraded"):
-            job["webhook"] = self._notify(job)
 
     @staticmethod
     def _outcome(job: dict[str, Any]) -> str:
@@ -392,30 +411,34 @@ class JobRunner:
 
     # -------------------------------------------------------- subprocesses
 
-    def _spawn(self, cmd: list[str], stderr: Any, timeout: float, **kwargs: Any) -> tuple[int, str, bool]:
-        """Run a step; returns (exit code, stdout, timed out). SIGTERM on timeout, SIGKILL after the grace."""
+    def _spawn(self, cmd: list[str], stderr: Any, timeout: float, **kwargs: Any) -> tuple[int, str, str, bool]:
+        """Run a step; returns (exit code, stdout, stderr if piped, timed out). SIGTERM on timeout, SIGKILL after
+        the grace period."""
+        # Its own session: a Ctrl-C on the scheduler's terminal reaches the scheduler only, which forwards one
+        # SIGTERM (Scrapy's graceful stop; a second one forces it). A crawl outliving a killed scheduler keeps
+        # the shared lock until it ends.
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
-                                **kwargs)
+                                start_new_session=True, **kwargs)
         with self._proc_lock:
             self._proc = proc
         if self._stopping.is_set():
             proc.send_signal(signal.SIGTERM)
         timed_out = False
         try:
-            out, _ = proc.communicate(timeout=timeout)
+            out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
             log.error("%s ran longer than %ss: SIGTERM", " ".join(cmd[2:5]), timeout)
             proc.terminate()
             try:
-                out, _ = proc.communicate(timeout=self.cfg.stop_grace)
+                out, err = proc.communicate(timeout=self.cfg.stop_grace)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                out, _ = proc.communicate()
+                out, err = proc.communicate()
         finally:
             with self._proc_lock:
                 self._proc = None
-        return proc.returncode, out or "", timed_out
+        return proc.returncode, out or "", err or "", timed_out
 
     def _xxgk(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "xxgk", *args]
@@ -432,14 +455,13 @@ class JobRunner:
         log.info("crawl %s %s (log %s)", agency, channel, log_file)
         started, t0 = utc_now(), time.monotonic()
         with open(log_file, "w", encoding="utf-8") as err:
-            code, out, timed_out = self._spawn(cmd, err, cfg.crawl_timeout, **lock.subprocess_kwargs())
+            code, out, _, timed_out = self._spawn(cmd, err, cfg.crawl_timeout, **lock.subprocess_kwargs())
         entry: dict[str, Any] = {"agency": agency, "channel": channel, "exit_code": code, "log": str(log_file),
                                  "duration_s": round(time.monotonic() - t0, 3), "run_id": None}
         try:
-            result = json.loads(out)
-            entry["run_id"] = result.get("run_id")
-        except ValueError:
-            result = None
+            entry["run_id"] = json.loads(out).get("run_id")
+        except (ValueError, AttributeError):
+            pass  # no JSON: the crawl broke before printing its result; look the run up below
         conn = _open_archive(cfg.db)
         try:
             if entry["run_id"] is None:
@@ -477,7 +499,7 @@ class JobRunner:
     def _reconcile(self, agency: str, year: int) -> dict[str, Any]:
         cmd = self._xxgk("reconcile", "--agency", agency, "--year", str(year), "--db", str(self.cfg.db), "--json")
         t0 = time.monotonic()
-        code, out, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
+        code, out, err, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
         step: dict[str, Any] = {"step": "reconcile", "agency": agency, "year": year, "exit_code": code,
                                 "duration_s": round(time.monotonic() - t0, 3)}
         if code == 0:
@@ -489,9 +511,9 @@ class JobRunner:
                 step.update(status="failed", message="reconcile printed no JSON")
         elif code == RECONCILE_NO_REPORT:
             # Typically the annual report is not published (or not yet crawled): nothing to reconcile yet.
-            step.update(status="skipped", message="no annual report to reconcile (exit 2)")
+            step.update(status="skipped", message=_last_line(err) or "no annual report to reconcile (exit 2)")
         else:
-            step.update(status="failed", message=f"reconcile exited {code}")
+            step.update(status="failed", message=f"reconcile exited {code}: {_last_line(err)}".rstrip(": "))
         log.info("reconcile %s %s: %s", agency, year, step["message"])
         return step
 
@@ -500,22 +522,23 @@ class JobRunner:
         tmp = temp_path_for(target, ".html")
         cmd = self._xxgk("report", "--agency", agency, "--year", str(year), "--format", "html", "--out", str(tmp),
                          "--db", str(self.cfg.db))
-        code, _, _ = self._spawn(cmd, subprocess.DEVNULL, self.cfg.crawl_timeout)
+        code, _, err, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
         step: dict[str, Any] = {"step": "report", "agency": agency, "year": year, "exit_code": code}
         if code == 0 and tmp.stat().st_size > 0:
             replace_atomic(tmp, target)
             step.update(status="ok", path=str(target), message=f"wrote {target}")
         else:
             tmp.unlink(missing_ok=True)
-            step.update(status="failed", message=f"report exited {code}")
+            step.update(status="failed", message=f"report exited {code}: {_last_line(err)}".rstrip(": "))
         log.info("report %s %s: %s", agency, year, step["message"])
         return step
 
     def _publish(self) -> dict[str, Any]:
         assert self.cfg.publish is not None
         t0 = time.monotonic()
+        prepare = prepare_for_datasette if self.cfg.publish_search else None
         try:
-            info = publish_database(self.cfg.db, self.cfg.publish)
+            info = publish_database(self.cfg.db, self.cfg.publish, prepare=prepare)
         except Exception as exc:  # noqa: BLE001 - recorded as a failed step
             log.error("publish to %s failed: %s", self.cfg.publish, exc)
             return {"step": "publish", "status": "failed", "message": f"{type(exc).__name__}: {exc}"}
@@ -545,7 +568,10 @@ class JobRunner:
             "problems": problems, "failed_steps": [s for s in job["steps"] if s["status"] == "failed"],
             "runs": job["runs"],
         }
-        body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
+        try:
+            body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            return {"sent": False, "error": f"cannot encode the payload: {exc}"}
         req = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               "User-Agent": "xxgk-archive scheduler"})
@@ -558,7 +584,7 @@ class JobRunner:
             log.error("webhook POST failed: %s", exc)
             return {"sent": False, "error": f"{type(exc).__name__}: {exc}"}
         log.info("webhook POST: HTTP %s", status)
-        return {"sent": True, "http_status": status}
+        return {"sent": True, "http_status": status, "accepted": 200 <= status < 300}
 
 
 # ---------------------------------------------------------------- the scheduler
@@ -589,19 +615,32 @@ def build_scheduler(cfg: ScheduleConfig, runner: JobRunner | None = None) -> tup
     return scheduler, runner
 
 
+def run_once(cfg: ScheduleConfig) -> dict[str, Any]:
+    """One job now, in this thread; SIGTERM/SIGINT stop its running step cleanly (the job is journaled)."""
+    runner = JobRunner(cfg)
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.warning("%s: stopping the job", signal.Signals(signum).name)
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    return runner.run(trigger="once")
+
+
 def serve(cfg: ScheduleConfig) -> int:
     """Run the scheduler in the foreground until SIGTERM/SIGINT; a running job is stopped cleanly."""
     scheduler, runner = build_scheduler(cfg)
     stopping = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
-        if stopping.is_set():
-            return
-        stopping.set()
-        log.warning("%s: stopping the scheduler", signal.Signals(signum).name)
+        log.warning("%s: stopping the scheduler%s", signal.Signals(signum).name,
+                    " (again: the running step is forced to stop)" if stopping.is_set() else "")
         runner.stop()
-        # Not from inside the handler: shutdown takes the scheduler's locks.
-        threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
+        if not stopping.is_set():
+            stopping.set()
+            # Not from inside the handler: shutdown takes the scheduler's locks.
+            threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)

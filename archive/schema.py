@@ -133,6 +133,18 @@ def m003_reconciliation(db: Database) -> None:
     db["reconciliation_rows"].create_index(["reconciliation_id"])
 
 
+@migrations()
+def m004_schedule_jobs(db: Database) -> None:
+    # The scheduler's journal: every job, skipped ones included (archive/schedule.py).
+    db["schedule_jobs"].create({
+        "id": str, "trigger": str, "started_at": str, "ended_at": str,
+        "outcome": str,  # running | ok | degraded | failed | skipped | interrupted | error
+        "detail": str, "pid": int, "host": str, "agencies": str, "channels": str, "years": str,
+        "runs": str, "steps": str, "published": str, "health_file": str, "webhook": str,
+    }, pk="id", if_not_exists=True)
+    db["schedule_jobs"].create_index(["started_at"], if_not_exists=True)
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) an archive database, in WAL mode, with every migration applied."""
     path = Path(path)

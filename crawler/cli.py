@@ -97,9 +97,15 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
         settings = build_settings(agency_id, channel, db, warc_dir, simulator, full_refresh, overrides, log_level)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from exc
+    # One writer per archive: the lock `xxgk schedule` takes too (`<db>.lock`), held for the whole crawl;
+    # refused with exit 75 when held (a lock handed down by a parent through XXGK_LOCK_FD is shared).
+    from archive.lock import acquire_or_exit
+
+    lock = acquire_or_exit(db, f"xxgk crawl --agency {agency_id} --channel {channel}", program="xxgk crawl")
     if channel == "all":
         # One crawl per process (a Twisted reactor cannot restart): each channel in its own subprocess.
-        sys.exit(crawl_all(agency_id, simulator, db, warc_dir, full_refresh, fail_on_partial, as_json, overrides, log_level))
+        sys.exit(crawl_all(agency_id, simulator, db, warc_dir, full_refresh, fail_on_partial, as_json, overrides, log_level,
+                           lock=lock))
     process = CrawlerProcess(settings)
     from .secrets import install_log_redaction
 
@@ -122,7 +128,7 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
 
 
 def crawl_all(agency_id: str, simulator: str | None, db: str, warc_dir: str | None, full_refresh: bool,
-              fail_on_partial: bool, as_json: bool, overrides: tuple[str, ...], log_level: str) -> int:
+              fail_on_partial: bool, as_json: bool, overrides: tuple[str, ...], log_level: str, lock: Any = None) -> int:
     """Crawl catalog, website and WeChat one after another; the worst exit status wins."""
     import subprocess
 
@@ -137,7 +143,7 @@ def crawl_all(agency_id: str, simulator: str | None, db: str, warc_dir: str | No
         cmd += ["--json"] if as_json else []
         for item in overrides:
             cmd += ["-s", item]
-        code = subprocess.call(cmd)
+        code = subprocess.call(cmd, **(lock.subprocess_kwargs() if lock is not None else {}))  # children share the lock
         worst = max(worst, code)
     return worst
 

@@ -10,6 +10,7 @@ import click
 
 from archive.claims.cli import claims
 from archive.cli_reconcile import reconcile, report
+from archive.cli_schedule import schedule, status
 from crawler.cli import agencies, crawl, verify
 from simulator.cli import simulate
 from xxgk.demo import demo
@@ -28,3 +29,5 @@ main.add_command(claims)
 main.add_command(reconcile)
 main.add_command(report)
 main.add_command(demo)
+main.add_command(schedule)
+main.add_command(status)
