@@ -11,6 +11,7 @@ import click
 from archive.claims.cli import claims
 from archive.cli_reconcile import reconcile, report
 from archive.cli_schedule import schedule, status
+from archive.cli_serve import serve
 from crawler.cli import agencies, crawl, verify
 from simulator.cli import simulate
 from xxgk.demo import demo
@@ -31,3 +32,4 @@ main.add_command(report)
 main.add_command(demo)
 main.add_command(schedule)
 main.add_command(status)
+main.add_command(serve)
