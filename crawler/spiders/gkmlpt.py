@@ -87,6 +87,9 @@ class GkmlptSpider(AttachmentsMixin, scrapy.Spider):
         spider.categories = {}
         spider.documents_requested = set()
         spider.index_problem = ""
+        # An unparseable (truncated) list page is asked for again with the same backoff as HTTP retries.
+        spider.backoff_base = s.getfloat("XXGK_BACKOFF_BASE", 2.0)
+        spider.backoff_max = s.getfloat("XXGK_BACKOFF_MAX", 120.0)
         spider.sid = ""
         spider.search_base = ""
         return spider
@@ -125,7 +128,7 @@ class GkmlptSpider(AttachmentsMixin, scrapy.Spider):
         url = urljoin(self.base, f"api/all/{cat_id}?page={page}&sid={self.sid}")
         meta = {"handle_httpstatus_list": [404], "xxgk_discovery": f"category:{cat_id}", "parse_retry": retry}
         if retry:
-            meta[DELAY] = 0.5 * 3**retry
+            meta[DELAY] = min(self.backoff_max, self.backoff_base * 3**retry)
         return Request(url, callback=self.parse_list_page, errback=self.list_failed, meta=meta,
                        cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=10)
 
@@ -188,7 +191,7 @@ class GkmlptSpider(AttachmentsMixin, scrapy.Spider):
                f"&classify_main={cat_id}&callback=xxgk_cb")
         meta = {"xxgk_discovery": f"search:{cat_id}", "parse_retry": retry}
         if retry:
-            meta[DELAY] = 0.5 * 3**retry
+            meta[DELAY] = min(self.backoff_max, self.backoff_base * 3**retry)
         return Request(url, callback=self.parse_search_page, errback=self.search_failed, meta=meta,
                        cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=5)
 

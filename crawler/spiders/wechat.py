@@ -381,8 +381,6 @@ class WechatSpider(scrapy.Spider):
             if not state.done:
                 state.problems.append("stopped by the verification wall")
                 yield self.finish_lister(state, "blocked")
-        self.index_problem = ""
-        self.wall_hit = True
         raise CloseSpider("verification_wall")
 
     def parse_article_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
