@@ -20,7 +20,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import scrapy
 from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -41,8 +40,8 @@ from crawler.parsing.gkmlpt import (
     search_to_article,
     walk_tree,
 )
-from crawler.registry import agency_settings
 from crawler.spiders.attachments import AttachmentsMixin
+from crawler.spiders.base import ArchiveSpider
 
 SHANGHAI = timezone(timedelta(hours=8))
 PARSE_RETRIES = 3
@@ -68,31 +67,24 @@ def local_date(ts: Any) -> str:
         return ""
 
 
-class GkmlptSpider(AttachmentsMixin, scrapy.Spider):
+class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
     name = "gkmlpt"
     channel = "catalog"
+    section = "gkmlpt"
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        s = crawler.settings
-        agency = spider.agency = agency_settings(s, kwargs)
-        if not agency.get("gkmlpt", {}).get("base"):
-            raise ValueError(f"agency {agency.get('id')!r} has no gkmlpt base URL in its registry file")
-        spider.agency_id = agency["id"]
-        spider.base = agency["gkmlpt"]["base"]
-        spider.search_template = agency["gkmlpt"].get("search_jsonp", "")
-        spider.search_page_size = s.getint("XXGK_SEARCH_PAGE_SIZE", 50)
-        spider.attachment_max = s.getint("XXGK_ATTACHMENT_MAX_BYTES")
-        spider.categories = {}
-        spider.documents_requested = set()
-        spider.index_problem = ""
+    def configure(self, settings: Any, section: dict[str, Any]) -> None:
+        if not section.get("base"):
+            raise ValueError(f"agency {self.agency_id!r} has no gkmlpt base URL in its registry file")
+        self.base = section["base"]
+        self.search_template = section.get("search_jsonp", "")
+        self.search_page_size = settings.getint("XXGK_SEARCH_PAGE_SIZE", 50)
+        self.categories: dict[int, CategoryState] = {}
+        self.documents_requested: set[str] = set()
         # An unparseable (truncated) list page is asked for again with the same backoff as HTTP retries.
-        spider.backoff_base = s.getfloat("XXGK_BACKOFF_BASE", 2.0)
-        spider.backoff_max = s.getfloat("XXGK_BACKOFF_MAX", 120.0)
-        spider.sid = ""
-        spider.search_base = ""
-        return spider
+        self.backoff_base = settings.getfloat("XXGK_BACKOFF_BASE", 2.0)
+        self.backoff_max = settings.getfloat("XXGK_BACKOFF_MAX", 120.0)
+        self.sid = ""
+        self.search_base = ""
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(urljoin(self.base, "index"), callback=self.parse_index, errback=self.index_failed,

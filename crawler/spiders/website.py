@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import scrapy
 from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -27,8 +26,8 @@ from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import BlockedResponse
 from crawler.parsing.gkmlpt import ParseError
 from crawler.parsing.nfcms import ListEntry, page_url, parse_article, parse_list
-from crawler.registry import agency_settings
 from crawler.spiders.attachments import AttachmentsMixin
+from crawler.spiders.base import ArchiveSpider
 from crawler.spiders.gkmlpt import SHANGHAI
 
 
@@ -62,27 +61,19 @@ def pubdate_ts(text: str) -> int | None:
     return None
 
 
-class WebsiteSpider(AttachmentsMixin, scrapy.Spider):
+class WebsiteSpider(AttachmentsMixin, ArchiveSpider):
     name = "website"
     channel = "website"
+    section = "website"
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        s = crawler.settings
-        agency = spider.agency = agency_settings(s, kwargs)
-        site = agency.get("website") or {}
-        if not site.get("base") or not site.get("columns"):
-            raise ValueError(f"agency {agency.get('id')!r} has no website base URL and columns in its registry file")
-        spider.agency_id = agency["id"]
-        spider.base = site["base"]
-        spider.columns = {c["path"]: ColumnState(path=c["path"], name=c["name"],
-                                                 url=urljoin(site["base"], c["path"].strip("/") + "/"))
-                          for c in site["columns"]}
-        spider.attachment_max = s.getint("XXGK_ATTACHMENT_MAX_BYTES")
-        spider.requested: set[str] = set()
-        spider.index_problem = ""
-        return spider
+    def configure(self, settings: Any, section: dict[str, Any]) -> None:
+        if not section.get("base") or not section.get("columns"):
+            raise ValueError(f"agency {self.agency_id!r} has no website base URL and columns in its registry file")
+        self.base = section["base"]
+        self.columns = {c["path"]: ColumnState(path=c["path"], name=c["name"],
+                                               url=urljoin(section["base"], c["path"].strip("/") + "/"))
+                        for c in section["columns"]}
+        self.requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         for state in self.columns.values():

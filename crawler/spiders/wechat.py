@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-import scrapy
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
@@ -49,7 +48,7 @@ from crawler.parsing.wechat import (
     parse_url_list,
     parse_weread,
 )
-from crawler.registry import agency_settings
+from crawler.spiders.base import ArchiveSpider
 
 MP = "https://mp.weixin.qq.com"
 # Listers explain refusals in the body (WeRead errCode with 401, a bridge's 400): parse, don't drop.
@@ -84,33 +83,27 @@ class ListerState:
     done: bool = False
 
 
-class WechatSpider(scrapy.Spider):
+class WechatSpider(ArchiveSpider):
     name = "wechat"
     channel = "wechat"
 
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        s = crawler.settings
-        agency = spider.agency = agency_settings(s, kwargs)
-        wx = agency.get("wechat") or {}
-        if not wx.get("account"):
-            raise ValueError(f"agency {agency.get('id')!r} has no WeChat account in its registry file")
-        spider.agency_id = agency["id"]
-        spider.account = wx["account"]
-        spider.biz = s.get("XXGK_WECHAT_BIZ") or wx.get("biz") or ""
-        spider.mp_mode = s.get("XXGK_WECHAT_MP_MODE", "appmsgpublish")
-        spider.feeds = s.getlist("XXGK_WECHAT_FEEDS") or wx.get("feeds") or []
-        spider.url_list = s.get("XXGK_WECHAT_URL_LIST", "")
-        spider.mp = env("WECHAT_MP_COOKIE", "WECHAT_MP_TOKEN")
-        spider.client = env("WECHAT_UIN", "WECHAT_KEY", "WECHAT_PASS_TICKET")
-        spider.weread = env("WEREAD_COOKIE")
-        spider.readers = env("WECHAT_WAP_SID2", "WECHAT_PASS_TICKET")
-        spider.listers: dict[str, ListerState] = {}
-        spider.fetched: set[str] = set()  # article keys or URLs already asked for
-        spider.index_problem = ""
-        spider.waiting_for_biz: list[str] = []
-        return spider
+    section = "wechat"
+
+    def configure(self, settings: Any, section: dict[str, Any]) -> None:
+        if not section.get("account"):
+            raise ValueError(f"agency {self.agency_id!r} has no WeChat account in its registry file")
+        self.account = section["account"]
+        self.biz = settings.get("XXGK_WECHAT_BIZ") or section.get("biz") or ""
+        self.mp_mode = settings.get("XXGK_WECHAT_MP_MODE", "appmsgpublish")
+        self.feeds = settings.getlist("XXGK_WECHAT_FEEDS") or section.get("feeds") or []
+        self.url_list = settings.get("XXGK_WECHAT_URL_LIST", "")
+        self.mp = env("WECHAT_MP_COOKIE", "WECHAT_MP_TOKEN")
+        self.client = env("WECHAT_UIN", "WECHAT_KEY", "WECHAT_PASS_TICKET")
+        self.weread = env("WEREAD_COOKIE")
+        self.readers = env("WECHAT_WAP_SID2", "WECHAT_PASS_TICKET")
+        self.listers: dict[str, ListerState] = {}
+        self.fetched: set[str] = set()  # article keys or URLs already asked for
+        self.waiting_for_biz: list[str] = []
 
     # ------------------------------------------------------------ start
 

@@ -1,0 +1,29 @@
+"""What every archive spider shares: its agency, the registry section it crawls, and the problem
+that fails a run (set when the crawl could not even start listing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+
+from crawler.registry import agency_settings
+
+
+class ArchiveSpider(scrapy.Spider):
+    channel: str = ""
+    section: str = ""  # the key of the agency's registry file this spider crawls (gkmlpt, website, wechat)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        agency = spider.agency = agency_settings(crawler.settings, kwargs)
+        spider.agency_id = agency["id"]
+        spider.index_problem = ""
+        spider.attachment_max = crawler.settings.getint("XXGK_ATTACHMENT_MAX_BYTES")
+        spider.configure(crawler.settings, agency.get(cls.section) or {})
+        return spider
+
+    def configure(self, settings: Any, section: dict[str, Any]) -> None:
+        """Read this spider's registry section and settings; raise ValueError when they are unusable."""
+        raise NotImplementedError
