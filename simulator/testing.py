@@ -66,21 +66,33 @@ def start_simulator(scenario: str = "kaiping-2024", today: str | None = None) ->
     cmd = [sys.executable, "-m", "simulator", "--scenario", scenario, "--port", "0"]
     if today:
         cmd += ["--today", today]
+    with launched(cmd, LISTENING, "simulator") as (proc, m):
+        yield RunningSimulator(proc, m.group(1), int(m.group(2)))
+
+
+@contextmanager
+def launched(cmd: list[str], listening: re.Pattern, what: str) -> Iterator[tuple[subprocess.Popen, re.Match]]:
+    """Run a server whose first stdout line announces where it listens; stop it afterwards.
+
+    The line is printed once the socket listens, so requests made after it queue until served.
+    """
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         line = proc.stdout.readline()
-        m = LISTENING.search(line)
+        m = listening.search(line)
         if not m:
             proc.kill()
             _, err = proc.communicate(timeout=10)
-            raise RuntimeError(f"simulator did not start: {line!r} {err[-2000:]}")
-        # Keep draining stdout so the child never blocks on a full pipe.
+            raise RuntimeError(f"{what} did not start: {line!r}\n{err[-3000:]}")
+        # Keep draining both pipes so the child never blocks on a full one.
         threading.Thread(target=proc.stdout.read, daemon=True).start()
-        yield RunningSimulator(proc, m.group(1), int(m.group(2)))
+        threading.Thread(target=proc.stderr.read, daemon=True).start()
+        yield proc, m
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=5)

@@ -272,18 +272,8 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
                             "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
 
     def parse_document_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
-        if response.status == 304:
-            yield item  # unchanged (conditional re-read): seen, nothing new
-            return
-        if response.status == 404:
-            item.checks.append({"field": "page", "table_value": "", "detail_value": "listed, but the page answers 404"})
-            yield item
-            return
-        try:
-            page = parse_document(response.text, response.url)
-        except ParseError as exc:
-            item.checks.append({"field": "page", "table_value": "", "detail_value": f"unparseable: {exc}"})
-            self.crawler.stats.inc_value("xxgk/documents/unparseable")
+        page = self.parsed_page(response, item, parse_document)
+        if page is None:
             yield item
             return
         meta = page.meta

@@ -170,15 +170,8 @@ class WebsiteSpider(AttachmentsMixin, ArchiveSpider):
                             "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"column:{state.path}"})
 
     def parse_article_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
-        if response.status in (304, 404):
-            if response.status == 404:
-                item.checks.append({"field": "page", "table_value": "", "detail_value": "listed, but the page answers 404"})
-            yield item
-            return
-        try:
-            page = parse_article(response.text, response.url)
-        except ParseError as exc:
-            item.checks.append({"field": "page", "table_value": "", "detail_value": f"unparseable: {exc}"})
+        page = self.parsed_page(response, item, parse_article)
+        if page is None:
             yield item
             return
         item.checks = [c for c in item.checks if c.get("detail_value") != "truncated in the list"]

@@ -11,14 +11,14 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from simulator.testing import launched
 
 from .conftest import Archive
 
@@ -46,26 +46,9 @@ def _serve_cmd() -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(crawled: Archive) -> Iterator[str]:
-    proc = subprocess.Popen([*_serve_cmd(), "--db", str(crawled.db), "--port", "0", "--warc-dir",
-                             str(crawled.warc_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()  # printed once the socket listens: requests queue until served
-        m = LISTENING.search(line)
-        if not m:
-            proc.kill()
-            _, err = proc.communicate(timeout=10)
-            raise AssertionError(f"xxgk serve did not start: {line!r}\n{err[-3000:]}")
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        threading.Thread(target=proc.stderr.read, daemon=True).start()
+    cmd = [*_serve_cmd(), "--db", str(crawled.db), "--port", "0", "--warc-dir", str(crawled.warc_dir)]
+    with launched(cmd, LISTENING, "xxgk serve") as (_, m):
         yield m.group(1)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
