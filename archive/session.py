@@ -12,31 +12,18 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from .ids import new_id
 from .schema import open_db
+from .times import iso, utcnow
 from .warcstore import WarcStore
 
 _SESSIONS: dict[int, ArchiveSession] = {}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def new_id(prefix: str = "") -> str:
-    """Sortable unique id: UTC time to the microsecond plus randomness (never a bare timestamp)."""
-    return f"{prefix}{utcnow().strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(4)}"
 
 
 def dumps(value: Any) -> str:
