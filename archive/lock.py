@@ -23,14 +23,12 @@ import json
 import os
 import socket
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-EXIT_LOCKED = 75  # EX_TEMPFAIL (sysexits.h): try again later
+from .times import local_text, utcnow
+
 ENV_FD = "XXGK_LOCK_FD"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def lock_path(db: str | os.PathLike[str]) -> Path:
@@ -39,7 +37,7 @@ def lock_path(db: str | os.PathLike[str]) -> Path:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -88,11 +86,9 @@ def describe(holder: dict[str, Any] | None) -> str:
     since = holder.get("since")
     if since:
         text += f" since {since}"
-        try:
-            local = datetime.fromisoformat(since.replace("Z", "+00:00")).astimezone(LOCAL_TZ)
-            text += f" ({local:%Y-%m-%d %H:%M:%S} Asia/Shanghai)"
-        except ValueError:
-            pass
+        local = local_text(since, seconds=True)
+        if local:
+            text += f" ({local} Asia/Shanghai)"
     if holder.get("host") and holder["host"] != socket.gethostname():
         text += f" on {holder['host']}"
     return text
@@ -209,15 +205,3 @@ class ArchiveLock:
         data = json.dumps(info, ensure_ascii=False).encode()
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, data + b"\n", 0)
-
-
-def acquire_or_exit(db: str | os.PathLike[str], command: str, program: str = "xxgk") -> ArchiveLock:
-    """Take the archive's lock, or print who holds it and exit with status 75 (EX_TEMPFAIL)."""
-    lock = ArchiveLock(db, command)
-    try:
-        return lock.acquire()
-    except LockHeld as exc:
-        sys.stderr.write(f"{program}: refused: {exc}; another crawl or the scheduled job is writing it "
-                         f"(lock file {lock.path}). Try again later (exit {EXIT_LOCKED}).\n")
-        sys.stderr.flush()
-        raise SystemExit(EXIT_LOCKED) from None

@@ -7,7 +7,9 @@ fields only) and events, never by overwriting. Times: `*_at` columns are UTC ISO
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from sqlite_utils import Database, Migrations
@@ -143,6 +145,20 @@ def m004_schedule_jobs(db: Database) -> None:
         "runs": str, "steps": str, "published": str, "health_file": str, "webhook": str,
     }, pk="id", if_not_exists=True)
     db["schedule_jobs"].create_index(["started_at"], if_not_exists=True)
+
+
+@migrations()
+def m005_annual_report_names(db: Database) -> None:
+    # "report" alone meant both the agency's annual report and our audit report: name the annual one.
+    for column in ("source", "sha256", "document_id"):
+        db.execute(f"alter table reconciliations rename column report_{column} to annual_report_{column}")
+    db.execute("update reconciliations set summary = json_set(json_remove(summary, '$.report'), '$.annual_report', "
+               "json(json_extract(summary, '$.report'))) where json_type(summary, '$.report') = 'object'")
+
+
+def dumps(value: Any) -> str:
+    """A JSON column's value as stored: UTF-8 text, sorted keys, anything else as its string."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def open_db(path: str | Path) -> Database:

@@ -1,7 +1,8 @@
 """One crawl's write session: the run row, the WARC files and batched SQLite transactions.
 
-Every write of a crawl process goes through one `ArchiveSession` (the capture middleware, the
-store pipeline and the run-log extension share it through `for_crawler`). Writes happen inside
+Every write of a crawl process goes through one `ArchiveSession`, opened and closed by the crawl's
+run-log extension (`crawler/extensions/runlog.py`), which the capture middleware and the store
+pipeline ask for it. Writes happen inside
 an open transaction committed every `batch_size` operations or `batch_seconds`, so a crawl killed
 with SIGKILL loses at most the last uncommitted batch and never leaves half a document: rows are
 written in the order the responses arrived, and a document row is committed together with (or
@@ -19,15 +20,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from .ids import new_id
-from .schema import open_db
+from .schema import dumps, open_db
 from .times import iso, utcnow
 from .warcstore import WarcStore
-
-_SESSIONS: dict[int, ArchiveSession] = {}
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 class ArchiveSession:
@@ -50,21 +45,6 @@ class ArchiveSession:
                                 "settings": dumps(settings)})
         self.warc = WarcStore(warc_dir, self.run_id, software, info={"agency": agency["id"], "channel": channel})
         self.db.begin()
-
-    @classmethod
-    def for_crawler(cls, crawler: Any) -> ArchiveSession:
-        """The session of a running crawl (created on first use from the crawler's settings)."""
-        key = id(crawler)
-        if key not in _SESSIONS:
-            s = crawler.settings
-            spider = getattr(crawler, "spider", None)  # a plain `scrapy crawl -a agency=ID` names it there
-            agency = s.getdict("XXGK_AGENCY") or getattr(spider, "agency", {})
-            channel = getattr(spider, "channel", None) or s.get("XXGK_CHANNEL")
-            _SESSIONS[key] = cls(s.get("XXGK_DB"), s.get("XXGK_WARC_DIR"), agency,
-                                 channel, settings=snapshot_settings(s), software=s.get("XXGK_SOFTWARE"),
-                                 batch_size=s.getint("XXGK_BATCH_SIZE", 200),
-                                 batch_seconds=s.getfloat("XXGK_BATCH_SECONDS", 2.0))
-        return _SESSIONS[key]
 
     # ------------------------------------------------------------ transactions
 
@@ -99,9 +79,6 @@ class ArchiveSession:
         })
         self.db.commit()
         self.db.close()
-        for key, value in list(_SESSIONS.items()):
-            if value is self:
-                del _SESSIONS[key]
 
     # ------------------------------------------------------------ captures
 
@@ -156,9 +133,3 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def snapshot_settings(settings: Any) -> dict[str, Any]:
-    """The settings worth recording with a run (never secrets: those live in the environment only)."""
-    keys = ["USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
-            "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "XXGK_SIMULATOR",
-            "XXGK_FULL_REFRESH", "XXGK_ATTACHMENT_MAX_BYTES", "XXGK_EMPTY_PAGE_RETRIES", "XXGK_BACKOFF_BASE"]
-    return {k: settings.get(k) for k in keys}

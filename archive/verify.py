@@ -22,7 +22,7 @@ from .warcstore import check_file
 
 
 @dataclass
-class VerifyReport:
+class VerifyResult:
     warc_files: int = 0
     captures_checked: int = 0
     revisits_checked: int = 0
@@ -42,8 +42,8 @@ def _record_at(path: Path, offset: int) -> tuple[str, str, bytes]:
     raise ValueError("no record")
 
 
-def verify(db_path: str | Path, warc_dir: str | Path) -> VerifyReport:
-    report = VerifyReport()
+def verify(db_path: str | Path, warc_dir: str | Path) -> VerifyResult:
+    report = VerifyResult()
     warc_dir = Path(warc_dir)
     if not Path(db_path).exists():
         report.problems.append(f"no archive database at {db_path}")
@@ -84,7 +84,7 @@ def verify(db_path: str | Path, warc_dir: str | Path) -> VerifyReport:
     return report
 
 
-def iter_lines(report: VerifyReport) -> Iterator[str]:
+def iter_lines(report: VerifyResult) -> Iterator[str]:
     yield (f"{report.warc_files} WARC files, {report.captures_checked} captures re-hashed, "
            f"{report.revisits_checked} revisits checked: " + ("OK" if report.ok else f"{len(report.problems)} problems"))
     yield from report.problems

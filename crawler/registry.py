@@ -1,17 +1,28 @@
-"""The agency registry: one YAML data file per agency under crawler/agencies/."""
+"""The agency registry: one YAML data file per agency, in the built-in folder or in folders the user names.
+
+Folders are searched in order: those given with `--registry DIR` (repeatable), then those of the
+`XXGK_REGISTRY` environment variable (colon-separated), then the built-in `crawler/agencies/`. An
+agency id found in several folders is taken from the first, so a user's file can replace a built-in one.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+ENV_VAR = "XXGK_REGISTRY"
+
 
 class RegistryError(ValueError):
-    """An agency that is unknown or whose data file is unusable."""
+    """An agency that is unknown or whose data file is unusable (the message names the file and the field)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class Agency:
     category_aliases: dict[str, list[str]] = field(default_factory=dict)
     politeness: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    source: str = field(default="", compare=False)  # the file it was read from
 
     @property
     def hosts(self) -> list[str]:
@@ -39,6 +51,12 @@ class Agency:
             hosts |= {"mp.weixin.qq.com", "weread.qq.com"}
         return sorted(h for h in hosts if h)
 
+    @property
+    def channels(self) -> list[str]:
+        """The channels this agency's file configures."""
+        return [c for c, on in (("catalog", self.gkmlpt_base), ("website", self.website_base),
+                                ("wechat", self.wechat_account)) if on]
+
     def catalog_names_for(self, report_category: str) -> list[str]:
         """Catalog category names a report category may refer to (itself first)."""
         names = [report_category]
@@ -48,45 +66,137 @@ class Agency:
         return list(dict.fromkeys(names))
 
 
-def _folder():
+def _need(data: dict[str, Any], path: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
+    """The value at a dotted path, checked: a missing or mistyped field names the file and the field."""
+    value: Any = data
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value or value[part] in (None, ""):
+            raise RegistryError(f"{where}: field {path!r} is missing")
+        value = value[part]
+    if not isinstance(value, kind):
+        raise RegistryError(f"{where}: field {path!r} must be {_kind_name(kind)}, not {type(value).__name__}")
+    return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join({"str": "a string", "dict": "a mapping", "list": "a list"}.get(k.__name__, k.__name__)
+                       for k in kinds)
+
+
+def _section(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RegistryError(f"{where}: field {key!r} must be a mapping, not {type(value).__name__}")
+    return value
+
+
+def _url(value: str, field_name: str, where: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RegistryError(f"{where}: field {field_name!r} must be an http(s) URL, not {value!r}")
+    return value
+
+
+def agency_from_data(data: Any, where: str) -> Agency:
+    """An `Agency` from a registry file's parsed YAML; RegistryError names the file and the field."""
+    if not isinstance(data, dict):
+        raise RegistryError(f"{where}: expected a mapping of fields, not {type(data).__name__}")
+    agency_id, name = _need(data, "id", where), _need(data, "name", where)
+    g, w = _section(data, "gkmlpt", where), _section(data, "website", where)
+    wechat, report = _section(data, "wechat", where), _section(data, "annual_report", where)
+    if not (g or w or wechat):
+        raise RegistryError(f"{where}: no channel configured (give at least one of 'gkmlpt', 'website', 'wechat')")
+    gkmlpt_base = _url(_need(data, "gkmlpt.base", where), "gkmlpt.base", where) if g else ""
+    website_base = _url(_need(data, "website.base", where), "website.base", where) if w else ""
+    columns = (w.get("columns") or []) if w else []
+    if not isinstance(columns, list) or not all(isinstance(c, dict) and c.get("path") for c in columns):
+        raise RegistryError(f"{where}: field 'website.columns' must be a list of {{path, name}} mappings")
+    aliases = data.get("category_aliases") or {}
+    if not isinstance(aliases, dict) or not all(isinstance(v, list) for v in aliases.values()):
+        raise RegistryError(f"{where}: field 'category_aliases' must map a report name to a list of catalog names")
+    host = data.get("host") or urlsplit(gkmlpt_base or website_base).hostname or ""
+    return Agency(
+        id=str(agency_id), name=str(name), host=str(host),
+        gkmlpt_base=gkmlpt_base, search_jsonp=str(g.get("search_jsonp") or ""),
+        website_base=website_base, website_columns=tuple(columns),
+        wechat_account=str(_need(data, "wechat.account", where)) if wechat else "",
+        report_category=str(report.get("catalog_category") or "政府信息公开年报"),
+        report_column=str(report.get("website_column") or ""),
+        category_aliases=aliases, politeness=_section(data, "politeness", where), raw=data, source=where,
+    )
+
+
+def builtin_folder() -> Traversable:
     return resources.files("crawler") / "agencies"
 
 
-def agency_ids() -> list[str]:
-    return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".yaml"))
+def env_folders(environ: dict[str, str] | None = None) -> list[Path]:
+    value = (os.environ if environ is None else environ).get(ENV_VAR, "")
+    return [Path(p).expanduser() for p in value.split(os.pathsep) if p.strip()]
 
 
-def load_agency(agency_id: str) -> Agency:
-    ref = _folder() / f"{agency_id}.yaml"
-    if not ref.is_file():
-        raise RegistryError(f"unknown agency {agency_id!r}; known agencies: {', '.join(agency_ids()) or 'none'}")
+class Registry:
+    """The agencies of a list of folders (earlier folders win on a duplicate id)."""
+
+    def __init__(self, folders: Iterable[Path | Traversable] = (), builtin: bool = True):
+        self.folders: list[Path | Traversable] = [*folders] + ([builtin_folder()] if builtin else [])
+        for folder in self.folders:
+            if isinstance(folder, Path) and not folder.is_dir():
+                raise RegistryError(f"registry folder {folder} does not exist")
+
+    @classmethod
+    def from_options(cls, folders: Iterable[str | Path] = (), environ: dict[str, str] | None = None) -> Registry:
+        """`--registry` folders first, then `XXGK_REGISTRY`, then the built-in agencies."""
+        return cls([*(Path(f).expanduser() for f in folders), *env_folders(environ)])
+
+    def files(self) -> dict[str, Path | Traversable]:
+        found: dict[str, Path | Traversable] = {}
+        for folder in self.folders:
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+                if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                    found.setdefault(entry.name.rsplit(".", 1)[0], entry)
+        return found
+
+    def ids(self) -> list[str]:
+        return sorted(self.files())
+
+    def load(self, agency_id: str) -> Agency:
+        ref = self.files().get(agency_id)
+        if ref is None:
+            raise RegistryError(f"unknown agency {agency_id!r}; known agencies: {', '.join(self.ids()) or 'none'} "
+                                f"(registry folders: {', '.join(str(f) for f in self.folders)})")
+        return read_agency_file(ref, expect_id=agency_id)
+
+    def all(self) -> list[Agency]:
+        return [self.load(a) for a in self.ids()]
+
+
+def read_agency_file(ref: Path | Traversable, expect_id: str | None = None) -> Agency:
+    where = f"agency file {ref}"
     try:
         data = yaml.safe_load(ref.read_text(encoding="utf-8"))
-        g, w = data.get("gkmlpt") or {}, data.get("website") or {}
-        report = data.get("annual_report") or {}
-        return Agency(
-            id=data["id"], name=data["name"], host=data["host"],
-            gkmlpt_base=g.get("base", ""), search_jsonp=g.get("search_jsonp", ""),
-            website_base=w.get("base", ""), website_columns=tuple(w.get("columns") or ()),
-            wechat_account=(data.get("wechat") or {}).get("account", ""),
-            report_category=report.get("catalog_category", "政府信息公开年报"),
-            report_column=report.get("website_column", ""),
-            category_aliases=data.get("category_aliases") or {}, politeness=data.get("politeness") or {}, raw=data,
-        )
-    except (KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
-        raise RegistryError(f"agency file {agency_id}.yaml is malformed: {exc!r}") from exc
-
-
-def all_agencies() -> list[Agency]:
-    return [load_agency(a) for a in agency_ids()]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        raise RegistryError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{where}: cannot be read: {exc}") from exc
+    agency = agency_from_data(data, where)
+    if expect_id is not None and agency.id != expect_id:
+        raise RegistryError(f"{where}: field 'id' is {agency.id!r}, but the file is named {expect_id!r}")
+    return agency
 
 
 def agency_settings(settings: Any, spider_kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The agency a spider crawls: `XXGK_AGENCY` (set by `xxgk crawl`), else `-a agency=ID` as given
-    to a plain `scrapy crawl`."""
+    """The agency a spider crawls: `XXGK_AGENCY` (set by `xxgk crawl`), else `-a agency=ID` as given to a
+    plain `scrapy crawl` (the one entry point that reads the registry itself, from `XXGK_REGISTRY` and the
+    built-in folder)."""
     agency = settings.getdict("XXGK_AGENCY")
     if agency:
         return agency
     if spider_kwargs.get("agency"):
-        return load_agency(spider_kwargs["agency"]).raw
+        return Registry.from_options().load(spider_kwargs["agency"]).raw
     raise RegistryError("no agency: run `xxgk crawl --agency ID`, or `scrapy crawl SPIDER -a agency=ID`")

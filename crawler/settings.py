@@ -81,7 +81,12 @@ XXGK_RETRY_AFTER_MAX = 300.0
 XXGK_SEARCH_PAGE_SIZE = 50
 XXGK_BATCH_SIZE = 200
 XXGK_BATCH_SECONDS = 2.0
-XXGK_PROGRESS = True
+XXGK_PROGRESS = True  # live progress on a terminal (a log line every few seconds otherwise)
+# WeChat listers (credentials come from environment variables only, never from settings)
+XXGK_WECHAT_BIZ = ""  # the account's __biz, when neither the MP backend nor an article page tells it
+XXGK_WECHAT_MP_MODE = "appmsgpublish"  # or "list_ex": the MP backend's other listing
+XXGK_WECHAT_FEEDS: list[str] = []  # feed URLs or files (Atom, RSS 2.0, JSON Feed); comma-separated on the command line
+XXGK_WECHAT_URL_LIST = ""  # a file of article URLs, one a line
 
 SIMULATOR_PROFILE: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,

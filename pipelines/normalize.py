@@ -7,27 +7,10 @@ archive compares between crawls, so the same document read twice normalizes iden
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from archive.times import to_instants
 from crawler.items import DocumentItem
-
-SHANGHAI = timezone(timedelta(hours=8))
-
-
-def to_instants(ts: int | None, local_day: str) -> tuple[str, str, int | None]:
-    """(UTC ISO instant, local date, local year) from Unix seconds, else from a local YYYY-MM-DD."""
-    if ts is not None:
-        local = datetime.fromtimestamp(ts, SHANGHAI)
-    elif local_day[:10].count("-") == 2:
-        try:
-            local = datetime.fromisoformat(local_day[:10]).replace(tzinfo=SHANGHAI)
-        except ValueError:
-            return "", "", None
-    else:
-        return "", "", None
-    utc = local.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return utc, local.date().isoformat(), local.year
 
 
 def clean_text(value: str) -> str:

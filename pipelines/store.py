@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archive.session import ArchiveSession, dumps, iso, utcnow
+from archive.ids import attachment_id, category_id, document_id
+from archive.schema import dumps
+from archive.session import ArchiveSession
+from archive.times import iso, to_instants, utcnow
+from crawler.extensions.runlog import archive_session
 from crawler.items import (
     AttachmentItem,
     CategoryItem,
@@ -20,7 +24,6 @@ from crawler.items import (
     MetricItem,
     WechatPushItem,
 )
-from pipelines.normalize import to_instants
 
 # Fields compared between crawls (normalized values).
 TRACKED = ("title", "category", "category_id", "canonical_url", "item_type", "link_url", "post_url",
@@ -59,7 +62,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
-        return cls(ArchiveSession.for_crawler(crawler), crawler.stats)
+        return cls(archive_session(crawler), crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, DocumentItem):
@@ -89,7 +92,7 @@ class StorePipeline:
             if c.channel != "website":
                 continue
             for native in c.listed_ids:
-                doc_id = f"{c.agency}/website/{native}"
+                doc_id = document_id(c.agency, "website", native)
                 if not self.session.db["documents"].count_where("id = ?", [doc_id]):
                     continue
                 key = (doc_id, str(c.native_id))
@@ -103,7 +106,7 @@ class StorePipeline:
     # ------------------------------------------------------------ documents
 
     def doc_id(self, item: DocumentItem) -> str:
-        return f"{item.agency}/{item.channel}/{item.native_id}"
+        return document_id(item.agency, item.channel, item.native_id)
 
     def store_document(self, item: DocumentItem) -> None:
         db, now, run = self.session.db, iso(utcnow()), self.session.run_id
@@ -161,7 +164,7 @@ class StorePipeline:
         other = {"website": "catalog", "catalog": "website"}.get(item.channel)
         if other is None:
             return None
-        twin = f"{item.agency}/{other}/{item.native_id}"
+        twin = document_id(item.agency, other, item.native_id)
         return twin if self.session.db["documents"].count_where("id = ?", [twin]) else None
 
     def _version(self, doc_id: str, capture: str | None, values: dict[str, Any], previous: dict[str, Any]) -> None:
@@ -230,7 +233,7 @@ class StorePipeline:
 
     def store_metric(self, item: MetricItem) -> None:
         self.session.db["metrics"].insert({
-            "document_id": f"{item.agency}/wechat/{item.document_native_id}", "run_id": self.session.run_id,
+            "document_id": document_id(item.agency, "wechat", item.document_native_id), "run_id": self.session.run_id,
             "read_num": item.read_num, "like_num": item.like_num, "share_num": item.share_num, "source": item.source,
             "read_at": iso(utcnow()), "capture_id": item.capture_id or None})
         self.session.wrote()
@@ -239,8 +242,8 @@ class StorePipeline:
 
     def store_attachment(self, item: AttachmentItem) -> None:
         db, now = self.session.db, iso(utcnow())
-        att_id = f"{item.agency}/{item.channel}/{item.native_id}"
-        doc_id = f"{item.agency}/{item.channel}/{item.document_native_id}"
+        att_id = attachment_id(item.agency, item.channel, item.native_id)
+        doc_id = document_id(item.agency, item.channel, item.document_native_id)
         row = next(db.query("select * from attachments where id = ?", [att_id]), None)
         record = {"id": att_id, "document_id": doc_id, "native_id": item.native_id, "url": item.url, "name": item.name,
                   "file_name": item.file_name, "mime": item.mime, "declared_size": item.declared_size, "last_seen_at": now}
@@ -264,7 +267,7 @@ class StorePipeline:
 
     def store_category(self, item: CategoryItem) -> None:
         now = iso(utcnow())
-        cat_id = f"{item.agency}/catalog/{item.native_id}"
+        cat_id = category_id(item.agency, "catalog", item.native_id)
         table = self.session.db["categories"]
         record = {"id": cat_id, "agency": item.agency, "channel": "catalog", "native_id": item.native_id, "name": item.name,
                   "parent_id": item.parent_id, "jump_url": item.jump_url, "is_leaf": int(item.is_leaf),
@@ -278,7 +281,7 @@ class StorePipeline:
     def store_category_run(self, item: CategoryRunItem) -> None:
         self.category_runs.append(item)
         self.session.db["category_runs"].insert({
-            "run_id": self.session.run_id, "category_id": f"{item.agency}/{item.channel}/{item.native_id}",
+            "run_id": self.session.run_id, "category_id": category_id(item.agency, item.channel, item.native_id),
             "channel": item.channel, "oldest_date": item.oldest_date or None, "capped": int(item.capped), "agency": item.agency,
             "name": item.name, "stated_post_count": item.stated_post_count, "api_total": item.api_total,
             "harvested": item.harvested, "search_backfilled": item.search_backfilled, "pages_fetched": item.pages_fetched,

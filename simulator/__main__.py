@@ -1,3 +1,3 @@
-from .cli import simulate
+from .server import main
 
-simulate()
+main()

@@ -312,3 +312,43 @@ async def run(state: SimState, host: str, port: int, ready: Any = None, access_l
     finally:
         await runner.cleanup()
 
+
+
+def run_forever(world: Any, today: date | None, host: str, port: int, access_log: bool = False) -> None:
+    """Serve a world until interrupted, printing where (the first line is machine-read by tests)."""
+
+    state = SimState(world, faults=world.scenario.get("faults") or [])
+    if today:
+        state.today = today
+
+    def ready(bound: int) -> None:
+        a = state.world.agencies[0]
+        base = f"http://{host}:{bound}"
+        # The first line is machine-read by the test fixture (simulator/testing.py): keep its form.
+        print(f"xxgk simulator listening on {base} (scenario {state.world.name}, day {state.today})", flush=True)
+        print(f"  browse:  {base}/", flush=True)
+        print(f"  catalog: {base}/_/{a.host}/{a.site_code}/gkmlpt/index", flush=True)
+        print(f"  proxy:   curl -x {base} http://{a.host}/{a.site_code}/gkmlpt/index", flush=True)
+
+    try:
+        asyncio.run(run(state, host, port, ready=ready, access_log=access_log))
+    except KeyboardInterrupt:
+        pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m simulator`: the bare server process tests and benchmarks start (`xxgk simulate` is the
+    user's command, with the ground truth too)."""
+    import argparse
+
+    from .scenario import load
+    from .world import World
+
+    parser = argparse.ArgumentParser(prog="python -m simulator")
+    parser.add_argument("--scenario", default="kaiping-2024")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8350)
+    parser.add_argument("--today", type=date.fromisoformat, default=None)
+    parser.add_argument("--access-log", action="store_true")
+    args = parser.parse_args(argv)
+    run_forever(World(load(args.scenario)), args.today, args.host, args.port, args.access_log)

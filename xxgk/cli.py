@@ -1,20 +1,20 @@
-"""The `xxgk` command: one entry point for every part of the product.
-
-Subcommands import their modules lazily so `xxgk --help` stays fast and a missing optional part
-never breaks the others.
-"""
+"""The `xxgk` command: one entry point for every part of the product (one module a command group in
+`xxgk/commands/`). Each command imports the libraries it drives lazily, so `xxgk --help` stays fast."""
 
 from __future__ import annotations
 
 import click
 
-from archive.claims.cli import claims
-from archive.cli_reconcile import reconcile, report
-from archive.cli_schedule import schedule, status
-from archive.cli_serve import serve
-from crawler.cli import agencies, crawl, verify
-from simulator.cli import simulate
-from xxgk.demo import demo
+from xxgk.commands.agencies import agencies
+from xxgk.commands.claims import claims
+from xxgk.commands.crawl import crawl
+from xxgk.commands.demo import demo
+from xxgk.commands.reconcile import reconcile, report
+from xxgk.commands.schedule import schedule
+from xxgk.commands.serve import serve
+from xxgk.commands.simulate import simulate
+from xxgk.commands.status import status
+from xxgk.commands.verify import verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,14 +22,5 @@ def main() -> None:
     """xxgk-archive: crawl, archive and reconcile government information-disclosure channels."""
 
 
-main.add_command(simulate)
-main.add_command(crawl)
-main.add_command(agencies)
-main.add_command(verify)
-main.add_command(claims)
-main.add_command(reconcile)
-main.add_command(report)
-main.add_command(demo)
-main.add_command(schedule)
-main.add_command(status)
-main.add_command(serve)
+for command in (simulate, crawl, agencies, verify, claims, reconcile, report, demo, schedule, status, serve):
+    main.add_command(command)

@@ -14,9 +14,9 @@ from typing import Any
 import sqlite_utils
 from markupsafe import Markup
 
+from archive.audit_report import STATUS_MARK, STATUS_TEXT, claimed_text, label, num, signed
+from archive.audit_report.svg import COLOURS, claims_chart
 from archive.reconcile import load_reconciliation
-from archive.report import STATUS_MARK, STATUS_TEXT, claimed_text, label, num, signed
-from archive.report.svg import COLOURS, claims_chart
 
 CHANNELS = ("catalog", "website", "wechat")
 CHANNEL_COLOURS = {"catalog": "#1565c0", "website": "#00838f", "wechat": "#2e7d32"}
@@ -29,14 +29,14 @@ def build_dashboard(conn: sqlite3.Connection, id: str | None = None, agency: str
     if "reconciliations" not in db.table_names():
         return {"reconciliations": [], "rec": None, "not_found": False}
     recs = [dict(r) for r in db.query(
-        "select id, agency, year, created_at, summary, report_source from reconciliations "
+        "select id, agency, year, created_at, summary, annual_report_source from reconciliations "
         "order by agency, year desc, created_at desc, rowid desc")]
     latest: dict[tuple[str, int], str] = {}
     for r in recs:
         latest.setdefault((r["agency"], r["year"]), r["id"])
     chosen = _choose(recs, latest, id, agency, year)
     out: dict[str, Any] = {
-        "reconciliations": [{**{k: r[k] for k in ("id", "agency", "year", "created_at", "report_source")},
+        "reconciliations": [{**{k: r[k] for k in ("id", "agency", "year", "created_at", "annual_report_source")},
                              "latest": latest.get((r["agency"], r["year"])) == r["id"]} for r in recs],
         "rec": None, "not_found": bool(id or agency or year) and chosen is None,
     }

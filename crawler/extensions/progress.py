@@ -23,7 +23,7 @@ class ProgressExtension:
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
         from scrapy.exceptions import NotConfigured
 
-        if not crawler.settings.getbool("XXGK_PROGRESS", True):
+        if not crawler.settings.getbool("XXGK_PROGRESS"):
             raise NotConfigured
         return cls(crawler)
 

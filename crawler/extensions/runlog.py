@@ -1,4 +1,9 @@
-"""The run record: opened with the crawl, closed with its status, stats, coverage and summary.
+"""The run: its archive session opened with the crawl, closed with its status, stats, coverage and summary.
+
+This extension owns the crawl's `ArchiveSession` (the run row, the WARC files, the batched SQLite
+transactions); the capture middleware, the incremental middleware and the store pipeline get it with
+`archive_session(crawler)`. Extensions are built before the engine's middlewares and pipelines, so the
+session exists when they ask for it.
 
 Status: `failed` when the crawl could not start its listing (index unreadable, nothing listed),
 `partial` when anything was blocked, failed or left incomplete, `ok` otherwise. The summary is
@@ -12,6 +17,12 @@ from typing import Any
 from scrapy import signals
 
 from archive.session import ArchiveSession
+
+# Settings recorded with a run (never secrets: those live in the environment only).
+RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER", "CONCURRENT_REQUESTS",
+                     "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES",
+                     "DOWNLOAD_TIMEOUT", "XXGK_SIMULATOR", "XXGK_FULL_REFRESH", "XXGK_ATTACHMENT_MAX_BYTES",
+                     "XXGK_EMPTY_PAGE_RETRIES", "XXGK_BACKOFF_BASE")
 
 
 def summarize(stats: dict[str, Any], completeness: list[dict[str, Any]], problem: str) -> tuple[str, dict[str, Any]]:
@@ -45,9 +56,21 @@ def summarize(stats: dict[str, Any], completeness: list[dict[str, Any]], problem
     return status, summary
 
 
+def open_session(crawler: Any) -> ArchiveSession:
+    """The crawl's session from its settings (a plain `scrapy crawl -a agency=ID` names the agency on the spider)."""
+    s = crawler.settings
+    spider = getattr(crawler, "spider", None)
+    agency = s.getdict("XXGK_AGENCY") or getattr(spider, "agency", {})
+    channel = getattr(spider, "channel", None) or s.get("XXGK_CHANNEL")
+    return ArchiveSession(s.get("XXGK_DB"), s.get("XXGK_WARC_DIR"), agency, channel,
+                          settings={k: s.get(k) for k in RECORDED_SETTINGS}, software=s.get("XXGK_SOFTWARE"),
+                          batch_size=s.getint("XXGK_BATCH_SIZE"), batch_seconds=s.getfloat("XXGK_BATCH_SECONDS"))
+
+
 class RunLogExtension:
     def __init__(self, crawler: Any):
         self.crawler = crawler
+        self.session = open_session(crawler)
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
@@ -56,11 +79,11 @@ class RunLogExtension:
         return cls(crawler)
 
     def opened(self, spider: Any) -> None:
-        session = ArchiveSession.for_crawler(self.crawler)
-        spider.logger.info(f"run {session.run_id}: archive {session.db_path}, WARC in {session.warc.folder}")
+        spider.logger.info(f"run {self.session.run_id}: archive {self.session.db_path}, "
+                           f"WARC in {self.session.warc.folder}")
 
     def closed(self, spider: Any, reason: str) -> None:
-        session = ArchiveSession.for_crawler(self.crawler)
+        session = self.session
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         status, summary = summarize(stats, session.completeness, getattr(spider, "index_problem", ""))
@@ -68,3 +91,11 @@ class RunLogExtension:
         self.crawler.xxgk_result = {"status": status, "summary": summary, "run_id": session.run_id}
         session.finish(status, {k: str(v) if not isinstance(v, (int, float, str)) else v for k, v in stats.items()},
                        session.completeness, summary, error=summary["problem"])
+
+
+def archive_session(crawler: Any) -> ArchiveSession:
+    """The session of a running crawl, owned by its RunLogExtension."""
+    for ext in crawler.extensions.middlewares:
+        if isinstance(ext, RunLogExtension):
+            return ext.session
+    raise RuntimeError("the crawl has no archive session: enable crawler.extensions.runlog.RunLogExtension")

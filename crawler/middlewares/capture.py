@@ -22,8 +22,11 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.python import to_unicode
 
-from archive.session import ArchiveSession, dumps, iso, utcnow
+from archive.schema import dumps
+from archive.session import ArchiveSession
+from archive.times import iso, utcnow
 from archive.warcstore import payload_digest_header
+from crawler.extensions.runlog import archive_session
 from crawler.middlewares.routing import CANONICAL
 from crawler.parsing.blocks import detect_block
 from crawler.secrets import redact_bytes, redact_text, secret_values
@@ -74,7 +77,7 @@ class CaptureMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
-        return cls(ArchiveSession.for_crawler(crawler), crawler.stats)
+        return cls(archive_session(crawler), crawler.stats)
 
     def process_response(self, request: Request, response: Response) -> Response:
         # The routing middleware (740) gives a re-issued response its real URL only after us (950).

@@ -18,6 +18,7 @@ from typing import Any
 from scrapy import Request
 
 from archive.session import ArchiveSession
+from crawler.extensions.runlog import archive_session
 
 KNOWN = "xxgk_known"
 CONDITIONAL = "xxgk_conditional"
@@ -29,7 +30,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
-        return cls(ArchiveSession.for_crawler(crawler), crawler.stats, crawler.settings.getbool("XXGK_FULL_REFRESH"))
+        return cls(archive_session(crawler), crawler.stats, crawler.settings.getbool("XXGK_FULL_REFRESH"))
 
     async def process_spider_output(self, response: Any, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for out in result:

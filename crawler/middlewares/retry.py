@@ -33,11 +33,11 @@ class BlockedResponse(IgnoreRequest):
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings: Any):
         super().__init__(settings)
-        self.base = settings.getfloat("XXGK_BACKOFF_BASE", 2.0)
-        self.cap = settings.getfloat("XXGK_BACKOFF_MAX", 120.0)
-        self.retry_after_cap = settings.getfloat("XXGK_RETRY_AFTER_MAX", 300.0)
-        self.block_retries = settings.getint("XXGK_BLOCK_RETRIES", 2)
-        self.empty_retries = settings.getint("XXGK_EMPTY_PAGE_RETRIES", 3)
+        self.base = settings.getfloat("XXGK_BACKOFF_BASE")
+        self.cap = settings.getfloat("XXGK_BACKOFF_MAX")
+        self.retry_after_cap = settings.getfloat("XXGK_RETRY_AFTER_MAX")
+        self.block_retries = settings.getint("XXGK_BLOCK_RETRIES")
+        self.empty_retries = settings.getint("XXGK_EMPTY_PAGE_RETRIES")
 
     async def process_request(self, request: Request) -> None:
         delay = request.meta.get(DELAY)

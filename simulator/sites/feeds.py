@@ -19,7 +19,7 @@ Atom feed `id/title/updated/generator/author/link rel=alternate/subtitle/logo/ic
 version, `xmlns:dc` and `xmlns:content` appear only when an item has content (fulltext mode) and
 `xmlns:atom` not at all (wewe-rss sets no self link); the enclosure type is `image/` + the last
 `.`-part of the URL path, which for mmbiz URLs (`…/0?wx_fmt=jpeg`) is the whole path — a real
-quirk of the library, kept. Fulltext content is the article body from `wechat_pages.body_html`
+quirk of the library, kept. Fulltext content is the article body from `wechat_article_html.body_html`
 with `data-src` turned into `src` behind a small style block (wewe-rss `cleanHtml`); an
 unavailable article yields the style block only (its page has no content node).
 
@@ -43,8 +43,8 @@ from urllib.parse import urlsplit
 
 from ..http import SimRequest, SimResponse, SimState, http_date
 from ..world import SHANGHAI, World, WxAccount, WxArticle
+from .wechat_article_html import body_html
 from .wechat_listers import account_profile, world_cache
-from .wechat_pages import body_html
 
 ORIGIN = "http://wewe-rss.localhost"
 FEED_TYPES = ("rss", "atom", "json")

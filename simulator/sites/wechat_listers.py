@@ -50,7 +50,7 @@ from typing import Any
 
 from ..http import SimRequest, SimResponse, SimState
 from ..world import World, WxAccount, WxArticle, WxPush, hexdigest
-from . import wechat_pages as pages
+from . import wechat_article_html as html
 
 MP_PAGE_MAX = 20
 GETMSG_PAGE = 10
@@ -112,8 +112,8 @@ def notified_pushes(world: World, acct: WxAccount, today: date) -> list[WxPush]:
 
 def account_profile(world: World, acct: WxAccount) -> dict[str, Any]:
     """Nickname, alias, avatar and signature; the same values the article pages show."""
-    return {"nickname": acct.name, "alias": pages._alias(world, acct),
-            "round_head_img": pages._account_images(world, acct)[0], "signature": pages._intro(world, acct)}
+    return {"nickname": acct.name, "alias": html.account_alias(world, acct),
+            "round_head_img": html.account_images(world, acct)[0], "signature": html.account_intro(world, acct)}
 
 
 def followers(world: World, acct: WxAccount, push: WxPush) -> int:

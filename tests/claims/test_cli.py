@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from archive.claims.cli import claims
+from xxgk.commands.claims import claims
 
 from .test_seed import SEED
 

@@ -34,7 +34,7 @@ from crawler.parsing.wechat import (
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.scenario import load
 from simulator.sites import feeds, wechat_listers, wechat_pages, weread
-from simulator.sites.wechat_pages import article_stats
+from simulator.sites.wechat_article_html import article_stats
 from simulator.truth import lister_sees
 from simulator.world import World, WxAccount, WxArticle, WxPush
 

@@ -4,10 +4,6 @@ the reconciliation of the 2024 annual report. Built once per session, read-only 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +12,8 @@ from typing import Any
 import pytest
 
 from simulator.testing import start_simulator
+from tests.support import crawl, xxgk
 
-XXGK = str(Path(sys.executable).parent / "xxgk")
 AGENCY, YEAR = "kaiping-edu", 2024
 WECHAT_ENV = {"WECHAT_MP_COOKIE": "slave_sid=abcdef123456; bizuin=3911122233", "WECHAT_MP_TOKEN": "77889900"}
 
@@ -30,29 +26,17 @@ class Archive:
     runs: dict[str, dict[str, Any]]  # "catalog", "website", "wechat", "catalog-2": the crawl summaries
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> str:
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False,
-                         env={**os.environ, **(env or {})})
-    assert out.returncode == 0, f"{cmd}\nexit {out.returncode}\nSTDOUT {out.stdout[-2000:]}\nSTDERR {out.stderr[-4000:]}"
-    return out.stdout
-
-
-def _crawl(sim_url: str, db: Path, channel: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    return json.loads(_run([XXGK, "crawl", "--agency", AGENCY, "--channel", channel, "--simulator", sim_url,
-                            "--db", str(db), "--json", "--log-level", "WARNING"], env))
-
-
 @pytest.fixture(scope="session")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     root = tmp_path_factory.mktemp("datasette-archive")
     db = root / "archive.sqlite"
     runs: dict[str, dict[str, Any]] = {}
     with start_simulator("kaiping-2024") as sim:
-        runs["catalog"] = _crawl(sim.url, db, "catalog")
-        runs["website"] = _crawl(sim.url, db, "website")
-        runs["wechat"] = _crawl(sim.url, db, "wechat", WECHAT_ENV)
+        runs["catalog"] = crawl(sim.url, db, "catalog")
+        runs["website"] = crawl(sim.url, db, "website")
+        runs["wechat"] = crawl(sim.url, db, "wechat", env=WECHAT_ENV)
         sim.set_today("2025-04-03")  # two titles edited, an attachment added, one document deleted
-        runs["catalog-2"] = _crawl(sim.url, db, "catalog")
+        runs["catalog-2"] = crawl(sim.url, db, "catalog")
         truth = sim.truth()
-    _run([XXGK, "reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db)])
+    xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db))
     yield Archive(db, root / "warc", truth, runs)

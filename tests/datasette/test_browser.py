@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -19,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from simulator.testing import launched
+from tests.support import XXGK
 
 from .conftest import Archive
 
@@ -36,12 +36,7 @@ def _require(ok: bool, reason: str) -> None:
 
 
 def _serve_cmd() -> list[str]:
-    """`xxgk serve` once the lead registers it; until then the click command run as a module."""
-    from xxgk.cli import main
-
-    if "serve" in main.commands:
-        return [str(Path(sys.executable).parent / "xxgk"), "serve"]
-    return [sys.executable, "-m", "archive.cli_serve"]
+    return [XXGK, "serve"]
 
 
 @pytest.fixture(scope="module")

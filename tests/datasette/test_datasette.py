@@ -386,7 +386,7 @@ def test_dashboard(client: Client, crawled: Archive) -> None:
 def test_serve_command_checks_its_input(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from archive.cli_serve import serve
+    from xxgk.commands.serve import serve
 
     runner = CliRunner()
     out = runner.invoke(serve, ["--help"])

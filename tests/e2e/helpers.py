@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from simulator.testing import RunningSimulator
-
-XXGK = str(Path(sys.executable).parent / "xxgk")
-AGENCY = "kaiping-edu"
+from tests.support import AGENCY, XXGK, crawl, crawl_args
 
 
 def crawl_cmd(sim: RunningSimulator, db: Path, *extra: str) -> list[str]:
-    return [XXGK, "crawl", "--agency", AGENCY, "--channel", "catalog", "--simulator", sim.url, "--db", str(db),
-            "--json", "--log-level", "WARNING", *extra]
+    return [XXGK, *crawl_args(sim.url, db, "catalog", *extra)]
 
 
 def run_crawl(sim: RunningSimulator, db: Path, *extra: str, expect: int = 0) -> dict[str, Any]:
-    out = subprocess.run(crawl_cmd(sim, db, *extra), capture_output=True, text=True, timeout=900, check=False)
-    assert out.returncode == expect, f"exit {out.returncode}\nSTDOUT {out.stdout[-2000:]}\nSTDERR {out.stderr[-4000:]}"
-    return json.loads(out.stdout)
+    return crawl(sim.url, db, "catalog", *extra, expect=expect)
 
 
 def query(db: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from simulator.testing import RunningSimulator, start_simulator
+from tests.support import xxgk
 
 from .helpers import (
-    XXGK,
     archived_by_year_and_category,
     events,
     expected_listing_requests,
@@ -77,8 +77,7 @@ def test_documents_point_at_captures_and_warc_verifies(first_crawl) -> None:
                       "where d.item_type = 'normal' limit 50")
     assert all(p["status"] == 200 and p["warc_file"] and len(p["sha256"]) == 64 for p in pages)
     assert all(p["url"].startswith("http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/content/") for p in pages)
-    out = subprocess.run([XXGK, "verify", "--db", str(db)], capture_output=True, text=True, timeout=300, check=False)
-    assert out.returncode == 0, out.stdout[-3000:]
+    out = xxgk("verify", "--db", str(db), timeout=300)
     assert "OK" in out.stdout.splitlines()[0]
 
 
@@ -236,8 +235,7 @@ def test_killed_crawl_restarted_equals_an_uninterrupted_one(tmp_path: Path) -> N
     assert _snapshot(killed) == _snapshot(clean)
     statuses = [r["status"] for r in query(killed, "select status from runs order by started_at")]
     assert statuses == ["interrupted", "ok"]
-    out = subprocess.run([XXGK, "verify", "--db", str(killed)], capture_output=True, text=True, timeout=300, check=False)
-    assert out.returncode == 0, out.stdout[-3000:]
+    xxgk("verify", "--db", str(killed), timeout=300)
 
 
 def test_blocked_index_fails_the_run_and_changes_nothing(tmp_path: Path) -> None:

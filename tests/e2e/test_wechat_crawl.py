@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +13,9 @@ import pytest
 from simulator.testing import start_simulator
 from simulator.truth import WECHAT_LISTERS, lister_sees
 from simulator.world import World
+from tests.support import crawl_args, xxgk
 
-from .helpers import crawl_cmd, query
+from .helpers import query
 
 FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
 SECRETS = {
@@ -34,9 +34,7 @@ BIZ = "MzA5NDE3MjY1MQ=="
 
 def wechat_crawl(sim, db: Path, env: dict[str, str], *extra: str, expect: int = 0) -> tuple[dict, str, str]:
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
-    out = subprocess.run(crawl_cmd(sim, db, "--channel", "wechat", *extra), capture_output=True, text=True,
-                         timeout=600, check=False, env={**clean, **env})
-    assert out.returncode == expect, out.stderr[-4000:]
+    out = xxgk(*crawl_args(sim.url, db, "wechat", *extra), env=env, base_env=clean, expect=expect, timeout=600)
     return json.loads(out.stdout), out.stdout, out.stderr
 
 

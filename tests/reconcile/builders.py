@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.schema import open_db
-from archive.session import dumps
+from archive.schema import dumps, open_db
 from archive.warcstore import WarcStore
-from crawler.registry import load_agency
+from crawler.registry import Registry
 
 AGENCY = "kaiping-edu"
 _seq = itertools.count(1)
@@ -34,7 +33,7 @@ class Archive:
         self.path = folder / "archive.sqlite"
         self.warc_dir = folder / "warc"
         self.db = open_db(self.path)
-        self.agency = load_agency(AGENCY)
+        self.agency = Registry().load(AGENCY)
         self.db["agencies"].insert({"id": AGENCY, "name": self.agency.name, "host": self.agency.host, "registry": "{}"})
         self._warc: WarcStore | None = None
 

@@ -12,8 +12,8 @@ COLUMNS = {"zwgk/tzgg": "通知公告", "jyxw/jydt": "教育动态", "zwgk/zcfg"
 
 
 def run(arch: Archive, *claims: dict, year: int = 2024) -> list[dict]:
-    rec = reconcile(arch.db, arch.agency, year, {"claims": list(claims), "year": year}, report_source="test",
-                    report_sha256=None)
+    rec = reconcile(arch.db, arch.agency, year, {"claims": list(claims), "year": year}, annual_report_source="test",
+                    annual_report_sha256=None)
     return rec["rows"]
 
 
@@ -312,7 +312,7 @@ def test_the_reconciliation_is_stored_with_one_row_per_claim(arch):
     arch.doc("catalog", 1, "2024-02-01", category_id=1805)
     claims = [claim("catalog", None, 1), claim("catalog", "政务动态", 1), claim("wechat", None, 3)]
     rec = reconcile(arch.db, arch.agency, 2024, {"claims": claims, "year": 2023, "checks": [{"id": "N-4"}]},
-                    report_source="file x", report_sha256="ab" * 32)
+                    annual_report_source="file x", annual_report_sha256="ab" * 32)
     stored = latest_reconciliation(arch.db, AGENCY, 2024)
     assert stored == rec
     assert arch.db["reconciliation_rows"].count_where("reconciliation_id = ?", [rec["id"]]) == 3

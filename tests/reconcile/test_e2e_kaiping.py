@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from simulator.testing import start_simulator
+from tests.support import crawl, xxgk
 
-XXGK = str(Path(sys.executable).parent / "xxgk")
 AGENCY, YEAR = "kaiping-edu", 2024
 CRAWLED = ("catalog", "website", "wechat")
 # Every WeChat lister the simulator offers (credentials are test values; the feed is the wewe-rss bridge).
@@ -25,23 +23,6 @@ WECHAT_ENV = {"WECHAT_MP_COOKIE": "slave_sid=e2e-reconcile-551; bizuin=391112223
               "WECHAT_UIN": "e2e-uin-771", "WECHAT_KEY": "e2e-key-88123", "WECHAT_PASS_TICKET": "e2e-pt-99321",
               "WEREAD_COOKIE": "wr_vid=e2e-vid-1; wr_skey=e2e-skey-2"}
 FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
-
-
-def _command(name: str) -> list[str]:
-    """`xxgk NAME` once the lead registers it; until then the click command imported directly."""
-    from xxgk.cli import main
-
-    if name in main.commands:
-        return [XXGK, name]
-    return [sys.executable, "-c", f"from archive.cli_reconcile import {name}; {name}()"]
-
-
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False, env={**os.environ, **(env or {})})
-    assert out.returncode == 0, f"{cmd}\nexit {out.returncode}\nSTDOUT {out.stdout[-2000:]}\nSTDERR {out.stderr[-4000:]}"
-    return out
 
 
 def _truth_row(truth: list[dict[str, Any]], channel: str, category: str | None) -> dict[str, Any]:
@@ -77,12 +58,11 @@ def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_
     with start_simulator("kaiping-2024") as sim:
         for channel in CRAWLED:
             extra = ["-s", f"XXGK_WECHAT_FEEDS={FEED}"] if channel == "wechat" else []
-            _run([XXGK, "crawl", "--agency", AGENCY, "--channel", channel, "--simulator", sim.url, "--db", str(db),
-                  "--json", "--log-level", "WARNING", *extra], env=WECHAT_ENV if channel == "wechat" else None)
+            crawl(sim.url, db, channel, *extra, env=WECHAT_ENV if channel == "wechat" else None)
         full = sim.truth()
     truth = full["reconciliation"]
     assert truth["agency"] == AGENCY and truth["year"] == YEAR
-    out = _run([*_command("reconcile"), "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--json"])
+    out = xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--json")
     rec = json.loads(out.stdout)
     expected = truth["rows"]
 
@@ -90,10 +70,10 @@ def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     doc = conn.execute("select d.*, c.name cat from documents d join categories c on c.id = d.agency || "
-                       "'/catalog/' || d.category_id where d.id = ?", [rec["report_document_id"]]).fetchone()
+                       "'/catalog/' || d.category_id where d.id = ?", [rec["annual_report_document_id"]]).fetchone()
     assert doc is not None and doc["cat"] == "政府信息公开年报" and "2024年" in doc["title"]
-    assert rec["report_sha256"] == conn.execute("select sha256 from captures where id = ?",
-                                                [rec["summary"]["report"]["capture_id"]]).fetchone()[0]
+    assert rec["annual_report_sha256"] == conn.execute("select sha256 from captures where id = ?",
+                                                [rec["summary"]["annual_report"]["capture_id"]]).fetchone()[0]
     # … and the reconciliation is stored with every row.
     assert conn.execute("select count(*) from reconciliation_rows where reconciliation_id = ?",
                         [rec["id"]]).fetchone()[0] == len(rec["rows"]) > 0
@@ -146,6 +126,5 @@ def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_
     assert apps and all(r["status"] == "unverifiable" for r in apps)
 
     # The stored reconciliation renders as one self-contained HTML page with its chart.
-    html = _run([*_command("report"), "--agency", AGENCY, "--year", str(YEAR), "--db", str(db),
-                 "--format", "html"]).stdout
+    html = xxgk("report", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--format", "html").stdout
     assert "<svg" in html and "<script" not in html.lower() and rec["id"] in html

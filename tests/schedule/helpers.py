@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,18 +15,16 @@ from typing import Any
 
 import yaml
 
+from tests.support import XXGK as XXGK_BIN
+
 AGENCY = "kaiping-edu"
 SMALL = "large:agencies=1,catalog_docs=60"  # one small catalog crawlable as kaiping-edu (about 3 s a crawl)
-XXGK = [sys.executable, "-m", "xxgk"]
+XXGK = [XXGK_BIN]
 
 
 def schedule_cmd(*args: str) -> list[str]:
-    """`xxgk schedule|status …` (through `python -m archive.cli_schedule` until the lead registers them)."""
-    from xxgk.cli import main
-
-    if "schedule" in main.commands and "status" in main.commands:
-        return [*XXGK, *args]
-    return [sys.executable, "-m", "archive.cli_schedule", *args]
+    """`xxgk schedule|status …` as a command line."""
+    return [XXGK_BIN, *args]
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.1) -> Any:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.lock import ArchiveLock
-from archive.schedule import build_scheduler, load_config
 from simulator.testing import RunningSimulator
+from xxgk.schedule import build_scheduler, load_config
 
 from .helpers import (
     AGENCY,

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archive import health
-from archive.lock import EXIT_LOCKED, ArchiveLock, LockHeld, lock_path, probe, read_holder
+from archive.lock import ArchiveLock, LockHeld, lock_path, probe, read_holder
 from archive.publish import publish_database
-from archive.schedule import ConfigError, build_scheduler, load_config, parse_cron
 from archive.schema import open_db
+from xxgk.options import EXIT_LOCKED
+from xxgk.schedule import ConfigError, build_scheduler, load_config, parse_cron
 
 from .helpers import schedule_cmd, write_config
 

@@ -13,7 +13,8 @@ from parsel import Selector
 
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.scenario import load
-from simulator.sites.wechat_pages import article_stats, handle
+from simulator.sites.wechat_article_html import article_stats
+from simulator.sites.wechat_pages import handle
 from simulator.world import SHANGHAI, World, WxArticle
 
 HOST = "mp.weixin.qq.com"

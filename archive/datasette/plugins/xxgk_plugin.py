@@ -11,7 +11,7 @@
 - /robots.txt: the archive mirror asks crawlers to stay away; /-/xxgk/xxgk.css: a little CSS.
 
 Everything from crawled pages is escaped: templates autoescape, and the only Markup built here comes
-from markupsafe.escape or from archive.report.svg (which escapes every value).
+from markupsafe.escape or from archive.audit_report.svg (which escapes every value).
 """
 
 from __future__ import annotations

@@ -35,12 +35,12 @@ _BODY_XPATHS = (
 )
 
 
-class ArchivedReportError(Exception):
+class AnnualReportError(Exception):
     """The report is not in the archive, or its capture cannot be read back."""
 
 
 @dataclass
-class ArchivedReport:
+class AnnualReport:
     document_id: str
     title: str
     channel: str
@@ -64,7 +64,7 @@ def title_names_year(title: str | None, year: int, strict: bool = True) -> bool:
     return any(int(m.group(1)) == year for m in rx.finditer(text))
 
 
-def _report_candidates(db: Database, agency: Any, year: int) -> list[dict[str, Any]]:
+def _annual_report_candidates(db: Database, agency: Any, year: int) -> list[dict[str, Any]]:
     """Catalog documents of the report category naming year Y, then website articles of the report column."""
     names = agency.catalog_names_for(agency.report_category)
     marks = ",".join("?" for _ in names)
@@ -87,9 +87,9 @@ def _report_candidates(db: Database, agency: Any, year: int) -> list[dict[str, A
     return found
 
 
-def find_report_document(db: Database, agency: Any, year: int) -> dict[str, Any] | None:
+def find_annual_report_document(db: Database, agency: Any, year: int) -> dict[str, Any] | None:
     """The archived document that is the agency's year-Y annual report, or None."""
-    found = _report_candidates(db, agency, year)
+    found = _annual_report_candidates(db, agency, year)
     return found[0] if found else None
 
 
@@ -135,7 +135,7 @@ def decode_content(body: bytes, encoding: str) -> bytes:
 
             body = brotli.decompress(body)
         elif coding != "identity":
-            raise ArchivedReportError(f"unsupported Content-Encoding {coding!r}")
+            raise AnnualReportError(f"unsupported Content-Encoding {coding!r}")
     return body
 
 
@@ -172,19 +172,19 @@ def read_capture_payload(db: Database, warc_dir: str | Path, capture_id: str | N
     """(capture row, decoded entity bytes) of a capture; the payload's sha256 is checked against the row."""
     capture = resolve_capture(db, capture_id)
     if capture is None:
-        raise ArchivedReportError(f"capture {capture_id} has no readable payload in the archive")
+        raise AnnualReportError(f"capture {capture_id} has no readable payload in the archive")
     try:
         _, raw = read_record(warc_dir, capture["warc_file"], capture["warc_offset"])
     except Exception as exc:  # warcio and gzip raise several types for a damaged or missing file
-        raise ArchivedReportError(
+        raise AnnualReportError(
             f"cannot read capture {capture['id']} from {Path(warc_dir) / capture['warc_file']}: {exc}") from exc
     if capture.get("sha256") and hashlib.sha256(raw).hexdigest() != capture["sha256"]:
-        raise ArchivedReportError(f"capture {capture['id']}: WARC payload does not match its sha256 (run xxgk verify)")
+        raise AnnualReportError(f"capture {capture['id']}: WARC payload does not match its sha256 (run xxgk verify)")
     headers = _headers(capture)
     return capture, decode_content(raw, headers.get("content-encoding", ""))
 
 
-def load_document(db: Database, document_id: str, warc_dir: str | Path) -> ArchivedReport:
+def load_document(db: Database, document_id: str, warc_dir: str | Path) -> AnnualReport:
     """Read an archived document (by full id, or a native id if unambiguous) back from its capture."""
     doc = next(db.query("select * from documents where id = ?", [document_id]), None)
     if doc is None:
@@ -193,10 +193,10 @@ def load_document(db: Database, document_id: str, warc_dir: str | Path) -> Archi
             # A website article and its catalog twin share the post id: prefer the catalog document.
             rows = [r for r in rows if r["channel"] == "catalog"] or rows
         if len(rows) != 1:
-            raise ArchivedReportError(f"no single archived document with id {document_id!r} ({len(rows)} found)")
+            raise AnnualReportError(f"no single archived document with id {document_id!r} ({len(rows)} found)")
         doc = rows[0]
     if doc.get("item_type") == "url":
-        raise ArchivedReportError(f"document {doc['id']} is a link entry (type: url) with no archived page")
+        raise AnnualReportError(f"document {doc['id']} is a link entry (type: url) with no archived page")
     capture, body = read_capture_payload(db, warc_dir, doc["capture_id"])
     page = decode_text(body, _headers(capture).get("content-type", capture.get("content_type") or ""))
     notes = []
@@ -206,19 +206,19 @@ def load_document(db: Database, document_id: str, warc_dir: str | Path) -> Archi
     container, note = body_html(page)
     notes.append(note)
     html = container if container is not None else page
-    return ArchivedReport(
+    return AnnualReport(
         document_id=doc["id"], title=doc["title"] or "", channel=doc["channel"], canonical_url=doc["canonical_url"] or "",
         published_date=doc["published_date"], capture_id=capture["id"], sha256=capture["sha256"],
         text=html_to_text(html), html=html, notes=notes)
 
 
-def read_archived_report(db: Database, agency: Any, year: int, warc_dir: str | Path) -> ArchivedReport:
-    """The year-Y annual report of the agency, read from the archive; ArchivedReportError when absent."""
-    doc = find_report_document(db, agency, year)
+def read_annual_report(db: Database, agency: Any, year: int, warc_dir: str | Path) -> AnnualReport:
+    """The year-Y annual report of the agency, read from the archive; AnnualReportError when absent."""
+    doc = find_annual_report_document(db, agency, year)
     if doc is None:
         where = f"catalog category {agency.report_category}"
         if agency.report_column:
             where += f" or website column {agency.report_column}"
-        raise ArchivedReportError(f"no {year} annual report of {agency.id} in the archive ({where}); "
+        raise AnnualReportError(f"no {year} annual report of {agency.id} in the archive ({where}); "
                                   "crawl the catalog first or give --report FILE")
     return load_document(db, doc["id"], warc_dir)

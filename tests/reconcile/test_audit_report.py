@@ -12,9 +12,9 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from archive.cli_reconcile import report
+from archive.audit_report import render
 from archive.reconcile import reconcile
-from archive.report import render
+from xxgk.commands.reconcile import report
 
 from .builders import AGENCY, Archive, claim
 
@@ -39,7 +39,7 @@ def rec_arch(tmp_path) -> tuple[Archive, dict]:
     rec = reconcile(arch.db, arch.agency, 2024, {"claims": claims, "year": 2024, "checks": [
         {"id": "N-4", "severity": "warning", "ok": False, "detail": "191 != <b>190</b>"},
         {"id": "T3-H1", "severity": "error", "ok": None, "detail": "table 三 absent"}]},
-        report_source="file <report>.html", report_sha256="0" * 64)
+        annual_report_source="file <report>.html", annual_report_sha256="0" * 64)
     return arch, rec
 
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from archive.archived_report import find_report_document, read_archived_report, title_names_year
-from archive.claims.cli import claims as claims_cmd
-from archive.cli_reconcile import reconcile as reconcile_cmd
+from archive.annual_report import find_annual_report_document, read_annual_report, title_names_year
+from xxgk.commands.claims import claims as claims_cmd
+from xxgk.commands.reconcile import reconcile as reconcile_cmd
 
 from .builders import AGENCY, Archive
 
@@ -62,8 +62,8 @@ def test_title_names_the_year_of_the_report():
 def test_the_report_of_the_year_is_read_from_its_gzip_coded_capture(arch):
     add_report(arch, 2023, 3000001, "2024-01-20")  # last year's report, published in 2024
     doc, cap = add_report(arch, 2024, 3199492, "2025-01-20", gzip_it=True)
-    assert find_report_document(arch.db, arch.agency, 2024)["id"] == doc
-    rep = read_archived_report(arch.db, arch.agency, 2024, arch.warc_dir)
+    assert find_annual_report_document(arch.db, arch.agency, 2024)["id"] == doc
+    rep = read_annual_report(arch.db, arch.agency, 2024, arch.warc_dir)
     assert (rep.document_id, rep.capture_id) == (doc, cap)
     assert "主动公开政府信息3条" in rep.text and "999" not in rep.text and "888" not in rep.text
     assert rep.html is not None and rep.html.startswith('<div class="article-content">') and "<table>" in rep.html
@@ -76,7 +76,7 @@ def test_a_revisit_capture_is_read_through_its_original(arch):
     arch.db["captures"].insert({**original, "id": "cap-revisit", "outcome": "revisit", "revisit_of": cap,
                                 "fetched_at": "2025-04-01T00:00:00Z"})
     arch.db["documents"].update(doc, {"capture_id": "cap-revisit"})
-    rep = read_archived_report(arch.db, arch.agency, 2024, arch.warc_dir)
+    rep = read_annual_report(arch.db, arch.agency, 2024, arch.warc_dir)
     assert rep.capture_id == cap and "主动公开政府信息3条" in rep.text
 
 
@@ -85,7 +85,7 @@ def test_reconcile_uses_the_archived_report_and_stores_the_result(arch):
     result = CliRunner().invoke(reconcile_cmd, ["--agency", AGENCY, "--year", "2024", "--db", str(arch.path), "--json"])
     assert result.exit_code == 0, result.output
     rec = json.loads(result.stdout)
-    assert rec["report_document_id"] == doc and rec["summary"]["report"]["capture_id"] == cap
+    assert rec["annual_report_document_id"] == doc and rec["summary"]["annual_report"]["capture_id"] == cap
     got = {(r["channel"], r["category"]): (r["claimed"], r["observed"], r["status"]) for r in rec["rows"]}
     assert got[("catalog", None)] == (3, 3, "match")  # the report itself, published 2025-01-20, is not in 2024
     assert got[("catalog", "政务动态")] == (2, 2, "match")
@@ -101,8 +101,8 @@ def test_reconcile_with_a_report_file(arch, tmp_path):
                                                 "--report", str(path)])
     assert result.exit_code == 0, result.output
     assert "fewer found" in result.stdout or "more found" in result.stdout or "match" in result.stdout
-    rec = next(arch.db.query("select report_source, report_document_id from reconciliations"))
-    assert rec["report_source"] == f"file {path}" and rec["report_document_id"] is None
+    rec = next(arch.db.query("select annual_report_source, annual_report_document_id from reconciliations"))
+    assert rec["annual_report_source"] == f"file {path}" and rec["annual_report_document_id"] is None
 
 
 def test_claims_command_reads_an_archived_document(arch):

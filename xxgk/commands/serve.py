@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-DEFAULT_DB = "data/archive.sqlite"
+from xxgk.options import DEFAULT_SERVE_PORT, db_option, fail, warc_dir_option
 
 
-@click.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="The archive database.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Port (0 = any free port).")
+@click.command("serve")
+@db_option("The archive database.")
+@click.option("--port", default=DEFAULT_SERVE_PORT, show_default=True, type=int, help="Port (0 = any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; only loopback unless told otherwise (0.0.0.0 exposes it).")
-@click.option("--warc-dir", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="WARC folder for record downloads (default: warc/ next to the database).")
+@warc_dir_option
 @click.option("--snapshot/--no-snapshot", default=True, show_default=True,
               help="Serve a consistent copy (safe during crawls; the archive is never written), or the file "
                    "itself (a published copy: its search tables are refreshed, then it is served immutable).")
@@ -24,12 +22,7 @@ def serve(db_path: str, port: int, host: str, warc_dir: Path | None, snapshot: b
     """Serve the archive with Datasette, read-only: search, facets, document history, WARC downloads and
     the reconciliation dashboard (/-/xxgk/dashboard)."""
     if not Path(db_path).is_file():
-        click.echo(f"xxgk serve: no archive database at {db_path}", err=True)
-        sys.exit(2)
-    from .serve import serve as run
+        fail("serve", f"no archive database at {db_path}")
+    from archive.serve import serve as run
 
     run(db_path, host=host, port=port, warc_dir=warc_dir, use_snapshot=snapshot)
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m archive.cli_serve` before it is registered
-    serve()

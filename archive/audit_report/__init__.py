@@ -1,9 +1,9 @@
-"""Reconciliation reports: one stored reconciliation rendered as HTML, Markdown, CSV or JSON.
+"""The audit report: one stored reconciliation rendered as HTML, Markdown, CSV or JSON (`xxgk report`).
 
     rec = latest_reconciliation(db, agency, year)       # archive.reconcile
     text = render(rec, "html", db)                       # db gives the evidence behind each number
 
-Everything taken from crawled pages or the report (titles, quotes, category names, URLs) is
+Everything taken from crawled pages or the annual report (titles, quotes, category names, URLs) is
 escaped by the renderer of each format; the HTML carries no script at all.
 """
 
@@ -63,7 +63,7 @@ def evidence(db: Database | None, rec: dict[str, Any]) -> dict[str, dict[str, An
     """For every counted document: title, date, URL, status, capture id and the sha256 of that capture."""
     if db is None:
         return {}
-    from archive.archived_report import resolve_capture
+    from archive.annual_report import resolve_capture
 
     ids = sorted({i for r in rec["rows"] for i in r.get("document_ids") or []})
     out: dict[str, dict[str, Any]] = {}

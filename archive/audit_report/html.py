@@ -59,16 +59,16 @@ def _status(status: str) -> str:
 
 def _summary(rec: dict[str, Any]) -> str:
     s = rec.get("summary") or {}
-    rep = s.get("report") or {}
+    rep = s.get("annual_report") or {}
     agency = rec["agency"] + (f" ({s['agency_name']})" if s.get("agency_name") else "")
     items = [
         ("Agency", e(agency)),
         ("Year", e(rec["year"])),
-        ("Report source", e(rec.get("report_source"))),
-        ("Report sha256", f'<code>{e(rec.get("report_sha256") or "–")}</code>'),
+        ("Report source", e(rec.get("annual_report_source"))),
+        ("Report sha256", f'<code>{e(rec.get("annual_report_sha256") or "–")}</code>'),
     ]
-    if rec.get("report_document_id"):
-        items.append(("Report document", f"<code>{e(rec['report_document_id'])}</code>"
+    if rec.get("annual_report_document_id"):
+        items.append(("Report document", f"<code>{e(rec['annual_report_document_id'])}</code>"
                       + (f" — {e(rep.get('title'))}" if rep.get("title") else "")
                       + (f", capture <code>{e(rep.get('capture_id'))}</code>" if rep.get("capture_id") else "")))
     if rep:

@@ -2,7 +2,7 @@
 
 Starts the kaiping-2024 simulator, crawls the three channels into a fresh archive (each crawl in
 its own process, progress shown), reconciles the 2024 annual report found in the archive, writes
-the auditor's HTML report, and serves the archive in Datasette, printing the URLs to open.
+the HTML audit report, and serves the archive in Datasette, printing the URLs to open.
 
 The WeChat listers need credentials; the demo gives the simulator obviously fake ones through the
 crawl processes' environment (never a file), exactly as an operator would give real ones.
@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import click
 
 from simulator.testing import start_simulator
+from xxgk.options import DEFAULT_SCENARIO, DEFAULT_SERVE_PORT, xxgk_command
 
 DEMO_CREDENTIALS = {
     "WECHAT_MP_COOKIE": "slave_sid=demo-not-a-secret; bizuin=3911122233", "WECHAT_MP_TOKEN": "20240101",
@@ -41,19 +41,19 @@ def run(cmd: list[str], env: dict[str, str] | None = None, check: bool = True) -
 
 @click.command("demo")
 @click.option("--dir", "folder", default="data/demo", show_default=True, help="Where the demo archive goes (recreated).")
-@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+@click.option("--port", default=DEFAULT_SERVE_PORT, show_default=True, type=int, help="Datasette port.")
 @click.option("--year", default=2024, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Stop after writing the report (for scripted use).")
 def demo(folder: str, port: int, year: int, no_serve: bool) -> None:
     """Simulator → crawl all channels → reconcile → HTML report → Datasette, in one command."""
-    xxgk = [sys.executable, "-m", "xxgk"]
+    xxgk = xxgk_command()
     out = Path(folder)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     db = out / "archive.sqlite"
     report = out / f"report-kaiping-edu-{year}.html"
     step("Starting the kaiping-2024 simulator (offline replica of gkmlpt, the bureau website and WeChat)")
-    with start_simulator("kaiping-2024") as sim:
+    with start_simulator(DEFAULT_SCENARIO) as sim:
         click.echo(f"simulator: {sim.url}/")
         for channel in ("catalog", "website", "wechat"):
             step(f"Crawling the {channel} channel")
@@ -73,11 +73,6 @@ def demo(folder: str, port: int, year: int, no_serve: bool) -> None:
 
 
 def serve_archive(xxgk: list[str], db: Path, port: int, report: Path) -> None:
-    from xxgk.cli import main
-
-    if "serve" not in main.commands:
-        click.echo("Datasette serving is not available in this build; open the report above.")
-        return
     base = f"http://127.0.0.1:{port}"
     step("Serving the archive in Datasette (Ctrl-C to stop)")
     click.secho(

@@ -30,8 +30,8 @@ def render_markdown(rec: dict[str, Any]) -> str:
     lines = [f"# Annual-report reconciliation — {md(s.get('agency_name') or rec['agency'])}, {rec['year']}", ""]
     lines += [
         f"- Agency: `{rec['agency']}`",
-        f"- Report source: {md(rec.get('report_source'))}",
-        f"- Report sha256: `{rec.get('report_sha256') or '–'}`",
+        f"- Report source: {md(rec.get('annual_report_source'))}",
+        f"- Report sha256: `{rec.get('annual_report_sha256') or '–'}`",
         f"- Reconciliation: `{rec['id']}` created {rec.get('created_at')}",
         "- Statuses: " + ", ".join(f"{_status(k)} {v}" for k, v in (s.get("statuses") or {}).items()),
     ]

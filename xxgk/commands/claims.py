@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
 import unicodedata
 from pathlib import Path
 
 import click
 
-from .extract import DEFAULT_AGENCY_HOSTS, extract_claims
-from .readers import ReportReadError, read_report
-
-
-def _fail(message: str) -> None:
-    click.echo(f"xxgk claims: {message}", err=True)
-    sys.exit(2)
+from xxgk.options import fail, open_archive, warc_dir_for
 
 
 def _load_archived(document_id: str, db: Path, warc_dir: Path | None = None) -> tuple[str, str | None]:
     """(text, body HTML) of an archived document, read back from its WARC capture."""
-    from archive.archived_report import ArchivedReportError, load_document
-    from archive.schema import open_db
+    from archive.annual_report import AnnualReportError, load_document
 
-    if not db.is_file():
-        _fail(f"no archive database at {db}")
     try:
-        report = load_document(open_db(db), document_id, warc_dir or db.parent / "warc")
-    except ArchivedReportError as e:
-        _fail(str(e))
+        report = load_document(open_archive("claims", db), document_id, warc_dir_for(db, warc_dir))
+    except AnnualReportError as e:
+        fail("claims", str(e))
     return report.text, report.html
 
 
@@ -39,7 +29,7 @@ def _pad(s: str, width: int) -> str:
 
 
 def _summary(result: dict, source: str) -> str:
-    lines = [f"report: {source}"]
+    lines = [f"annual report: {source}"]
     p = result["period"]
     lines.append(f"year: {result['year']}" + (f" (period {p['start']} .. {p['end']})" if p else ""))
     lines.append(f"format: {result['format'] or 'unknown (tables absent)'}")
@@ -69,43 +59,30 @@ def _summary(result: dict, source: str) -> str:
 
 @click.command("claims")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--document",
-    "document_id",
-    help="Id of a report archived by a crawl: the document id or its post id (needs --db).",
-)
+@click.option("--document", "document_id",
+              help="Id of an annual report archived by a crawl: the document id or its post id (needs --db).")
 @click.option("--db", "db_path", type=click.Path(path_type=Path), help="Archive SQLite database.")
-@click.option(
-    "--warc-dir", type=click.Path(path_type=Path), help="WARC folder (default: warc/ next to --db)."
-)
+@click.option("--warc-dir", type=click.Path(path_type=Path), help="WARC folder (default: warc/ next to --db).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
-@click.option(
-    "--agency-host",
-    "agency_hosts",
-    multiple=True,
-    help=f"The agency's real host (repeatable; default {DEFAULT_AGENCY_HOSTS[0]}).",
-)
-def claims(
-    path: Path | None,
-    document_id: str | None,
-    db_path: Path | None,
-    warc_dir: Path | None,
-    as_json: bool,
-    agency_hosts: tuple[str, ...],
-) -> None:
+@click.option("--agency-host", "agency_hosts", multiple=True,
+              help="The agency's real host (repeatable): links to it are not noted as a mirror's.")
+def claims(path: Path | None, document_id: str | None, db_path: Path | None, warc_dir: Path | None,
+           as_json: bool, agency_hosts: tuple[str, ...]) -> None:
     """Extract the claims of an annual report (txt, html, pdf or docx) and check its tables."""
+    from archive.claims import ReportReadError, extract_claims, read_report
+
     if (path is None) == (document_id is None):
-        _fail("give either PATH or --document ID")
+        fail("claims", "give either PATH or --document ID")
     if document_id is not None:
         if db_path is None:
-            _fail("--document needs --db PATH")
-        text, html = _load_archived(document_id, db_path, warc_dir)  # type: ignore[arg-type]
+            fail("claims", "--document needs --db PATH")
+        text, html = _load_archived(document_id, db_path, warc_dir)
         source = f"document {document_id}"
     else:
         try:
             text, html = read_report(path)  # type: ignore[arg-type]
         except ReportReadError as e:
-            _fail(str(e))
+            fail("claims", str(e))
         source = str(path)
     result = extract_claims(text, html, agency_hosts=list(agency_hosts) or None)
     if as_json:

@@ -1,0 +1,69 @@
+"""One crawl of one agency's channel in this process: its Scrapy settings and the run itself.
+
+The caller (the `xxgk crawl` command) parses the command line, loads the `Agency` from the registry
+and holds the archive's lock; this module only turns those values into settings and runs Scrapy.
+A Twisted reactor cannot restart, so `run_crawl` may be called once per process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SPIDERS = {"catalog": "crawler.spiders.gkmlpt.GkmlptSpider", "website": "crawler.spiders.website.WebsiteSpider",
+           "wechat": "crawler.spiders.wechat.WechatSpider"}
+# Registry politeness keys → Scrapy settings (applied to real hosts only; the simulator profile has none).
+POLITENESS = {"download_delay": "DOWNLOAD_DELAY", "concurrent_per_host": "CONCURRENT_REQUESTS_PER_DOMAIN",
+              "autothrottle_max_delay": "AUTOTHROTTLE_MAX_DELAY", "obey_robots": "ROBOTSTXT_OBEY",
+              "download_timeout": "DOWNLOAD_TIMEOUT"}
+
+
+def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Path, simulator: str | None = None,
+                   full_refresh: bool = False, overrides: dict[str, str] | None = None,
+                   log_level: str = "INFO") -> Any:
+    """The Scrapy settings of one crawl: the project's defaults (`crawler/settings.py`), the agency's
+    politeness (real hosts) or the simulator profile, then the caller's overrides."""
+    from scrapy.settings import Settings
+
+    from . import settings as defaults
+
+    overrides = dict(overrides or {})
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    if simulator:
+        settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
+        settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")
+        feeds = [f for f in (agency.raw.get("wechat") or {}).get("feeds", []) if "://" in f]
+        feeds += [f for f in overrides.get("XXGK_WECHAT_FEEDS", "").split(",") if "://" in f]
+        extra = {urlsplit(f).hostname for f in feeds if urlsplit(f).hostname}
+        settings.set("XXGK_ROUTED_HOSTS", sorted(set(agency.hosts) | extra), priority="cmdline")
+    else:
+        for key, name in POLITENESS.items():
+            if key in agency.politeness:
+                settings.set(name, agency.politeness[key], priority="cmdline")
+    settings.set("XXGK_DB", str(db), priority="cmdline")
+    settings.set("XXGK_WARC_DIR", str(warc_dir), priority="cmdline")
+    settings.set("XXGK_AGENCY", agency.raw, priority="cmdline")
+    settings.set("XXGK_CHANNEL", channel, priority="cmdline")
+    settings.set("XXGK_FULL_REFRESH", full_refresh, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    for key, value in overrides.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:
+    """Run the channel's spider to its end; the run's result (status, summary, run id), or None when the
+    crawl ended before its run could be recorded."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.misc import load_object
+
+    from .secrets import install_log_redaction
+
+    process = CrawlerProcess(settings)
+    install_log_redaction()
+    crawler = process.create_crawler(load_object(SPIDERS[channel]))
+    process.crawl(crawler)
+    process.start()
+    return getattr(crawler, "xxgk_result", None)

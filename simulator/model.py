@@ -1,0 +1,267 @@
+"""The simulated world's items: catalog documents, website articles, WeChat articles and pushes, each
+with its timeline (publication, edits, deletions, restorations, state changes), and the seeded helpers
+that make every value reproducible."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def local_dt(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    dt = datetime.fromisoformat(value)
+    return dt if dt.tzinfo else dt.replace(tzinfo=SHANGHAI)
+
+
+def rng_for(seed: Any, *parts: Any) -> random.Random:
+    """A generator seeded by the scenario seed and a path of names (stable across runs)."""
+    return random.Random(":".join(str(p) for p in (seed, *parts)))
+
+
+def hexdigest(seed: Any, *parts: Any, n: int = 32) -> str:
+    return hashlib.sha256(":".join(str(p) for p in (seed, *parts)).encode()).hexdigest()[:n]
+
+
+# ---------------------------------------------------------------- timelines
+
+
+@dataclass(eq=False)
+class Timeline:
+    """Visibility and edits of one item over scenario days."""
+
+    deletions: list[tuple[date, date | None]] = field(default_factory=list)  # [deleted_on, restored_on)
+    edits: list[tuple[date, dict[str, Any]]] = field(default_factory=list)
+
+    def deleted_on(self, today: date) -> bool:
+        return any(start <= today and (end is None or today < end) for start, end in self.deletions)
+
+    def edits_until(self, today: date) -> list[dict[str, Any]]:
+        return [f for d, f in sorted(self.edits, key=lambda e: e[0]) if d <= today]
+
+    def last_change(self, today: date) -> date | None:
+        days = [d for d, _ in self.edits if d <= today]
+        days += [e for _, e in self.deletions if e is not None and e <= today]
+        return max(days) if days else None
+
+
+# ---------------------------------------------------------------- catalog (gkmlpt)
+
+
+@dataclass(eq=False)
+class Attachment:
+    aid: int
+    post_id: int
+    name: str
+    ext: str
+    added_on: date | None = None  # None: present from publication
+
+    @property
+    def path(self) -> str:
+        return f"/attachment/{self.aid // 1_000_000}/{self.aid // 1000}/{self.aid}/{self.post_id}.{self.ext}"
+
+    @property
+    def mime(self) -> str:
+        return {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "xls": "application/vnd.ms-excel"}[self.ext]
+
+
+@dataclass(eq=False)
+class Category:
+    id: int
+    name: str
+    parent: int = 0
+    children: list[Category] = field(default_factory=list)
+    jump_url: str = ""
+    spec: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children and not self.jump_url
+
+    def leaves(self) -> list[Category]:
+        if self.jump_url:
+            return []
+        if not self.children:
+            return [self]
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+
+@dataclass(eq=False)
+class CatalogDoc:
+    id: int
+    agency_id: str
+    category: Category
+    title: str
+    published: datetime
+    written: date
+    publisher: str
+    identifier: str = ""
+    doc_number: str = ""
+    keywords: str = ""
+    abstract: str = ""
+    kind: str = "normal"  # "normal" | "url"
+    link_url: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    title_style: str = "plain"  # "plain" | "percent_u" | "html" | "hostile"
+    website_column: str = ""  # a twin on the bureau website under the same post id
+    report_year: int | None = None  # annual report of that year
+    timeline: Timeline = field(default_factory=Timeline)
+
+    @property
+    def year(self) -> int:
+        return self.published.year
+
+    def visible(self, today: date) -> bool:
+        return self.published.date() <= today and not self.timeline.deleted_on(today)
+
+    def title_on(self, today: date) -> str:
+        title = self.title
+        for fields in self.timeline.edits_until(today):
+            title += fields.get("title_suffix", "")
+        return title
+
+    def attachments_on(self, today: date) -> list[Attachment]:
+        return [a for a in self.attachments if a.added_on is None or a.added_on <= today]
+
+    def modified_on(self, today: date) -> datetime:
+        """Last modification visible on `today` (publication or the latest edit)."""
+        last = self.timeline.last_change(today)
+        if last is None:
+            return self.published
+        return datetime.combine(last, time(9, 0), SHANGHAI)
+
+
+# ---------------------------------------------------------------- bureau website (NFCMS)
+
+
+@dataclass(eq=False)
+class WebArticle:
+    id: int
+    agency_id: str
+    column: str  # primary column path, e.g. "zwgk/tzgg"
+    title: str
+    published: datetime
+    source: str
+    columns: list[str] = field(default_factory=list)  # every column that lists it, primary first
+    attachments: list[Attachment] = field(default_factory=list)
+    twin: CatalogDoc | None = None
+    timeline: Timeline = field(default_factory=Timeline)
+
+    @property
+    def year(self) -> int:
+        return self.published.year
+
+    def visible(self, today: date) -> bool:
+        return self.published.date() <= today and not self.timeline.deleted_on(today)
+
+    def title_on(self, today: date) -> str:
+        title = self.title
+        for fields in self.timeline.edits_until(today):
+            title += fields.get("title_suffix", "")
+        return title
+
+    def modified_on(self, today: date) -> datetime:
+        last = self.timeline.last_change(today)
+        return self.published if last is None else datetime.combine(last, time(9, 0), SHANGHAI)
+
+
+# ---------------------------------------------------------------- WeChat
+
+
+@dataclass(eq=False)
+class WxArticle:
+    push: WxPush
+    idx: int
+    title: str
+    author: str
+    digest: str
+    original: bool
+    token: str  # short-link token, 22 characters
+    sn: str
+    read_num: int
+    states: list[tuple[date, str]] = field(default_factory=list)  # (day, "deleted"|"violation"|"unavailable"|"ok")
+
+    @property
+    def mid(self) -> int:
+        return self.push.mid
+
+    @property
+    def ct(self) -> datetime:
+        return self.push.sent
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.push.account.biz, self.mid, self.idx)
+
+    @property
+    def short_url(self) -> str:
+        return f"https://mp.weixin.qq.com/s/{self.token}"
+
+    @property
+    def long_url(self) -> str:
+        a = self.push.account
+        return (f"https://mp.weixin.qq.com/s?__biz={a.biz}&mid={self.mid}&idx={self.idx}&sn={self.sn}"
+                f"&chksm={self.sn[:8]}{self.sn[-8:]}#rd")
+
+    @property
+    def cover(self) -> str:
+        return f"https://mmbiz.qpic.cn/mmbiz_jpg/{self.sn[:20]}/0?wx_fmt=jpeg"
+
+    @property
+    def layout(self) -> str:
+        return "legacy" if self.ct.year < self.push.account.legacy_before else "current"
+
+    def state(self, today: date) -> str | None:
+        """None before publication; otherwise ok / deleted / violation / unavailable."""
+        if self.ct.date() > today:
+            return None
+        current = "ok"
+        for day, st in sorted(self.states):
+            if day <= today:
+                current = st
+        return current
+
+
+@dataclass(eq=False)
+class WxPush:
+    account: WxAccount
+    msgid: int
+    mid: int
+    sent: datetime
+    notified: bool
+    articles: list[WxArticle] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class WxAccount:
+    agency_id: str
+    name: str
+    bizuin: int
+    user_name: str
+    legacy_before: int
+    weread_depth_days: int
+    feed_since: date | None
+    read_counts: bool
+    pushes: list[WxPush] = field(default_factory=list)  # oldest first
+
+    @property
+    def biz(self) -> str:
+        return base64.b64encode(str(self.bizuin).encode()).decode()
+
+    @property
+    def weread_book_id(self) -> str:
+        return f"MP_WXS_{self.bizuin}"
+
+    @property
+    def articles(self) -> list[WxArticle]:
+        return [a for p in self.pushes for a in p.articles]
+
+

@@ -1,0 +1,120 @@
+"""`xxgk crawl`: crawl one agency's channel into the archive (one crawl per process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xxgk.options import (
+    CHANNELS,
+    DEFAULT_DB,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    fail,
+    load_agency,
+    registry_option,
+    simulator_option,
+    warc_dir_for,
+    xxgk_command,
+)
+
+
+def parse_overrides(items: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
+        out[key] = value
+    return out
+
+
+def acquire_or_exit(db: str, command: str) -> Any:
+    """Take the archive's lock, or say who holds it and exit 75 (EX_TEMPFAIL: try again later)."""
+    from archive.lock import ArchiveLock, LockHeld
+
+    lock = ArchiveLock(db, command)
+    try:
+        return lock.acquire()
+    except LockHeld as exc:
+        fail("crawl", f"refused: {exc}; another crawl or the scheduled job is writing it (lock file {lock.path}). "
+                      f"Try again later (exit {EXIT_LOCKED}).", EXIT_LOCKED)
+
+
+def print_summary(result: dict[str, Any], agency: str, channel: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    s = result["summary"]
+    console = Console(stderr=False)
+    table = Table(title=f"{agency} · {channel} · {result['status'].upper()}", caption=f"run {result['run_id']}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key in ("requests", "new", "changed", "unchanged", "disappeared", "reappeared", "skipped_unchanged",
+                "blocked", "errors", "categories"):
+        table.add_row(key.replace("_", " "), str(s.get(key, 0)))
+    console.print(table)
+    for gap in s.get("coverage_gaps", []):
+        console.print(f"coverage gap: {gap['category']}: stated {gap['stated']}, API total {gap['api_total']}, "
+                      f"listed {gap['listed']}, stopped on {gap['stop_reason']}"
+                      + (f" ({'; '.join(gap['notes'])})" if gap["notes"] else ""))
+    if s.get("problem"):
+        console.print(f"problem: {s['problem']}")
+
+
+@click.command("crawl")
+@click.option("--agency", "agency_id", required=True, help="Agency id from the registry (`xxgk agencies`).")
+@click.option("--channel", type=click.Choice([*CHANNELS, "all"]), default="catalog", show_default=True)
+@simulator_option
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database (created if missing).")
+@click.option("--warc-dir", default=None, help="WARC folder (default: warc/ next to the database).")
+@registry_option
+@click.option("--full-refresh", is_flag=True, help="Re-read every document page (conditionally), not only changed ones.")
+@click.option("--fail-on-partial", is_flag=True, help=f"Exit {EXIT_PARTIAL} when the run is partial (default: 0).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a Scrapy setting.")
+@click.option("--log-level", default="INFO", show_default=True)
+def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir: str | None,
+          registry_dirs: tuple[Path, ...], full_refresh: bool, fail_on_partial: bool, as_json: bool,
+          overrides: tuple[str, ...], log_level: str) -> None:
+    """Crawl one agency's channel into the archive (one crawl per process)."""
+    from crawler.run import crawl_settings, run_crawl
+
+    agency = load_agency("crawl", agency_id, registry_dirs)
+    values = parse_overrides(overrides)
+    if channel != "all" and channel not in agency.channels:
+        fail("crawl", f"agency {agency.id!r} has no {channel} channel in {agency.source}")
+    # One writer per archive: the lock `xxgk schedule` takes too (`<db>.lock`), held for the whole crawl;
+    # refused with exit 75 when held (a lock handed down by a parent through XXGK_LOCK_FD is shared).
+    lock = acquire_or_exit(db, f"xxgk crawl --agency {agency_id} --channel {channel}")
+    if channel == "all":
+        # One crawl per process (a Twisted reactor cannot restart): each channel in its own subprocess.
+        args = ["--db", db, "--log-level", log_level, *(["--simulator", simulator] if simulator else []),
+                *(["--warc-dir", warc_dir] if warc_dir else []), *(["--full-refresh"] if full_refresh else []),
+                *(["--fail-on-partial"] if fail_on_partial else []), *(["--json"] if as_json else []),
+                *(a for d in registry_dirs for a in ("--registry", str(d))), *(a for o in overrides for a in ("-s", o))]
+        worst = EXIT_OK
+        for each in agency.channels:
+            cmd = xxgk_command("crawl", "--agency", agency_id, "--channel", each, *args)
+            worst = max(worst, subprocess.call(cmd, **lock.subprocess_kwargs()))  # children share the lock
+        sys.exit(worst)
+    settings = crawl_settings(agency, channel, db, warc_dir_for(db, warc_dir), simulator, full_refresh, values,
+                              log_level)
+    result = run_crawl(settings, channel)
+    if result is None:
+        fail("crawl", "the crawl ended before its run could be recorded", EXIT_FAILED)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print_summary(result, agency_id, channel)
+    if result["status"] == "failed":
+        sys.exit(EXIT_FAILED)
+    if result["status"] == "partial" and fail_on_partial:
+        sys.exit(EXIT_PARTIAL)

@@ -1,0 +1,135 @@
+"""`xxgk reconcile` and `xxgk report`: an annual report's claims against the archive, and the audit report.
+
+Exit statuses: 0 done; 2 bad input (unknown agency, no archive, no annual report in the archive or an
+unreadable report file); 4 (`report --fail-on`) when a row has one of the listed statuses.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.audit_report import FORMATS
+from xxgk.options import (
+    EXIT_FAIL_ON,
+    db_option,
+    fail,
+    load_agency,
+    open_archive,
+    registry_option,
+    warc_dir_for,
+    warc_dir_option,
+)
+
+
+def reconcile_or_fail(command: str, db: Any, agency: Any, year: int, report_file: Path | None,
+                      warc_dir: Path) -> dict[str, Any]:
+    """Reconcile the given report file, else the archived annual report; one line and exit 2 when absent."""
+    from archive.annual_report import AnnualReportError
+    from archive.claims import ReportReadError
+    from archive.reconcile.inputs import reconcile_archived_report, reconcile_report_file
+
+    try:
+        if report_file is not None:
+            return reconcile_report_file(db, agency, year, report_file)
+        return reconcile_archived_report(db, agency, year, warc_dir)
+    except (ReportReadError, AnnualReportError) as exc:
+        fail(command, str(exc))
+
+
+def print_table(rec: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from archive.audit_report import STATUS_TEXT, claimed_text, label, num, signed
+
+    colours = {"match": "green", "fewer_found": "red", "more_found": "magenta", "unverifiable": "bright_black"}
+    table = Table(title=escape(f"{rec['agency']} · {rec['year']} · reconciliation {rec['id']}"))
+    for name, justify in (("#", "right"), ("claim", "left"), ("claimed", "right"), ("observed", "right"),
+                          ("live", "right"), ("delta", "right"), ("status", "left"), ("caveats", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in rec["rows"]:
+        status = r["status"]
+        table.add_row(str(r["claim_index"]), escape(label(r)), escape(claimed_text(r)), num(r["observed"]),
+                      num(r["observed_live"]), signed(r["delta"]),
+                      f"[{colours.get(status, 'white')}]{escape(STATUS_TEXT.get(status, status))}[/]",
+                      str(len(r["caveats"])))
+    console = Console(width=None if sys.stdout.isatty() else 160)  # no wrapping when piped
+    console.print(table)
+    console.print(escape(f"annual report: {rec['annual_report_source']} (sha256 {rec['annual_report_sha256']})"))
+    counts = rec["summary"].get("statuses", {})
+    console.print(", ".join(f"{STATUS_TEXT[k]} {v}" for k, v in counts.items()))
+
+
+@click.command("reconcile")
+@click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
+@click.option("--year", type=int, required=True, help="Report year (Asia/Shanghai calendar year).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Annual report file (txt, html, pdf, docx) instead of the one archived by the crawl.")
+@db_option()
+@warc_dir_option
+@registry_option
+@click.option("--json", "as_json", is_flag=True, help="Print the stored reconciliation as JSON.")
+def reconcile(agency_id: str, year: int, report_file: Path | None, db_path: str, warc_dir: Path | None,
+              registry_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """Reconcile an annual report's claims with the archive and store the result."""
+    agency = load_agency("reconcile", agency_id, registry_dirs)
+    db = open_archive("reconcile", db_path)
+    rec = reconcile_or_fail("reconcile", db, agency, year, report_file, warc_dir_for(db_path, warc_dir))
+    if as_json:
+        click.echo(json.dumps(rec, ensure_ascii=False, indent=2))
+    else:
+        print_table(rec)
+
+
+def _statuses(value: str) -> list[str]:
+    from archive.reconcile import STATUSES
+
+    wanted = [s.strip() for s in value.split(",") if s.strip()]
+    bad = [s for s in wanted if s not in STATUSES]
+    if bad:
+        raise click.BadParameter(f"unknown status {', '.join(bad)}; one of {', '.join(STATUSES)}",
+                                 param_hint="--fail-on")
+    return wanted
+
+
+@click.command("report")
+@click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
+@click.option("--year", type=int, required=True, help="Report year.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout).")
+@db_option()
+@warc_dir_option
+@registry_option
+@click.option("--fail-on", "fail_on", default="", metavar="STATUS[,STATUS]",
+              help=f"Exit {EXIT_FAIL_ON} when any row has one of these statuses (e.g. fewer_found,more_found).")
+def report(agency_id: str, year: int, fmt: str, out: Path | None, db_path: str, warc_dir: Path | None,
+           registry_dirs: tuple[Path, ...], fail_on: str) -> None:
+    """Write the audit report of the latest reconciliation of an agency and year (reconciling first if
+    there is none)."""
+    from archive.audit_report import render
+    from archive.reconcile import latest_reconciliation
+
+    wanted = _statuses(fail_on)
+    agency = load_agency("report", agency_id, registry_dirs)
+    db = open_archive("report", db_path)
+    rec = latest_reconciliation(db, agency.id, year)
+    if rec is None:
+        rec = reconcile_or_fail("report", db, agency, year, None, warc_dir_for(db_path, warc_dir))
+    text = render(rec, fmt, db)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out} ({fmt}, reconciliation {rec['id']})", err=True)
+    hits = [r for r in rec["rows"] if r["status"] in wanted]
+    if hits:
+        click.echo(f"xxgk report: {len(hits)} claim(s) with status {', '.join(sorted({r['status'] for r in hits}))}",
+                   err=True)
+        sys.exit(EXIT_FAIL_ON)

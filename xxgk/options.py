@@ -1,0 +1,111 @@
+"""Options, defaults and exit statuses shared by every `xxgk` command, in one place.
+
+Commands parse arguments and load the registry here; the libraries below (`crawler/`, `pipelines/`,
+`archive/`) get an `Agency`, paths and values, never the command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+DEFAULT_DB = "data/archive.sqlite"
+DEFAULT_SERVE_PORT = 8001
+DEFAULT_SIMULATOR_PORT = 8350
+DEFAULT_SCENARIO = "kaiping-2024"
+CHANNELS = ("catalog", "website", "wechat")
+
+# Exit statuses (README "Exit status"): one meaning each, whichever command returns them.
+EXIT_OK = 0
+EXIT_FAILED = 1        # a failed run, step or check
+EXIT_INPUT = 2         # bad input: unknown agency, no archive, unreadable file, bad configuration
+EXIT_PARTIAL = 3       # `crawl --fail-on-partial` on a partial run; `schedule --once` on a degraded job
+EXIT_FAIL_ON = 4       # `report --fail-on` matched a row
+EXIT_LOCKED = 75       # another crawl or the scheduler holds the archive's lock (EX_TEMPFAIL)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_warc_dir(db: str | Path) -> Path:
+    """WARC files live in `warc/` next to the database unless told otherwise."""
+    return Path(db).parent / "warc"
+
+
+def warc_dir_for(db: str | Path, warc_dir: str | Path | None) -> Path:
+    return Path(warc_dir) if warc_dir else default_warc_dir(db)
+
+
+def fail(command: str, message: str, code: int = EXIT_INPUT) -> NoReturn:
+    """One line on stderr naming the command, and the exit status."""
+    click.echo(f"xxgk {command}: {message}", err=True)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------- options
+
+
+def db_option(help_text: str = "Archive database.") -> Callable[[F], F]:
+    return click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help=help_text)
+
+
+def warc_dir_option(f: F) -> F:
+    return click.option("--warc-dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+                        help="WARC folder (default: warc/ next to the database).")(f)
+
+
+def simulator_option(f: F) -> F:
+    return click.option("--simulator", default=None, metavar="URL",
+                        help="Route the agencies' real hosts to a running simulator (never the real sites).")(f)
+
+
+def registry_option(f: F) -> F:
+    return click.option("--registry", "registry_dirs", multiple=True, metavar="DIR",
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="A folder of agency files (repeatable; also XXGK_REGISTRY, colon-separated); "
+                             "searched before the built-in agencies.")(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def registry(command: str, folders: tuple[Path, ...] | list[Path] = ()) -> Any:
+    """The registry of the given folders, XXGK_REGISTRY and the built-in agencies."""
+    from crawler.registry import Registry, RegistryError
+
+    try:
+        return Registry.from_options(folders)
+    except RegistryError as exc:
+        fail(command, str(exc))
+
+
+def load_agency(command: str, agency_id: str, folders: tuple[Path, ...] | list[Path] = ()) -> Any:
+    """The registry's `Agency`, or one clear line and exit 2."""
+    from crawler.registry import RegistryError
+
+    try:
+        return registry(command, folders).load(agency_id)
+    except RegistryError as exc:
+        fail(command, str(exc))
+
+
+def open_archive(command: str, db_path: str | Path) -> Any:
+    """An existing archive database (migrated), or one clear line and exit 2."""
+    from archive.schema import open_db
+
+    if not Path(db_path).is_file():
+        fail(command, f"no archive database at {db_path}")
+    return open_db(db_path)
+
+
+def xxgk_command(*args: str) -> list[str]:
+    """`xxgk …` as a subprocess command line of this interpreter (a Twisted reactor cannot restart, so
+    every crawl runs in a process of its own)."""
+    return [sys.executable, "-m", "xxgk", *args]

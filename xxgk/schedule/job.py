@@ -1,0 +1,315 @@
+"""The nightly job: crawl every configured agency and channel, assess each run's health, reconcile the
+configured report years, write the audit reports, publish the database for Datasette, write the
+health file and, when something failed or degraded, call the webhook.
+
+The whole job holds the archive's lock (`archive/lock.py`), the same one `xxgk crawl` takes, so a crawl
+started by system cron or by hand and the scheduled job never overlap: a job that finds the lock held
+is recorded as skipped ("skipped: locked by pid N since …") and does nothing else.
+
+Every step is a subprocess (`python -m xxgk crawl …`, `… reconcile …`, `… report …`): a Twisted
+reactor cannot restart, Scrapy wants the main thread for its signal handlers and APScheduler runs
+jobs in threads, so the scheduler process itself never imports Scrapy. The crawls inherit the job's
+lock through their file descriptor. Each job is journaled in `schedule_jobs` (journal.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from archive import health as run_health
+from archive.lock import ArchiveLock, LockHeld, describe
+from archive.publish import publish_database, replace_atomic, temp_path_for, write_atomic
+from archive.schema import open_db
+from archive.times import now_iso
+from xxgk.options import EXIT_INPUT, EXIT_LOCKED, xxgk_command
+
+from .config import ScheduleConfig
+from .journal import journal, new_job_id
+from .notify import post_webhook
+
+log = logging.getLogger("xxgk.schedule")
+
+
+def prepare_for_datasette(path: Path) -> dict[str, Any]:
+    """Build the search tables (archive/datasette/search.py) into a copy about to be published, so the
+    published file is ready to be served immutable (`xxgk serve --db PUBLISHED --no-snapshot`)."""
+    try:
+        from archive.datasette.search import ensure_search
+    except ImportError:  # the Datasette part is not installed: publish the plain archive
+        return {"search": False}
+    from sqlite_utils import Database
+
+    db = Database(path)
+    try:
+        stats = ensure_search(db)
+    finally:
+        db.close()
+    return {"search": True, **({k: v for k, v in stats.items() if isinstance(v, int | str)}
+                               if isinstance(stats, dict) else {})}
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
+
+
+class JobRunner:
+    """Runs the nightly job; `run()` is what APScheduler calls (in a worker thread)."""
+
+    def __init__(self, cfg: ScheduleConfig):
+        self.cfg = cfg
+        self._stopping = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._proc: subprocess.Popen | None = None
+        self._proc_lock = threading.RLock()  # stop() may run in a signal handler of the same thread
+        self.last: dict[str, Any] | None = None
+
+    # -------------------------------------------------------- control
+
+    def stop(self) -> None:
+        """Ask a running job to stop: its current subprocess gets SIGTERM (Scrapy closes its run)."""
+        self._stopping.set()
+        with self._proc_lock:
+            if self._proc is not None and self._proc.poll() is None:
+                log.warning("stopping: sending SIGTERM to pid %s", self._proc.pid)
+                self._proc.send_signal(signal.SIGTERM)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        return self._idle.wait(timeout)
+
+    # -------------------------------------------------------- one job
+
+    def run(self, trigger: str = "cron") -> dict[str, Any]:
+        self._idle.clear()
+        try:
+            return self._run(trigger)
+        finally:
+            self._idle.set()
+
+    def _run(self, trigger: str) -> dict[str, Any]:
+        cfg = self.cfg
+        job: dict[str, Any] = {"id": new_job_id(), "trigger": trigger, "started_at": now_iso(), "pid": os.getpid(),
+                               "host": socket.gethostname(), "agencies": cfg.resolved_agencies(),
+                               "channels": list(cfg.channels), "years": cfg.years(), "runs": [], "steps": []}
+        lock = ArchiveLock(cfg.db, command=f"xxgk schedule ({job['id']})")
+        try:
+            lock.acquire()
+        except LockHeld as exc:
+            job.update(outcome="skipped", detail=f"skipped: {describe(exc.holder)}", ended_at=now_iso())
+            log.warning("job %s %s", job["id"], job["detail"])
+            journal(cfg.db, job)
+            self.last = job
+            return job
+        try:
+            job["outcome"] = "running"
+            journal(cfg.db, job)
+            log.info("job %s: %s × %s, report years %s", job["id"], ",".join(job["agencies"]),
+                     ",".join(job["channels"]), job["years"] or "none")
+            self._job_steps(job, lock)
+        except Exception as exc:  # noqa: BLE001 - a job never kills the scheduler; it is journaled
+            job.update(outcome="error", detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+            log.exception("job %s failed", job["id"])
+        finally:
+            if self._stopping.is_set() and job.get("outcome") == "running":
+                job["outcome"], job["detail"] = "interrupted", "stopped by a signal during the job"
+            if job.get("outcome") in ("failed", "degraded", "error"):
+                job["webhook"] = self._notify(job)
+            job["ended_at"] = now_iso()
+            try:
+                journal(cfg.db, job)
+            finally:
+                lock.release()
+        log.info("job %s: %s%s", job["id"], job["outcome"], f" ({job['detail']})" if job.get("detail") else "")
+        self.last = job
+        return job
+
+    def _job_steps(self, job: dict[str, Any], lock: ArchiveLock) -> None:
+        cfg = self.cfg
+        for agency in job["agencies"]:
+            for channel in job["channels"]:
+                if self._stopping.is_set():
+                    return
+                job["runs"].append(self._crawl(job, agency, channel, lock))
+        if self._stopping.is_set():
+            return
+        for agency in job["agencies"]:
+            for year in job["years"]:
+                step = self._reconcile(agency, year)
+                job["steps"].append(step)
+                if step["status"] == "ok":
+                    job["steps"].append(self._report(agency, year))
+        if cfg.publish is not None and not self._stopping.is_set():
+            job["steps"].append(self._publish())
+            job["published"] = str(cfg.publish)
+        job["outcome"] = self._outcome(job)
+        failed_steps = [s for s in job["steps"] if s["status"] == "failed"]
+        job["detail"] = "; ".join(
+            [f"{r['agency']} {r['channel']}: {r['health']} ({'; '.join(r['reasons'])})"
+             for r in job["runs"] if r["health"] != "ok"]
+            + [f"{s['step']} {s.get('agency', '')} {s.get('year', '')}: {s['message']}".replace("  ", " ")
+               for s in failed_steps])
+        job["health_file"] = str(self._write_health(job))
+
+    @staticmethod
+    def _outcome(job: dict[str, Any]) -> str:
+        levels = [r["health"] for r in job["runs"]]
+        levels += ["failed" for s in job["steps"] if s["status"] == "failed"]
+        return run_health.worst(*levels) if levels else "ok"
+
+    # -------------------------------------------------------- subprocesses
+
+    def _spawn(self, cmd: list[str], stderr: Any, timeout: float, **kwargs: Any) -> tuple[int, str, str, bool]:
+        """Run a step; returns (exit code, stdout, stderr if piped, timed out). SIGTERM on timeout, SIGKILL after
+        the grace period."""
+        # Its own session: a Ctrl-C on the scheduler's terminal reaches the scheduler only, which forwards one
+        # SIGTERM (Scrapy's graceful stop; a second one forces it). A crawl outliving a killed scheduler keeps
+        # the shared lock until it ends.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True,
+                                start_new_session=True, **kwargs)
+        with self._proc_lock:
+            self._proc = proc
+        if self._stopping.is_set():
+            proc.send_signal(signal.SIGTERM)
+        timed_out = False
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            log.error("%s ran longer than %ss: SIGTERM", " ".join(cmd[2:5]), timeout)
+            proc.terminate()
+            try:
+                out, err = proc.communicate(timeout=self.cfg.stop_grace)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+        finally:
+            with self._proc_lock:
+                self._proc = None
+        return proc.returncode, out or "", err or "", timed_out
+
+    def _crawl(self, job: dict[str, Any], agency: str, channel: str, lock: ArchiveLock) -> dict[str, Any]:
+        cfg = self.cfg
+        cmd = xxgk_command("crawl", "--agency", agency, "--channel", channel, "--db", str(cfg.db), "--json",
+                         "--log-level", cfg.log_level)
+        cmd += ["--simulator", cfg.simulator] if cfg.simulator else []
+        cmd += list(cfg.crawl_args)
+        folder = cfg.logs_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        log_file = folder / f"{job['id']}-{agency}-{channel}.log"
+        log.info("crawl %s %s (log %s)", agency, channel, log_file)
+        started, t0 = now_iso(), time.monotonic()
+        with open(log_file, "w", encoding="utf-8") as err:
+            code, out, _, timed_out = self._spawn(cmd, err, cfg.crawl_timeout, **lock.subprocess_kwargs())
+        entry: dict[str, Any] = {"agency": agency, "channel": channel, "exit_code": code, "log": str(log_file),
+                                 "duration_s": round(time.monotonic() - t0, 3), "run_id": None}
+        try:
+            entry["run_id"] = json.loads(out).get("run_id")
+        except (ValueError, AttributeError):
+            pass  # no JSON: the crawl broke before printing its result; look the run up below
+        conn = open_db(cfg.db)
+        try:
+            if entry["run_id"] is None:
+                row = next(conn.query("select id from runs where agency = ? and channel = ? and started_at >= ? "
+                                      "order by started_at desc limit 1", [agency, channel, started]), None)
+                entry["run_id"] = row["id"] if row else None
+            if entry["run_id"] is None:
+                tail = log_file.read_text(encoding="utf-8", errors="replace")[-600:].strip()
+                why = "timed out" if timed_out else f"exited {code}"
+                if code == EXIT_LOCKED:
+                    why = "was refused the archive lock (exit 75)"
+                entry.update(status="failed", health="failed",
+                             reasons=[f"the crawl {why} without recording a run" + (f": {tail}" if tail else "")])
+                log.error("crawl %s %s: %s", agency, channel, entry["reasons"][0])
+                return entry
+            with conn.conn:
+                conn.execute("update runs set status = 'interrupted', ended_at = ?, error = ? where id = ? "
+                             "and status = 'running'",
+                             [now_iso(), "timed out and was stopped by the scheduler" if timed_out
+                              else f"the crawl process ended (exit {code}) without closing its run", entry["run_id"]])
+            verdict = run_health.assess(conn, entry["run_id"], cfg.thresholds)
+            run_health.record(conn, entry["run_id"], verdict)
+            run = next(conn.query("select status, summary from runs where id = ?", [entry["run_id"]]))
+        finally:
+            conn.close()
+        summary = json.loads(run["summary"] or "{}")
+        entry.update(status=run["status"], health=verdict["status"], reasons=verdict["reasons"],
+                     documents_seen=verdict["documents_seen"], previous_seen=verdict["previous_seen"],
+                     **{k: summary.get(k) for k in ("requests", "new", "changed", "unchanged", "disappeared",
+                                                    "blocked", "errors")})
+        log.info("crawl %s %s: run %s %s, health %s%s", agency, channel, entry["run_id"], entry["status"],
+                 entry["health"], f" ({'; '.join(entry['reasons'])})" if entry["reasons"] else "")
+        return entry
+
+    def _reconcile(self, agency: str, year: int) -> dict[str, Any]:
+        cmd = xxgk_command("reconcile", "--agency", agency, "--year", str(year), "--db", str(self.cfg.db), "--json")
+        t0 = time.monotonic()
+        code, out, err, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
+        step: dict[str, Any] = {"step": "reconcile", "agency": agency, "year": year, "exit_code": code,
+                                "duration_s": round(time.monotonic() - t0, 3)}
+        if code == 0:
+            try:
+                rec = json.loads(out)
+                step.update(status="ok", reconciliation=rec.get("id"),
+                            statuses=(rec.get("summary") or {}).get("statuses"), message="reconciled")
+            except ValueError:
+                step.update(status="failed", message="reconcile printed no JSON")
+        elif code == EXIT_INPUT:
+            # Typically the annual report is not published (or not yet crawled): nothing to reconcile yet.
+            step.update(status="skipped", message=_last_line(err) or "no annual report to reconcile (exit 2)")
+        else:
+            step.update(status="failed", message=f"reconcile exited {code}: {_last_line(err)}".rstrip(": "))
+        log.info("reconcile %s %s: %s", agency, year, step["message"])
+        return step
+
+    def _report(self, agency: str, year: int) -> dict[str, Any]:
+        target = self.cfg.reports_folder() / f"{agency}-{year}.html"
+        tmp = temp_path_for(target, ".html")
+        cmd = xxgk_command("report", "--agency", agency, "--year", str(year), "--format", "html", "--out", str(tmp),
+                         "--db", str(self.cfg.db))
+        code, _, err, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
+        step: dict[str, Any] = {"step": "report", "agency": agency, "year": year, "exit_code": code}
+        if code == 0 and tmp.stat().st_size > 0:
+            replace_atomic(tmp, target)
+            step.update(status="ok", path=str(target), message=f"wrote {target}")
+        else:
+            tmp.unlink(missing_ok=True)
+            step.update(status="failed", message=f"report exited {code}: {_last_line(err)}".rstrip(": "))
+        log.info("report %s %s: %s", agency, year, step["message"])
+        return step
+
+    def _publish(self) -> dict[str, Any]:
+        assert self.cfg.publish is not None
+        t0 = time.monotonic()
+        prepare = prepare_for_datasette if self.cfg.publish_search else None
+        try:
+            info = publish_database(self.cfg.db, self.cfg.publish, prepare=prepare)
+        except Exception as exc:  # noqa: BLE001 - recorded as a failed step
+            log.error("publish to %s failed: %s", self.cfg.publish, exc)
+            return {"step": "publish", "status": "failed", "message": f"{type(exc).__name__}: {exc}"}
+        log.info("published %s (%s bytes)", info["path"], info["bytes"])
+        return {"step": "publish", "status": "ok", "message": f"published {info['path']}",
+                "duration_s": round(time.monotonic() - t0, 3), **info}
+
+    # -------------------------------------------------------- health file and webhook
+
+    def _write_health(self, job: dict[str, Any]) -> Path:
+        path = self.cfg.health_path()
+        doc = {"status": job["outcome"], "generated_at": now_iso(), "job_id": job["id"], "started_at": job["started_at"],
+               "db": str(self.cfg.db), "published": job.get("published"), "runs": job["runs"], "steps": job["steps"],
+               "detail": job.get("detail") or ""}
+        write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+        return path
+
+    def _notify(self, job: dict[str, Any]) -> dict[str, Any]:
+        return post_webhook(self.cfg.webhook(), job, str(self.cfg.db), self.cfg.webhook_timeout)
