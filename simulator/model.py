@@ -52,6 +52,32 @@ class Timeline:
         return max(days) if days else None
 
 
+class Published:
+    """What catalog documents and website articles share: a publication time and a timeline of edits."""
+
+    published: datetime
+    title: str
+    timeline: Timeline
+
+    @property
+    def year(self) -> int:
+        return self.published.year
+
+    def visible(self, today: date) -> bool:
+        return self.published.date() <= today and not self.timeline.deleted_on(today)
+
+    def title_on(self, today: date) -> str:
+        title = self.title
+        for fields in self.timeline.edits_until(today):
+            title += fields.get("title_suffix", "")
+        return title
+
+    def modified_on(self, today: date) -> datetime:
+        """Last modification visible on `today` (publication or the latest edit)."""
+        last = self.timeline.last_change(today)
+        return self.published if last is None else datetime.combine(last, time(9, 0), SHANGHAI)
+
+
 # ---------------------------------------------------------------- catalog (gkmlpt)
 
 
@@ -95,7 +121,7 @@ class Category:
 
 
 @dataclass(eq=False)
-class CatalogDoc:
+class CatalogDoc(Published):
     id: int
     agency_id: str
     category: Category
@@ -115,35 +141,15 @@ class CatalogDoc:
     report_year: int | None = None  # annual report of that year
     timeline: Timeline = field(default_factory=Timeline)
 
-    @property
-    def year(self) -> int:
-        return self.published.year
-
-    def visible(self, today: date) -> bool:
-        return self.published.date() <= today and not self.timeline.deleted_on(today)
-
-    def title_on(self, today: date) -> str:
-        title = self.title
-        for fields in self.timeline.edits_until(today):
-            title += fields.get("title_suffix", "")
-        return title
-
     def attachments_on(self, today: date) -> list[Attachment]:
         return [a for a in self.attachments if a.added_on is None or a.added_on <= today]
-
-    def modified_on(self, today: date) -> datetime:
-        """Last modification visible on `today` (publication or the latest edit)."""
-        last = self.timeline.last_change(today)
-        if last is None:
-            return self.published
-        return datetime.combine(last, time(9, 0), SHANGHAI)
 
 
 # ---------------------------------------------------------------- bureau website (NFCMS)
 
 
 @dataclass(eq=False)
-class WebArticle:
+class WebArticle(Published):
     id: int
     agency_id: str
     column: str  # primary column path, e.g. "zwgk/tzgg"
@@ -154,23 +160,6 @@ class WebArticle:
     attachments: list[Attachment] = field(default_factory=list)
     twin: CatalogDoc | None = None
     timeline: Timeline = field(default_factory=Timeline)
-
-    @property
-    def year(self) -> int:
-        return self.published.year
-
-    def visible(self, today: date) -> bool:
-        return self.published.date() <= today and not self.timeline.deleted_on(today)
-
-    def title_on(self, today: date) -> str:
-        title = self.title
-        for fields in self.timeline.edits_until(today):
-            title += fields.get("title_suffix", "")
-        return title
-
-    def modified_on(self, today: date) -> datetime:
-        last = self.timeline.last_change(today)
-        return self.published if last is None else datetime.combine(last, time(9, 0), SHANGHAI)
 
 
 # ---------------------------------------------------------------- WeChat
