@@ -37,7 +37,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from .gkmlpt import ParseError, block_text, decode_body
+from .common import ParseError, block_text, decode_body, load_json
 from .jsobject import JSObjectError, find_object, parse_object
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -142,17 +142,8 @@ def article_key(page_or_listed: ArticlePage | ListedArticle) -> tuple[str, int, 
 
 
 
-def _json(body: bytes | str, what: str) -> Any:
-    text = decode_body(body, what)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"{what}: invalid JSON at char {exc.pos} of {len(text)}: {exc.msg}; "
-                         f"starts with {text[:60]!r}") from None
-
-
 def _object(body: bytes | str, what: str) -> dict[str, Any]:
-    data = _json(body, what)
+    data = load_json(body, what, show="start")
     if not isinstance(data, dict):
         raise ParseError(f"{what}: expected a JSON object, got {type(data).__name__}")
     return data
@@ -517,7 +508,7 @@ def _feed_error(data: dict[str, Any]) -> ListerError:
 
 
 def _json_feed(text: str) -> list[ListedArticle]:
-    data = _json(text, "JSON feed")
+    data = load_json(text, "JSON feed", show="start")
     if isinstance(data, dict) and "items" not in data and ("statusCode" in data or "message" in data):
         raise _feed_error(data)  # NestJS error body, e.g. 400 不存在该feed！
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):

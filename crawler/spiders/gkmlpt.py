@@ -28,9 +28,9 @@ from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import DELAY, BlockedResponse
+from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
     CategoryNode,
-    ParseError,
     clean_title,
     list_fingerprint,
     parse_document,

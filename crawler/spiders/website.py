@@ -24,7 +24,7 @@ from crawler.items import CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import BlockedResponse
-from crawler.parsing.gkmlpt import ParseError
+from crawler.parsing.common import ParseError
 from crawler.parsing.nfcms import ListEntry, page_url, parse_article, parse_list
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import ArchiveSpider

@@ -33,7 +33,7 @@ from crawler.items import CategoryRunItem, DocumentItem, MetricItem, WechatPushI
 from crawler.middlewares.capture import BLOCKED, CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import BlockedResponse
-from crawler.parsing.gkmlpt import ParseError
+from crawler.parsing.common import ParseError
 from crawler.parsing.wechat import (
     ListedArticle,
     ListerError,

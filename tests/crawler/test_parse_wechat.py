@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
+from crawler.parsing.common import ParseError
 from crawler.parsing.wechat import (
     SHANGHAI,
     ArticlePage,
     ListedArticle,
     ListerError,
     ListerPage,
-    ParseError,
     article_key,
     ct_to_local_date,
     parse_appmsgpublish,
