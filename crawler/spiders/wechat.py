@@ -29,6 +29,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.times import local_date
 from crawler.items import CategoryRunItem, DocumentItem, MetricItem, WechatPushItem
 from crawler.middlewares.capture import BLOCKED, CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
@@ -38,7 +39,6 @@ from crawler.parsing.wechat import (
     ListedArticle,
     ListerError,
     ListerPage,
-    ct_to_local_date,
     parse_appmsgpublish,
     parse_article,
     parse_feed,
@@ -304,7 +304,7 @@ class WechatSpider(ArchiveSpider):
         yield from pushes.values()
 
     def stop_lister(self, state: ListerState, exc: ListerError) -> Iterator[Any]:
-        oldest = ct_to_local_date(state.oldest) if state.oldest else "nothing"
+        oldest = local_date(state.oldest) if state.oldest else "nothing"
         state.problems.append(f"{exc} (code {exc.code}); reached back to {oldest}")
         self.logger.warning(f"lister {state.name} stopped: {exc}")
         yield self.finish_lister(state, exc.kind)
@@ -325,7 +325,7 @@ class WechatSpider(ArchiveSpider):
         return CategoryRunItem(
             agency=self.agency_id, native_id=state.name, name=f"WeChat lister: {state.name}", channel="wechat",
             stated_post_count=state.total, harvested=state.listed, pages_fetched=state.pages, stop_reason=reason,
-            complete=complete, healthy=complete, oldest_date=ct_to_local_date(state.oldest) if state.oldest else "",
+            complete=complete, healthy=complete, oldest_date=local_date(state.oldest) if state.oldest else "",
             notes=list(state.problems), check_disappearance=False)
 
     # ------------------------------------------------------------ articles
