@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request
@@ -42,23 +43,25 @@ def from_env(environ: Mapping[str, str], *names: str) -> tuple[dict[str, str] | 
     return (None, f"{', '.join(missing)} not set") if missing else (values, "")
 
 
+@dataclass(kw_only=True, eq=False)
 class Lister(ABC):
+    """A lister's configuration is its subclass's dataclass fields, its coverage state the fields
+    here. Subclasses are `@dataclass(eq=False)` too: a lister is stateful, equal only to itself."""
+
     name: ClassVar[str]  # the source tag of what it lists, its coverage record, meta["lister"]
     # How to turn it on, as one alternative of the spider's "no lister is configured: …" sentence.
     hint: ClassVar[str]
     needs_biz: ClassVar[bool] = False  # asks for the account by its biz: starts once the spider knows it
     one_account: ClassVar[bool] = False  # lists one account: what it lists without a biz is that account's
 
-    spider: WechatSpider  # bound by start()
-
-    def __init__(self) -> None:
-        self.pages = 0
-        self.listed = 0
-        self.total: int | None = None
-        self.oldest: int | None = None  # earliest push time seen, Unix seconds
-        self.stop_reason = ""
-        self.problems: list[str] = []
-        self.done = False
+    pages: int = 0
+    listed: int = 0
+    total: int | None = None
+    oldest: int | None = None  # earliest push time seen, Unix seconds
+    stop_reason: str = ""
+    problems: list[str] = field(default_factory=list)
+    done: bool = False
+    spider: WechatSpider = field(init=False, repr=False)  # bound by start()
 
     @classmethod
     @abstractmethod

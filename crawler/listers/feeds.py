@@ -5,6 +5,7 @@ from local files. Sources: XXGK_WECHAT_FEEDS, else the registry's `wechat.feeds`
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,13 +25,12 @@ def _remote(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+@dataclass(eq=False)
 class FeedLister(Lister):
     name = "feed"
     hint = "give feeds (XXGK_WECHAT_FEEDS)"
 
-    def __init__(self, sources: list[str]) -> None:
-        super().__init__()
-        self.sources = sources
+    sources: list[str]  # URLs and file paths
 
     @classmethod
     def enable(cls, settings: BaseSettings, section: Mapping[str, Any],

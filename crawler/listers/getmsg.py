@@ -4,6 +4,7 @@ credentials of a logged-in WeChat client; 群发 pushes only, paged by the `next
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -18,15 +19,14 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 
+@dataclass(eq=False)
 class GetmsgLister(Lister):
     name = "getmsg"
     hint = "WECHAT_UIN, WECHAT_KEY and WECHAT_PASS_TICKET"
     needs_biz = True
     one_account = True
 
-    def __init__(self, credentials: dict[str, str]) -> None:
-        super().__init__()
-        self.credentials = credentials
+    credentials: dict[str, str] = field(repr=False)  # secrets: never in a repr
 
     @classmethod
     def enable(cls, settings: BaseSettings, section: Mapping[str, Any],

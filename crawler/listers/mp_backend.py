@@ -5,6 +5,7 @@ with XXGK_WECHAT_MP_MODE=list_ex, `appmsg list_ex` pages the articles (`begin` c
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -19,15 +20,14 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 
+@dataclass(eq=False)
 class MpBackendLister(Lister):
     name = "mp_backend"
     hint = "set WECHAT_MP_COOKIE and WECHAT_MP_TOKEN"
     one_account = True
 
-    def __init__(self, credentials: dict[str, str], mode: str) -> None:
-        super().__init__()
-        self.credentials = credentials
-        self.mode = mode
+    credentials: dict[str, str] = field(repr=False)  # secrets: never in a repr
+    mode: str  # "appmsgpublish" or "list_ex"
 
     @classmethod
     def enable(cls, settings: BaseSettings, section: Mapping[str, Any],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +15,12 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 
+@dataclass(eq=False)
 class UrlListLister(Lister):
     name = "url_list"
     hint = "a URL list (XXGK_WECHAT_URL_LIST)"
 
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self.path = path
+    path: str
 
     @classmethod
     def enable(cls, settings: BaseSettings, section: Mapping[str, Any],

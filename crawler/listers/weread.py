@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -21,14 +22,13 @@ if TYPE_CHECKING:
 WEREAD = "https://weread.qq.com"
 
 
+@dataclass(eq=False)
 class WeReadLister(Lister):
     name = "weread"
     hint = "WEREAD_COOKIE"
     needs_biz = True
 
-    def __init__(self, cookie: str) -> None:
-        super().__init__()
-        self.cookie = cookie
+    cookie: str = field(repr=False)  # a secret: never in a repr
 
     @classmethod
     def enable(cls, settings: BaseSettings, section: Mapping[str, Any],
