@@ -12,7 +12,8 @@ dataclasses/dicts, so the spider, the pipelines and the tests share one reading 
 - `parse_document`: the server-rendered document page (metadata table, body, attachments,
   DETAIL and the table-vs-DETAIL cross-checks).
 
-Local time is Asia/Shanghai, a fixed +08:00 offset (China has no DST).
+Shared helpers (ParseError, body decoding, element text, attachment links) live in common.py;
+local time is archive.times' Asia/Shanghai.
 """
 
 from __future__ import annotations
@@ -21,23 +22,30 @@ import hashlib
 import html as htmllib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urljoin
 
-from lxml import etree
 from parsel import Selector
 
+from archive.times import local_date, local_seconds
+
+from .common import (
+    BREAK,
+    AttachmentLink,
+    ParseError,
+    attachment_links,
+    block_text,
+    decode_body,
+    element_text,
+    has_class,
+    inner_html,
+    join_surrogates,
+    load_json,
+    normalize_date,
+    resolve_breaks,
+    tag,
+)
 from .jsobject import JSObjectError, read_assignment
-
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-class ParseError(ValueError):
-    """The input is not what the parser expects; the message says precisely what was wrong."""
-
 
 # ---------------------------------------------------------------- index page: _CONFIG and TREE
 
@@ -150,34 +158,13 @@ class ListPage:
     articles: list[dict[str, Any]]
 
 
-def _load_json(body: bytes | str, what: str) -> Any:
-    text = decode_body(body, what)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        at_end = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
-        truncated = " (truncated body?)" if at_end else ""
-        raise ParseError(f"{what}: invalid JSON at char {exc.pos} of {len(text)}: {exc.msg}{truncated}; "
-                         f"ends with {text[-40:]!r}") from None
-
-
-def decode_body(body: bytes | str, what: str) -> str:
-    """Text of a response body: UTF-8 (a BOM tolerated), else a ParseError naming what it was."""
-    if isinstance(body, str):
-        return body.lstrip("\ufeff")
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{what}: body is not UTF-8 ({exc})") from None
-
-
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def parse_list(body: bytes | str) -> ListPage:
     """One page of `GET …/gkmlpt/api/all/{cat}?page=&sid=` (reference §4.1)."""
-    data = _load_json(body, "list API")
+    data = load_json(body, "list API")
     if not isinstance(data, dict):
         raise ParseError(f"list API: expected a JSON object, got {type(data).__name__}")
     if "articles" not in data and ("code" in data or "msg" in data):
@@ -230,12 +217,12 @@ def parse_search(body: bytes | str) -> SearchPage:
     """A search.gd.gov.cn JSONP page → results and count (reference §4.6)."""
     text = decode_body(body, "search JSONP").strip()
     if text.startswith("{"):
-        data = _load_json(text, "search JSONP")
+        data = load_json(text, "search JSONP")
         if isinstance(data, dict) and ("errcode" in data or "errmsg" in data) and "results" not in data:
             raise ParseError(f"search JSONP: error object: errcode {data.get('errcode')!r}, "
                              f"errmsg {data.get('errmsg')!r} (is the callback parameter missing?)")
     else:
-        data = _load_json(unwrap_jsonp(text), "search JSONP")
+        data = load_json(unwrap_jsonp(text), "search JSONP")
     if not isinstance(data, dict):
         raise ParseError(f"search JSONP: expected a JSON object, got {type(data).__name__}")
     for key in ("results", "count"):
@@ -247,17 +234,6 @@ def parse_search(body: bytes | str) -> SearchPage:
     if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
         raise ParseError("search JSONP: 'results' is not a list of objects")
     return SearchPage(count=data["count"], results=results)
-
-
-def _parse_local_time(value: str) -> int | None:
-    """'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM[:SS]' as local (+08:00) Unix seconds; None if not a date."""
-    value = value.strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return int(datetime.strptime(value, fmt).replace(tzinfo=SHANGHAI).timestamp())
-        except ValueError:
-            continue
-    return None
 
 
 def search_to_article(result: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +269,7 @@ def search_to_article(result: dict[str, Any]) -> dict[str, Any]:
         if _is_int(finer):
             out["create_time"] = finer
         elif isinstance(result.get("pub_time"), str):
-            out["create_time"] = _parse_local_time(result["pub_time"])
+            out["create_time"] = local_seconds(result["pub_time"])
         else:
             out.setdefault("create_time", None)
     for key in ("id", "url", "post_url", "type", "date", "publisher", "identifier", "document_number", "keywords",
@@ -310,55 +286,25 @@ _PCT_U = re.compile(r"%u[0-9A-Fa-f]{4}")
 _BS_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
 _BR = re.compile(r"<br\s*/?\s*>", re.I)
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)  # as in HTML: no space after '<'
-_BREAK = "\ue000"  # stands for a <br> until we know whether its neighbours want a space
-
-
-def _utf16_fix(text: str) -> str:
-    """Join surrogate pairs produced by decoding UTF-16 code units one by one."""
-    if not any("\ud800" <= c <= "\udfff" for c in text):
-        return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _js_unescape(text: str) -> str:
     """JS `unescape()`, applied only to text that really is `escape()`d (it has a %uXXXX)."""
     if not _PCT_U.search(text):
         return text  # a lone "%20" or "5%" in an ordinary title stays as it is
-    return _utf16_fix(_PCT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
-
-
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def _resolve_breaks(text: str) -> str:
-    """Collapse whitespace; a <br> becomes a space between two narrow characters and nothing
-    next to a CJK (wide) character, since Chinese text has no inter-word spaces: the CMS splits
-    `关于开展<br/>工作的通知` visually, the title itself is `关于开展工作的通知`."""
-    text = " ".join(text.split())
-    if _BREAK not in text:
-        return text
-    parts = [p.strip() for p in text.split(_BREAK)]
-    out = parts[0]
-    for part in parts[1:]:
-        if not part:
-            continue
-        if out and not _wide(out[-1]) and not _wide(part[0]):
-            out += " "
-        out += part
-    return " ".join(out.split())
+    return join_surrogates(_PCT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
 
 
 def _clean_once(text: str) -> str:
     text = _js_unescape(text)
     if "\\u" in text:
-        text = _utf16_fix(_BS_U.sub(lambda m: chr(int(m.group(1), 16)), text))
-    text = _BR.sub(_BREAK, text)
+        text = join_surrogates(_BS_U.sub(lambda m: chr(int(m.group(1), 16)), text))
+    text = _BR.sub(BREAK, text)
     text = _TAG.sub("", text)
     text = htmllib.unescape(text)
-    text = _BR.sub(_BREAK, text)  # a <br> that was written as &lt;br/&gt;
+    text = _BR.sub(BREAK, text)  # a <br> that was written as &lt;br/&gt;
     text = _TAG.sub("", text)
-    return _resolve_breaks(text)
+    return resolve_breaks(text)
 
 
 def clean_title(raw: str) -> str:
@@ -442,14 +388,6 @@ def list_fingerprint(article: dict[str, Any]) -> str:
 
 
 @dataclass
-class AttachmentLink:
-    aid: str
-    url: str  # absolute
-    name: str  # alt attribute, else the link text
-    text: str  # the link text
-
-
-@dataclass
 class DocumentPage:
     meta: dict[str, str]
     title: str
@@ -461,97 +399,10 @@ class DocumentPage:
     checks: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-_CLASSIFY_ROWS = f"//div[{_has_class('classify')}]//tr"
-_H1_TITLE = f"//h1[{_has_class('title')}]"
-_CONTENT = f"//div[{_has_class('article-content')}]"
-_ATTACHMENTS = f"//a[{_has_class('nfw-cms-attachment')}]"
-
-_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
-_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
-                     "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article",
-                     "header", "footer", "aside", "nav", "figure", "figcaption", "hr", "address", "center",
-                     "form", "fieldset", "main"})
-_NL = "\n"
-_CELL = "\ue001"  # table cell separator until lines are normalised
-
-
-def _tag(el: Any) -> str | None:
-    return el.tag.lower() if isinstance(el.tag, str) else None  # comments/PIs have a callable tag
-
-
-def _inline(el: Any, out: list[str]) -> None:
-    """Text of an element, block breaks included, used for body text and cells."""
-    tag = _tag(el)
-    if tag is None or tag in _SKIP:
-        pass
-    elif tag == "br":
-        out.append(_NL)
-    elif tag == "tr":
-        cells = []
-        for cell in el:
-            if _tag(cell) in ("td", "th"):
-                parts: list[str] = []
-                _children(cell, parts)
-                cells.append(" ".join("".join(parts).split()))  # a cell stays on its row's line
-        out.append(_NL + _CELL.join(cells) + _NL)
-    elif tag in _BLOCKS:
-        out.append(_NL)
-        _children(el, out)
-        out.append(_NL)
-    else:
-        _children(el, out)
-    if el.tail:
-        out.append(el.tail)
-
-
-def _children(el: Any, out: list[str]) -> None:
-    if el.text and _tag(el) not in _SKIP:
-        out.append(el.text)
-    for child in el:
-        _inline(child, out)
-
-
-def block_text(el: Any) -> str:
-    """One line per block element (p, div, li, tr, br, …), whitespace collapsed, empty lines
-    dropped; table cells joined by ' | ' (simulator.report.report_text uses the same form)."""
-    parts: list[str] = []
-    _children(el, parts)
-    lines = []
-    for line in "".join(parts).split(_NL):
-        line = " ".join(line.split())
-        if line.replace(_CELL, "").strip():
-            lines.append(re.sub(f" ?{_CELL} ?", " | ", line))
-    return "\n".join(lines)
-
-
-def _text(el: Any) -> str:
-    """Whitespace-collapsed text of an element; <br> handled as in titles."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        tag = _tag(node)
-        if tag == "br":
-            parts.append(_BREAK)
-        elif tag is not None and tag not in _SKIP:
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-
-    walk(el)
-    return _resolve_breaks("".join(parts))
-
-
-def _inner_html(el: Any) -> str:
-    head = htmllib.escape(el.text, quote=False) if el.text else ""
-    return head + "".join(etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in el)
-
+_CLASSIFY_ROWS = f"//div[{has_class('classify')}]//tr"
+_H1_TITLE = f"//h1[{has_class('title')}]"
+_CONTENT = f"//div[{has_class('article-content')}]"
+_ATTACHMENTS = f"//a[{has_class('nfw-cms-attachment')}]"
 
 _LABEL_END = ("：", ":")
 _LABELS = "索引号|分类|发布机构|成文日期|名称|文号|发布日期|主题词"
@@ -564,13 +415,13 @@ def _table_meta(rows: list[Any]) -> dict[str, str]:
     Also accepts '标签：值' in a single cell (seen on some templates)."""
     meta: dict[str, str] = {}
     for row in rows:
-        cells = [c for c in row if _tag(c) in ("td", "th")]
+        cells = [c for c in row if tag(c) in ("td", "th")]
         i = 0
         while i < len(cells):
-            text = _text(cells[i])
+            text = element_text(cells[i])
             if text.endswith(_LABEL_END):
                 label = text.rstrip("：:").strip()
-                value = _text(cells[i + 1]) if i + 1 < len(cells) else ""
+                value = element_text(cells[i + 1]) if i + 1 < len(cells) else ""
                 if _KNOWN_LABEL.fullmatch(value):
                     value, i = "", i - 1  # an empty one-cell value: the next cell is the next label
                 if label and label not in meta:
@@ -584,25 +435,8 @@ def _table_meta(rows: list[Any]) -> dict[str, str]:
     return meta
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
 def _table_date(value: str) -> str:
-    m = _DATE.search(value)
-    if not m:
-        return " ".join(value.split())
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-
-
-def local_date(ts: Any) -> str | None:
-    """Unix seconds → 'YYYY-MM-DD' in Asia/Shanghai; None for anything else."""
-    if isinstance(ts, bool):
-        return None
-    if isinstance(ts, str) and ts.strip().lstrip("-").isdigit():
-        ts = int(ts)
-    if not isinstance(ts, int | float):
-        return None
-    return datetime.fromtimestamp(ts, SHANGHAI).date().isoformat()
+    return normalize_date(value) or " ".join(value.split())
 
 
 def _norm(value: Any) -> str:
@@ -653,28 +487,14 @@ def parse_document(html: str, url: str) -> DocumentPage:
     if not rows and not h1s:
         raise ParseError(f"document page {url}: neither a div.classify table nor an h1.title (not a document page)")
     meta = _table_meta([r.root for r in rows])
-    h1 = _text(h1s[0].root) if h1s else ""
+    h1 = element_text(h1s[0].root) if h1s else ""
     title = meta.get("名称", "").strip() or h1
 
     content = sel.xpath(_CONTENT)
     body_text = block_text(content[0].root) if content else ""
-    body_html = _inner_html(content[0].root) if content else ""
+    body_html = inner_html(content[0].root) if content else ""
 
-    attachments: list[AttachmentLink] = []
-    seen: set[str] = set()
-    for a in sel.xpath(_ATTACHMENTS):
-        el = a.root
-        href = (el.get("href") or "").strip()
-        if not href or href.lower().startswith("javascript:"):
-            continue
-        absolute = urljoin(url, href)
-        if absolute in seen:
-            continue
-        seen.add(absolute)
-        text = _text(el)
-        alt = " ".join((el.get("alt") or "").split())
-        attachments.append(AttachmentLink(aid=(el.get("attachment-id") or "").strip(), url=absolute,
-                                          name=alt or text, text=text))
+    attachments = attachment_links((a.root for a in sel.xpath(_ATTACHMENTS)), url)
 
     checks: list[dict[str, Any]] = []
     detail: dict[str, Any] | None = None
@@ -697,7 +517,6 @@ def parse_document(html: str, url: str) -> DocumentPage:
 
 
 __all__ = [
-    "AttachmentLink", "CatalogConfig", "CategoryNode", "DocumentPage", "ListPage", "ParseError", "SearchPage",
-    "block_text", "clean_title", "list_fingerprint", "local_date", "parse_document", "parse_index", "parse_list",
-    "parse_search", "search_to_article", "unwrap_jsonp", "walk_tree",
+    "CatalogConfig", "CategoryNode", "DocumentPage", "ListPage", "SearchPage", "clean_title", "list_fingerprint",
+    "parse_document", "parse_index", "parse_list", "parse_search", "search_to_article", "unwrap_jsonp", "walk_tree",
 ]

@@ -13,39 +13,30 @@ shapes, container classes, chrome-looking class names) rather than by one site's
 from __future__ import annotations
 
 import copy
-import html as htmllib
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from lxml import etree
 from parsel import Selector
 
-from .gkmlpt import AttachmentLink, ParseError, block_text
+from .common import (
+    AttachmentLink,
+    ParseError,
+    attachment_links,
+    block_text,
+    flat_text,
+    has_class,
+    inner_html,
+    normalize_date,
+    tag,
+)
 
-__all__ = [
-    "ArticlePage", "AttachmentLink", "ListEntry", "ListPage", "ParseError", "normalize_date", "page_url",
-    "parse_article", "parse_list",
-]
-
-
-# ---------------------------------------------------------------- shared helpers
-
-
-def _tag(el: Any) -> str | None:
-    return el.tag.lower() if isinstance(el.tag, str) else None  # comments/PIs have a callable tag
-
-
-def _text(el: Any) -> str:
-    """Whitespace-collapsed text; itertext skips comments, so `<a> <!-- x --> 标题</a>` gives 标题."""
-    return " ".join("".join(el.itertext()).split())
+__all__ = ["ArticlePage", "ListEntry", "ListPage", "page_url", "parse_article", "parse_list"]
 
 
-def _inner_html(el: Any) -> str:
-    head = htmllib.escape(el.text, quote=False) if el.text else ""
-    return head + "".join(etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in el)
+# ---------------------------------------------------------------- page chrome
 
 
 # Class/id parts (split on '-', '_' and case changes) and tags that mark page chrome: navigation,
@@ -64,30 +55,17 @@ def _class_parts(el: Any) -> set[str]:
 
 
 def _is_chrome(el: Any) -> bool:
-    return _tag(el) in _CHROME_TAGS or not _CHROME_PARTS.isdisjoint(_class_parts(el))
+    return tag(el) in _CHROME_TAGS or not _CHROME_PARTS.isdisjoint(_class_parts(el))
 
 
 def _in_chrome(el: Any) -> bool:
     """True when the element or one of its ancestors (below <body>) is page chrome."""
     node = el
-    while node is not None and _tag(node) not in ("body", "html"):
+    while node is not None and tag(node) not in ("body", "html"):
         if _is_chrome(node):
             return True
         node = node.getparent()
     return False
-
-
-_DATE = re.compile(r"(?<!\d)(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?")
-
-
-def normalize_date(text: str) -> str:
-    """The first plausible date in `text` as YYYY-MM-DD ('YYYY-MM-DD', 'YYYY年M月D日', '/' and '.' forms);
-    '' when there is none."""
-    for m in _DATE.finditer(text):
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1900 <= y <= 2200 and 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
-    return ""
 
 
 # ---------------------------------------------------------------- list pages
@@ -137,7 +115,7 @@ def _anchor_title(a: Any) -> tuple[str, bool]:
     """The best title of a list anchor: the title attribute (comments inside the anchor make the
     link text unreliable) unless it is cut itself, then the link text."""
     attr = " ".join((a.get("title") or "").split())
-    text = _text(a)
+    text = flat_text(a)
     if attr and not _truncated(attr):
         return attr, False
     title = text or attr
@@ -151,7 +129,7 @@ def _text_outside(el: Any, skip: Any) -> str:
     def walk(node: Any) -> None:
         if node is skip:
             return
-        if _tag(node) not in (None, "script", "style"):
+        if tag(node) not in (None, "script", "style"):
             if node.text:
                 parts.append(node.text)
             for child in node:
@@ -191,14 +169,14 @@ def _main_uls(root: Any) -> list[Any]:
     best: Any = None
     best_n = 0
     for ul in root.iter("ul", "ol"):
-        n = sum(1 for li in ul if _tag(li) == "li" and _post_anchors(li))
+        n = sum(1 for li in ul if tag(li) == "li" and _post_anchors(li))
         if n > best_n and not _in_chrome(ul):
             best, best_n = ul, n
     if best is None:
         return []
     parent, cls = best.getparent(), best.get("class")
-    return [ul for ul in parent if _tag(ul) == _tag(best) and ul.get("class") == cls
-            and (ul is best or any(_tag(li) == "li" and _post_anchors(li) for li in ul))]
+    return [ul for ul in parent if tag(ul) == tag(best) and ul.get("class") == cls
+            and (ul is best or any(tag(li) == "li" and _post_anchors(li) for li in ul))]
 
 
 def _script_totals(html: str, url: str) -> tuple[int | None, int | None, int | None, int | None]:
@@ -239,7 +217,7 @@ def parse_list(html: str, url: str) -> ListPage:
     if uls:
         for ul in uls:
             for li in ul:
-                if _tag(li) == "li":
+                if tag(li) == "li":
                     anchors += [(a, li) for a in _post_anchors(li)]
     else:
         # Table lists (`<tr><th>date</th><td><a>`) and other shapes: every post link outside chrome.
@@ -315,18 +293,14 @@ class ArticlePage:
     attachments: list[AttachmentLink] = field(default_factory=list)
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
 # Containers holding the body only, then wrappers that also hold title/info/tools (§6.4).
 _BODY_ONLY = [
-    "//div[@id='zoom']", f"//div[{_has_class('article-content')}]", f"//div[{_has_class('article_content')}]",
-    f"//div[{_has_class('TRS_Editor')}]", f"//div[{_has_class('zoom')}]",
+    "//div[@id='zoom']", f"//div[{has_class('article-content')}]", f"//div[{has_class('article_content')}]",
+    f"//div[{has_class('TRS_Editor')}]", f"//div[{has_class('zoom')}]",
 ]
 _WRAPPERS = [
-    f"//div[{_has_class('news_cont_d_wrap')}]", f"//div[{_has_class('tyxxy_main')}]",
-    f"//div[{_has_class('content')}]", "//div[@id='content']",
+    f"//div[{has_class('news_cont_d_wrap')}]", f"//div[{has_class('tyxxy_main')}]",
+    f"//div[{has_class('content')}]", "//div[@id='content']",
 ]
 _FILE_HREF = re.compile(r"(?:/attachment/|\.(?:pdf|docx?|xlsx?|et|wps|ofd|zip|rar|7z|pptx?|txt|csv)(?:$|[?#]))", re.I)
 
@@ -372,7 +346,7 @@ def _first(sel: Selector, xpaths: list[str], keep: Any = None) -> Any:
     for xp in xpaths:
         found = [n.root for n in sel.xpath(xp) if not _in_chrome(n.root) and (keep is None or keep(n.root))]
         if found:
-            return max(found, key=lambda el: len(_text(el)))
+            return max(found, key=lambda el: len(flat_text(el)))
     return None
 
 
@@ -380,9 +354,9 @@ def _densest(root: Any) -> Any:
     """Last resort: the non-chrome element with the most direct <p> children."""
     best, best_n = None, 0
     for el in root.iter():
-        if _tag(el) is None:
+        if tag(el) is None:
             continue
-        n = sum(1 for c in el if _tag(c) == "p")
+        n = sum(1 for c in el if tag(c) == "p")
         if n > best_n and not _in_chrome(el):
             best, best_n = el, n
     return best
@@ -393,14 +367,14 @@ def _strip_structural(container: Any, wrapper: bool) -> Any:
     clone = copy.deepcopy(container)
     doomed = []
     for el in clone.iter():
-        tag = _tag(el)
-        if el is clone or tag is None:
-            if tag is None and el is not clone:
+        name = tag(el)
+        if el is clone or name is None:
+            if name is None and el is not clone:
                 doomed.append(el)  # comments
             continue
-        if tag in ("script", "style", "noscript", "template", "iframe"):
+        if name in ("script", "style", "noscript", "template", "iframe"):
             doomed.append(el)
-        elif wrapper and (tag in ("h1", "h2") and el.getparent() is clone or tag in _CHROME_TAGS
+        elif wrapper and (name in ("h1", "h2") and el.getparent() is clone or name in _CHROME_TAGS
                           or not _BODY_CHROME_PARTS.isdisjoint(_class_parts(el))):
             doomed.append(el)
     for el in doomed:
@@ -466,9 +440,9 @@ def parse_article(html: str, url: str) -> ArticlePage:
 
     h1 = ""
     for scope in ([container] if wrapper else []) + [root]:
-        found = [h for h in scope.iter("h1") if _text(h) and not _in_chrome(h)]
+        found = [h for h in scope.iter("h1") if flat_text(h) and not _in_chrome(h)]
         if found:
-            h1 = _text(found[0])
+            h1 = flat_text(found[0])
             break
     title = meta_title or h1
     if not title:
@@ -478,7 +452,7 @@ def parse_article(html: str, url: str) -> ArticlePage:
     if container is not None:
         clean = _strip_structural(container, wrapper)
         body_text = _clean_lines(block_text(clean), title)
-        body_html = _inner_html(clean).strip()
+        body_html = inner_html(clean).strip()
     else:
         clean, body_text, body_html = None, "", ""
 
@@ -495,23 +469,11 @@ def parse_article(html: str, url: str) -> ArticlePage:
     meta_url = _meta_get(meta, "Url")
     canonical = urljoin(url, meta_url) if re.match(r"^(?:https?:)?//", meta_url, re.I) else url
 
-    attachments: list[AttachmentLink] = []
-    seen: set[str] = set()
     candidates = [a for a in root.iter("a") if "nfw-cms-attachment" in (a.get("class") or "").split()]
     if container is not None:
         candidates += [a for a in container.iter("a") if _FILE_HREF.search(a.get("href") or "")]
-    for a in candidates:
-        href = (a.get("href") or "").strip()
-        if not href or href.lower().startswith(("javascript:", "#", "mailto:")):
-            continue
-        absolute = urljoin(url, href)
-        if absolute in seen:
-            continue
-        seen.add(absolute)
-        text = _text(a)
-        alt = " ".join((a.get("alt") or "").split())
-        attachments.append(AttachmentLink(aid=(a.get("attachment-id") or "").strip(), url=absolute,
-                                          name=alt or text, text=text))
+    # Body links to files are plain anchors too: in-page and mail links among them are not attachments.
+    attachments = attachment_links(candidates, url, text=flat_text, skip=("javascript:", "#", "mailto:"))
 
     return ArticlePage(title=title, published=published, source=source,
                        column_name=_meta_get(meta, "ColumnName"), article_id=article_id,

@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.items import DocumentItem
-from crawler.parsing.gkmlpt import ParseError
+from crawler.parsing.common import ParseError
 from crawler.registry import agency_settings
 
 

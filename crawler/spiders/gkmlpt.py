@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,13 +23,15 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.ids import document_id
+from archive.times import local_date
 from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import DELAY, BlockedResponse
+from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
     CategoryNode,
-    ParseError,
     clean_title,
     list_fingerprint,
     parse_document,
@@ -43,7 +44,6 @@ from crawler.parsing.gkmlpt import (
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import ArchiveSpider
 
-SHANGHAI = timezone(timedelta(hours=8))
 PARSE_RETRIES = 3
 
 
@@ -60,10 +60,11 @@ class CategoryState:
     done: bool = False
 
 
-def local_date(ts: Any) -> str:
+def written_date(ts: Any) -> str:
+    """The list entry's `date` (Unix seconds) as a local date; '' when it is none or out of range."""
     try:
-        return datetime.fromtimestamp(int(ts), SHANGHAI).date().isoformat()
-    except (TypeError, ValueError, OverflowError, OSError):
+        return local_date(ts) or ""
+    except (ValueError, OverflowError, OSError):
         return ""
 
 
@@ -255,7 +256,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             item_type=kind, link_url=url if kind != "normal" else "", post_url=str(article.get("post_url") or ""),
             listing_source=source, list_fields=article, list_fingerprint=list_fingerprint(article),
             list_capture_id=capture, index_no=str(article.get("identifier") or ""),
-            publisher=str(article.get("publisher") or ""), written_date=local_date(article.get("date")),
+            publisher=str(article.get("publisher") or ""), written_date=written_date(article.get("date")),
             published_ts=int(article["create_time"]) if str(article.get("create_time", "")).isdigit() else None,
             doc_number=str(article.get("document_number") or ""), keywords=str(article.get("keywords") or ""),
             abstract=str(article.get("abstract") or ""),
@@ -268,7 +269,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         self.documents_requested.add(native)
         yield Request(item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
                       cb_kwargs={"item": item},
-                      meta={KNOWN: {"document_id": f"{self.agency_id}/catalog/{native}", "fingerprint": item.list_fingerprint},
+                      meta={KNOWN: {"document_id": document_id(self.agency_id, self.channel, native), "fingerprint": item.list_fingerprint},
                             "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
 
     def parse_document_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:

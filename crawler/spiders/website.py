@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -20,15 +19,16 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.ids import document_id
+from archive.times import local_seconds
 from crawler.items import CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
 from crawler.middlewares.retry import BlockedResponse
-from crawler.parsing.gkmlpt import ParseError
+from crawler.parsing.common import ParseError
 from crawler.parsing.nfcms import ListEntry, page_url, parse_article, parse_list
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import ArchiveSpider
-from crawler.spiders.gkmlpt import SHANGHAI
 
 
 @dataclass
@@ -48,17 +48,6 @@ class ColumnState:
 
 def list_fingerprint(entry: ListEntry) -> str:
     return hashlib.sha256(f"{entry.post_id}|{entry.url}|{entry.title}|{entry.date}".encode()).hexdigest()
-
-
-def pubdate_ts(text: str) -> int | None:
-    """'2024-04-16 13:23:11' (Asia/Shanghai) → Unix seconds; a bare date → local midnight."""
-    text = (text or "").strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return int(datetime.strptime(text[: len(fmt) + 2], fmt).replace(tzinfo=SHANGHAI).timestamp())
-        except ValueError:
-            continue
-    return None
 
 
 class WebsiteSpider(AttachmentsMixin, ArchiveSpider):
@@ -165,7 +154,7 @@ class WebsiteSpider(AttachmentsMixin, ArchiveSpider):
         if entry.title_truncated:
             item.checks.append({"field": "title", "table_value": entry.title, "detail_value": "truncated in the list"})
         yield Request(entry.url, callback=self.parse_article_page, errback=self.article_failed, cb_kwargs={"item": item},
-                      meta={KNOWN: {"document_id": f"{self.agency_id}/website/{entry.post_id}",
+                      meta={KNOWN: {"document_id": document_id(self.agency_id, self.channel, entry.post_id),
                                     "fingerprint": item.list_fingerprint},
                             "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"column:{state.path}"})
 
@@ -178,7 +167,7 @@ class WebsiteSpider(AttachmentsMixin, ArchiveSpider):
         item.page_fetched = True
         item.page_capture_id = response.meta.get(CAPTURE_ID, "")
         item.title = page.title or item.title
-        item.published_ts = pubdate_ts(page.published)
+        item.published_ts = local_seconds(page.published)  # PubDate is Asia/Shanghai wall time
         item.published_raw = page.published[:10] if page.published else item.published_raw
         item.publisher = page.source
         item.body_text = page.body_text

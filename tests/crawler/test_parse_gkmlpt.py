@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
+from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
-    ParseError,
     clean_title,
     list_fingerprint,
     parse_document,

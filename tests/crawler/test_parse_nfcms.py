@@ -10,11 +10,10 @@ from datetime import date
 
 import pytest
 
+from crawler.parsing.common import ParseError, normalize_date
 from crawler.parsing.nfcms import (
     ArticlePage,
     ListPage,
-    ParseError,
-    normalize_date,
     page_url,
     parse_article,
     parse_list,

@@ -1,4 +1,4 @@
-"""crawler/parsing/wechat.py against the simulator's WeChat responses, checked against the world.
+"""crawler/parsing/wechat/ against the simulator's WeChat responses, checked against the world.
 
 Inputs come from the simulator's pure handlers (no network); expectations come from the world
 (pushes, articles, states, read counts) and simulator.truth.lister_sees, never from the parser.
@@ -13,15 +13,14 @@ from typing import Any
 
 import pytest
 
+from archive.times import SHANGHAI, local_date
+from crawler.parsing.common import ParseError
 from crawler.parsing.wechat import (
-    SHANGHAI,
     ArticlePage,
     ListedArticle,
     ListerError,
     ListerPage,
-    ParseError,
     article_key,
-    ct_to_local_date,
     parse_appmsgpublish,
     parse_article,
     parse_feed,
@@ -306,7 +305,7 @@ def test_we_mp_rss_item_ids_give_the_article_key() -> None:
     (item,) = parse_feed(rss)
     assert article_key(item) == ("MzA5NDE3MjY1MQ==", 2247483700, 2) and item.sn == "ab"
     assert item.title == "标题 & 更多" and item.digest == "摘要"
-    assert ct_to_local_date(item.sent_at or 0) == "2024-12-31"
+    assert local_date(item.sent_at or 0) == "2024-12-31"
 
 
 # ---------------------------------------------------------------- hostile titles in every lister
@@ -462,7 +461,7 @@ def check_ok(page: ArticlePage, world: World, art: WxArticle) -> None:
     assert (page.title, page.account, page.author) == (art.title, acct.name, art.author or None)
     assert (page.biz, page.mid, page.idx, page.sn) == (acct.biz, art.mid, art.idx, art.sn)
     assert article_key(page) == art.key
-    assert page.ct == ts(art.ct) and ct_to_local_date(page.ct) == art.ct.astimezone(SHANGHAI).date().isoformat()
+    assert page.ct == ts(art.ct) and local_date(page.ct) == art.ct.astimezone(SHANGHAI).date().isoformat()
     assert (page.digest, page.cover, page.original) == (art.digest, art.cover, art.original)
     assert page.user_name == acct.user_name
     assert page.item_show_type == (0 if art.layout == "current" else None)
@@ -502,7 +501,7 @@ def test_legacy_date_falls_back_to_local_midnight(state: SimState, acct: WxAccou
     assert stripped != text
     page = parse_article(stripped, art.short_url)
     midnight = datetime.combine(art.ct.astimezone(SHANGHAI).date(), time(0), SHANGHAI)
-    assert page.ct == ts(midnight) and ct_to_local_date(page.ct) == midnight.date().isoformat()
+    assert page.ct == ts(midnight) and local_date(page.ct) == midnight.date().isoformat()
 
 
 def test_read_counts_only_with_client_credentials(state: SimState, world: World, acct: WxAccount) -> None:
@@ -589,6 +588,6 @@ def test_other_message_pages_and_garbage(state: SimState, acct: WxAccount) -> No
 def test_year_boundary_dates_in_shanghai(state: SimState, acct: WxAccount) -> None:
     new_year = next(p for p in acct.pushes if (p.sent.month, p.sent.day, p.sent.hour) == (1, 1, 0))
     new_years_eve = next(p for p in acct.pushes if (p.sent.month, p.sent.day, p.sent.hour) == (12, 31, 23))
-    assert ct_to_local_date(ts(new_year.sent)) == f"{new_year.sent.year}-01-01"
-    assert ct_to_local_date(ts(new_years_eve.sent)) == f"{new_years_eve.sent.year}-12-31"
+    assert local_date(ts(new_year.sent)) == f"{new_year.sent.year}-01-01"
+    assert local_date(ts(new_years_eve.sent)) == f"{new_years_eve.sent.year}-12-31"
     assert datetime.fromtimestamp(ts(new_year.sent), SHANGHAI).utcoffset().total_seconds() == 8 * 3600  # type: ignore[union-attr]

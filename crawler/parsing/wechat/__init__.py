@@ -1,0 +1,21 @@
+"""Pure parsers for WeChat 公众号 (reference wechat.md §1–§4): the listers' routes (`listers`), feeds
+and seed lists (`feeds`) and article pages (`article`). The package exports their public API."""
+
+from .article import ArticlePage, article_key, parse_article
+from .feeds import parse_feed, parse_url_list
+from .listers import (
+    ListedArticle,
+    ListerError,
+    ListerPage,
+    parse_appmsgpublish,
+    parse_getmsg,
+    parse_list_ex,
+    parse_searchbiz,
+    parse_weread,
+)
+
+__all__ = [
+    "ArticlePage", "ListedArticle", "ListerError", "ListerPage", "article_key", "parse_appmsgpublish",
+    "parse_article", "parse_feed", "parse_getmsg", "parse_list_ex", "parse_searchbiz", "parse_url_list",
+    "parse_weread",
+]
