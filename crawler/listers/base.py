@@ -14,7 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from scrapy import Request
 from scrapy.http import Response
@@ -28,12 +28,27 @@ from crawler.parsing.wechat import ListerError, ListerPage
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
-    from crawler.spiders.wechat import WechatSpider
-
 MP = "https://mp.weixin.qq.com"
 DESKTOP_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 # Listers explain refusals in the body (WeRead errCode with 401, a bridge's 400): parse, don't drop.
 LISTER_ERROR_STATUSES = [400, 401, 403]
+
+
+class ListingSpider(Protocol):
+    """What a lister needs of the spider that drives it (the WeChat spider): the account, what it has
+    learned, and where listed articles, failures and coverage records go."""
+
+    account: str
+    biz: str
+    logger: Any
+
+    def listed_articles(self, lister: Lister, articles: list[Any], capture: str) -> Iterator[Any]: ...
+
+    def learned_biz(self, biz: str) -> Iterator[Any]: ...
+
+    def lister_failed(self, failure: Any) -> Iterator[Any]: ...
+
+    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem: ...
 
 
 def from_env(environ: Mapping[str, str], *names: str) -> tuple[dict[str, str] | None, str]:
@@ -61,7 +76,7 @@ class Lister(ABC):
     stop_reason: str = ""
     problems: list[str] = field(default_factory=list)
     done: bool = False
-    spider: WechatSpider = field(init=False, repr=False)  # bound by start()
+    spider: ListingSpider = field(init=False, repr=False)  # bound by start()
 
     @classmethod
     @abstractmethod
@@ -70,7 +85,7 @@ class Lister(ABC):
         """This lister, configured, when settings, the registry's wechat section and the environment
         enable it; else None and why not."""
 
-    def start(self, spider: WechatSpider) -> Iterable[Any]:
+    def start(self, spider: ListingSpider) -> Iterable[Any]:
         """The lister's first requests (and items); from now on it answers to `spider`."""
         self.spider = spider
         return self.first_requests()

@@ -35,7 +35,7 @@ class MpBackendLister(Lister):
         credentials, missing = from_env(environ, "WECHAT_MP_COOKIE", "WECHAT_MP_TOKEN")
         if credentials is None:
             return None, missing
-        return cls(credentials, settings.get("XXGK_WECHAT_MP_MODE", "appmsgpublish")), ""
+        return cls(credentials, settings.get("XXGK_WECHAT_MP_MODE")), ""
 
     def first_requests(self) -> Iterator[Request]:
         query = {"action": "search_biz", "begin": 0, "count": 5, "query": self.spider.account}

@@ -25,7 +25,7 @@ class UrlListLister(Lister):
     @classmethod
     def enable(cls, settings: BaseSettings, section: Mapping[str, Any],
                environ: Mapping[str, str]) -> tuple[UrlListLister | None, str]:
-        path = settings.get("XXGK_WECHAT_URL_LIST", "")
+        path = settings.get("XXGK_WECHAT_URL_LIST")
         return (cls(path), "") if path else (None, "no URL list (XXGK_WECHAT_URL_LIST)")
 
     def first_requests(self) -> Iterator[Any]:

@@ -78,12 +78,12 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             raise ValueError(f"agency {self.agency_id!r} has no gkmlpt base URL in its registry file")
         self.base = section["base"]
         self.search_template = section.get("search_jsonp", "")
-        self.search_page_size = settings.getint("XXGK_SEARCH_PAGE_SIZE", 50)
+        self.search_page_size = settings.getint("XXGK_SEARCH_PAGE_SIZE")
         self.categories: dict[int, CategoryState] = {}
         self.documents_requested: set[str] = set()
         # An unparseable (truncated) list page is asked for again with the same backoff as HTTP retries.
-        self.backoff_base = settings.getfloat("XXGK_BACKOFF_BASE", 2.0)
-        self.backoff_max = settings.getfloat("XXGK_BACKOFF_MAX", 120.0)
+        self.backoff_base = settings.getfloat("XXGK_BACKOFF_BASE")
+        self.backoff_max = settings.getfloat("XXGK_BACKOFF_MAX")
         self.sid = ""
         self.search_base = ""
 
