@@ -48,9 +48,60 @@ def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Pa
     settings.set("XXGK_CHANNEL", channel, priority="cmdline")
     settings.set("XXGK_FULL_REFRESH", full_refresh, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    apply_overrides(settings, overrides)
+    return settings
+
+
+def apply_overrides(settings: Any, overrides: dict[str, str]) -> None:
+    """`-s KEY=VALUE` overrides; a contact given so (`-s XXGK_CONTACT=…`) goes into the User-Agent too."""
+    from .settings import user_agent
+
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
+    if "XXGK_CONTACT" in overrides and "USER_AGENT" not in overrides:
+        settings.set("USER_AGENT", user_agent(overrides["XXGK_CONTACT"].strip()), priority="cmdline")
+
+
+# What discovery leaves out of the project settings: it archives nothing (no captures, run log or pipelines).
+DISCOVERY_OFF = {"DOWNLOADER_MIDDLEWARES": ["crawler.middlewares.capture.CaptureMiddleware"],
+                 "SPIDER_MIDDLEWARES": ["crawler.middlewares.incremental.IncrementalMiddleware"],
+                 "EXTENSIONS": ["crawler.extensions.runlog.RunLogExtension",
+                                "crawler.extensions.progress.ProgressExtension"]}
+
+
+def discovery_settings(hosts: list[str], simulator: str | None = None, overrides: dict[str, str] | None = None,
+                       log_level: str = "WARNING") -> Any:
+    """The Scrapy settings of one discovery crawl: the project's polite defaults (robots.txt, delays, the
+    identifying User-Agent) or the simulator profile routing `hosts`, without anything that archives."""
+    from scrapy.settings import Settings
+
+    from . import settings as defaults
+
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    for key, off in DISCOVERY_OFF.items():
+        settings.set(key, {**settings.getdict(key), **dict.fromkeys(off)}, priority="cmdline")
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    if simulator:
+        settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
+        settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")
+        settings.set("XXGK_ROUTED_HOSTS", sorted(set(hosts)), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    apply_overrides(settings, overrides or {})
     return settings
+
+
+def run_discovery(settings: Any, gkmlpt: str = "", website: str = "", columns: list[str] | None = None) -> Any:
+    """Run the discovery spider to its end (once per process); its `Findings`."""
+    from scrapy.crawler import CrawlerProcess
+
+    from .spiders.discover import DiscoverySpider
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(DiscoverySpider)
+    process.crawl(crawler, gkmlpt=gkmlpt, website=website, columns=list(columns or []))
+    process.start()
+    return crawler.spider.findings
 
 
 def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:
