@@ -55,6 +55,12 @@ class Agency:
         return sorted(h for h in hosts if h)
 
     @property
+    def crawl_data(self) -> dict[str, Any]:
+        """The file's data with the derived fields filled in (a file may leave `host` out): what a crawl is given
+        (`XXGK_AGENCY`) and what the archive records."""
+        return {**self.raw, "id": self.id, "name": self.name, "host": self.host}
+
+    @property
     def channels(self) -> list[str]:
         """The channels this agency's file configures."""
         return [c for c, on in (("catalog", self.gkmlpt_base), ("website", self.website_base),
@@ -234,5 +240,5 @@ def agency_settings(settings: Any, spider_kwargs: dict[str, Any]) -> dict[str, A
     if agency:
         return agency
     if spider_kwargs.get("agency"):
-        return Registry.from_options().load(spider_kwargs["agency"]).raw
+        return Registry.from_options().load(spider_kwargs["agency"]).crawl_data
     raise RegistryError("no agency: run `xxgk crawl --agency ID`, or `scrapy crawl SPIDER -a agency=ID`")

@@ -44,7 +44,7 @@ def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Pa
                 settings.set(name, agency.politeness[key], priority="cmdline")
     settings.set("XXGK_DB", str(db), priority="cmdline")
     settings.set("XXGK_WARC_DIR", str(warc_dir), priority="cmdline")
-    settings.set("XXGK_AGENCY", agency.raw, priority="cmdline")
+    settings.set("XXGK_AGENCY", agency.crawl_data, priority="cmdline")
     settings.set("XXGK_CHANNEL", channel, priority="cmdline")
     settings.set("XXGK_FULL_REFRESH", full_refresh, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
