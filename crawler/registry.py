@@ -192,7 +192,12 @@ class Registry:
     @classmethod
     def from_options(cls, folders: Iterable[str | Path] = (), environ: dict[str, str] | None = None) -> Registry:
         """`--registry` folders first, then `XXGK_REGISTRY`, then the built-in agencies."""
-        return cls([*(Path(f).expanduser() for f in folders), *env_folders(environ)])
+        given = [(Path(f).expanduser(), "--registry") for f in folders]
+        given += [(f, f"{ENV_VAR}") for f in env_folders(environ)]
+        for folder, origin in given:
+            if not folder.is_dir():
+                raise RegistryError(f"registry folder {folder} (from {origin}) does not exist")
+        return cls([f for f, _ in given])
 
     def files(self) -> dict[str, Path | Traversable]:
         found: dict[str, Path | Traversable] = {}
