@@ -62,26 +62,17 @@ def apply_overrides(settings: Any, overrides: dict[str, str]) -> None:
         settings.set("USER_AGENT", user_agent(overrides["XXGK_CONTACT"].strip()), priority="cmdline")
 
 
-# What discovery leaves out of the project settings: it archives nothing (no captures, run log or pipelines).
-DISCOVERY_OFF = {"DOWNLOADER_MIDDLEWARES": ["crawler.middlewares.capture.CaptureMiddleware"],
-                 "SPIDER_MIDDLEWARES": ["crawler.middlewares.incremental.IncrementalMiddleware"],
-                 "EXTENSIONS": ["crawler.extensions.runlog.RunLogExtension",
-                                "crawler.extensions.progress.ProgressExtension"]}
-
-
 def discovery_settings(hosts: list[str], simulator: str | None = None, overrides: dict[str, str] | None = None,
                        log_level: str = "WARNING") -> Any:
     """The Scrapy settings of one discovery crawl: the project's polite defaults (robots.txt, delays, the
-    identifying User-Agent) or the simulator profile routing `hosts`, without anything that archives."""
+    identifying User-Agent) or the simulator profile routing `hosts`. (The spider itself turns off what
+    archives: `DiscoverySpider.update_settings`.)"""
     from scrapy.settings import Settings
 
     from . import settings as defaults
 
     settings = Settings()
     settings.setmodule(defaults, priority="project")
-    for key, off in DISCOVERY_OFF.items():
-        settings.set(key, {**settings.getdict(key), **dict.fromkeys(off)}, priority="cmdline")
-    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     if simulator:
         settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
         settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")

@@ -36,6 +36,10 @@ from crawler.parsing.discovery import (
 from crawler.parsing.gkmlpt import ParseError
 
 ALL_STATUSES = {"handle_httpstatus_all": True}
+# Components of the project settings that archive what a crawl reads: off for discovery.
+ARCHIVING = {"DOWNLOADER_MIDDLEWARES": ["crawler.middlewares.capture.CaptureMiddleware"],
+             "SPIDER_MIDDLEWARES": ["crawler.middlewares.incremental.IncrementalMiddleware"],
+             "EXTENSIONS": ["crawler.extensions.runlog.RunLogExtension", "crawler.extensions.progress.ProgressExtension"]}
 
 
 class DiscoverySpider(scrapy.Spider):
@@ -49,6 +53,14 @@ class DiscoverySpider(scrapy.Spider):
         self.known_columns = [c.strip("/") for c in (columns.split(",") if isinstance(columns, str) else columns)
                               if c.strip("/")]
         self.requested: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """The project's settings without what archives (captures, run log, pipelines): discovery keeps nothing."""
+        super().update_settings(settings)
+        for key, off in ARCHIVING.items():
+            settings.set(key, {**settings.getdict(key), **dict.fromkeys(off)}, priority="spider")
+        settings.set("ITEM_PIPELINES", {}, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206 - Scrapy's factory signature
@@ -160,7 +172,12 @@ class DiscoverySpider(scrapy.Spider):
                 yield from self.site_request(link.url, depth + 1)
 
     def closed(self, reason: str) -> None:
-        self.findings.finish_reason = reason
+        f = self.findings
+        f.finish_reason = reason
+        self.logger.info("discovered: SID %s, %d categories, report category %s; website %s: %d columns; "
+                         "not read: %s", f.catalog.sid if f.catalog else "-", len(f.catalog.flat) if f.catalog else 0,
+                         (f.catalog.report or {}).get("name", "-") if f.catalog else "-", f.website_base or "-",
+                         len(f.columns()), "; ".join(f.problems.values()) or "nothing")
 
 
 def follows(kind: str, path: str, target: str) -> bool:

@@ -192,8 +192,11 @@ def test_new_columns_and_unreachable_catalogs(findings):
 def test_discovery_runs_with_the_polite_project_settings_and_archives_nothing():
     from crawler import settings as project
     from crawler.run import discovery_settings
+    from crawler.spiders.discover import DiscoverySpider
 
     real = discovery_settings(["www.kaiping.gov.cn"])
+    DiscoverySpider.update_settings(real)  # what Scrapy does when it creates the spider's crawler
+    assert real.getdict("DOWNLOADER_MIDDLEWARES")["crawler.middlewares.retry.BackoffRetryMiddleware"] == 550
     assert real.getbool("ROBOTSTXT_OBEY") and real.getfloat("DOWNLOAD_DELAY") == project.DOWNLOAD_DELAY == 1.0
     assert real.getbool("AUTOTHROTTLE_ENABLED") and real["USER_AGENT"] == project.USER_AGENT
     assert "xxgk-archive/" in real["USER_AGENT"] and "contact: " in real["USER_AGENT"]
