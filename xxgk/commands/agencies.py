@@ -122,7 +122,8 @@ def add(ctx: click.Context, gkmlpt: str, website: str, wechat_account: str, agen
         registry_dirs: tuple[Path, ...], simulator: str | None, force: bool, overrides: tuple[str, ...],
         as_json: bool) -> None:
     """Discover an agency from its gkmlpt catalog (name, SID, category tree, annual report category, search
-    endpoint) and website (columns, the annual report's column), and write DIR/ID.yaml with comments."""
+    endpoint) and website (columns, the annual report's column), and write DIR/ID.yaml with comments
+    (DIR: the first --registry folder, else the first XXGK_REGISTRY folder; created if missing)."""
     import yaml
 
     from crawler.discovery import DiscoveryError, default_id, propose, render_yaml, valid_id
