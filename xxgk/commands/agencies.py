@@ -132,7 +132,8 @@ def add(ctx: click.Context, gkmlpt: str, website: str, wechat_account: str, agen
 
     base = gkmlpt_base(gkmlpt)
     home = website.strip()
-    agency_id = agency_id.strip() or default_id(base)
+    given_id = agency_id.strip()
+    agency_id = given_id or default_id(base)
     if not valid_id(agency_id):
         fail("agencies add", f"{agency_id!r} is not a usable id (lower-case letters, digits, '.', '_', '-'): give --id")
     folder = target_folder(_folders(ctx, registry_dirs))
@@ -145,7 +146,7 @@ def add(ctx: click.Context, gkmlpt: str, website: str, wechat_account: str, agen
     settings = discovery_settings(hosts, simulator, values)
     findings = run_discovery(settings, gkmlpt=base, website=home)
     try:
-        proposal = propose(findings, agency_id, wechat_account.strip())
+        proposal = propose(findings, given_id, wechat_account.strip())  # the same id, said to be guessed if so
     except DiscoveryError as exc:
         fail("agencies add", str(exc), EXIT_FAILED)
     text = render_yaml(proposal, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), simulator or "")
