@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from crawler.taxonomy import normalize as normalize_name
+from crawler.taxonomy import shared as shared_taxonomy
+
 ENV_VAR = "XXGK_REGISTRY"
 
 
@@ -52,18 +55,56 @@ class Agency:
         return sorted(h for h in hosts if h)
 
     @property
+    def crawl_data(self) -> dict[str, Any]:
+        """The file's data with the derived fields filled in (a file may leave `host` out): what a crawl is given
+        (`XXGK_AGENCY`) and what the archive records."""
+        return {**self.raw, "id": self.id, "name": self.name, "host": self.host}
+
+    @property
     def channels(self) -> list[str]:
         """The channels this agency's file configures."""
         return [c for c, on in (("catalog", self.gkmlpt_base), ("website", self.website_base),
                                 ("wechat", self.wechat_account)) if on]
 
     def catalog_names_for(self, report_category: str) -> list[str]:
-        """Catalog category names a report category may refer to (itself first)."""
+        """Catalog category names a report category may refer to (itself first): the agency's aliases of it and
+        the names the shared taxonomy lists for its family (what a SQL `name in (…)` can look for)."""
+        taxonomy = shared_taxonomy()
         names = [report_category]
-        for key, aliases in self.category_aliases.items():
-            if report_category == key or report_category in aliases:
-                names += [key, *aliases]
+        for key, aliases in self._alias_groups(report_category):
+            names += [key, *aliases]
+        for family in taxonomy.families_of(report_category):
+            names += taxonomy.names_of(family)
         return list(dict.fromkeys(names))
+
+    def match_catalog(self, report_name: str, catalog_names: Iterable[str]) -> tuple[list[str], str]:
+        """The catalog category names (of `catalog_names`) a report category refers to, and how they were
+        matched: by name (widths, spaces and traditional characters aside), else by this agency's
+        `category_aliases`, else by the shared taxonomy's families. ([], why not) when nothing matches."""
+        names = list(dict.fromkeys(catalog_names))
+        want = normalize_name(report_name)
+        exact = [c for c in names if normalize_name(c) == want]
+        if exact:
+            return exact, "by name"
+        for key, aliases in self._alias_groups(report_name):
+            group = {normalize_name(n) for n in (key, *aliases)}
+            found = [c for c in names if normalize_name(c) in group]
+            if found:
+                return found, (f"by the agency's alias {key} → {', '.join(aliases)} "
+                               f"(category_aliases in {self.source or 'its registry file'})")
+        families, found = shared_taxonomy().same_family(report_name, names)
+        label = " + ".join(families)
+        if found:
+            return found, (f"by the shared taxonomy famil{'y' if len(families) == 1 else 'ies'} {label} "
+                           f"({report_name} → {', '.join(found)})")
+        if families:
+            return [], f"no catalog category by name, agency alias or the shared taxonomy family {label}"
+        return [], "no catalog category by name or agency alias, and the shared taxonomy knows no family for it"
+
+    def _alias_groups(self, report_name: str) -> list[tuple[str, list[str]]]:
+        want = normalize_name(report_name)
+        return [(key, list(aliases)) for key, aliases in self.category_aliases.items()
+                if want in {normalize_name(n) for n in (key, *aliases)}]
 
 
 def _need(data: dict[str, Any], path: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
@@ -115,7 +156,8 @@ def agency_from_data(data: Any, where: str) -> Agency:
     if not isinstance(columns, list) or not all(isinstance(c, dict) and c.get("path") for c in columns):
         raise RegistryError(f"{where}: field 'website.columns' must be a list of {{path, name}} mappings")
     aliases = data.get("category_aliases") or {}
-    if not isinstance(aliases, dict) or not all(isinstance(v, list) for v in aliases.values()):
+    if not isinstance(aliases, dict) or not all(isinstance(v, list) and all(isinstance(n, str) for n in v)
+                                                for v in aliases.values()):
         raise RegistryError(f"{where}: field 'category_aliases' must map a report name to a list of catalog names")
     host = data.get("host") or urlsplit(gkmlpt_base or website_base).hostname or ""
     return Agency(
@@ -150,7 +192,12 @@ class Registry:
     @classmethod
     def from_options(cls, folders: Iterable[str | Path] = (), environ: dict[str, str] | None = None) -> Registry:
         """`--registry` folders first, then `XXGK_REGISTRY`, then the built-in agencies."""
-        return cls([*(Path(f).expanduser() for f in folders), *env_folders(environ)])
+        given = [(Path(f).expanduser(), "--registry") for f in folders]
+        given += [(f, f"{ENV_VAR}") for f in env_folders(environ)]
+        for folder, origin in given:
+            if not folder.is_dir():
+                raise RegistryError(f"registry folder {folder} (from {origin}) does not exist")
+        return cls([f for f, _ in given])
 
     def files(self) -> dict[str, Path | Traversable]:
         found: dict[str, Path | Traversable] = {}
@@ -198,5 +245,5 @@ def agency_settings(settings: Any, spider_kwargs: dict[str, Any]) -> dict[str, A
     if agency:
         return agency
     if spider_kwargs.get("agency"):
-        return Registry.from_options().load(spider_kwargs["agency"]).raw
+        return Registry.from_options().load(spider_kwargs["agency"]).crawl_data
     raise RegistryError("no agency: run `xxgk crawl --agency ID`, or `scrapy crawl SPIDER -a agency=ID`")

@@ -44,13 +44,55 @@ def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Pa
                 settings.set(name, agency.politeness[key], priority="cmdline")
     settings.set("XXGK_DB", str(db), priority="cmdline")
     settings.set("XXGK_WARC_DIR", str(warc_dir), priority="cmdline")
-    settings.set("XXGK_AGENCY", agency.raw, priority="cmdline")
+    settings.set("XXGK_AGENCY", agency.crawl_data, priority="cmdline")
     settings.set("XXGK_CHANNEL", channel, priority="cmdline")
     settings.set("XXGK_FULL_REFRESH", full_refresh, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    apply_overrides(settings, overrides)
+    return settings
+
+
+def apply_overrides(settings: Any, overrides: dict[str, str]) -> None:
+    """`-s KEY=VALUE` overrides; a contact given so (`-s XXGK_CONTACT=…`) goes into the User-Agent too."""
+    from .settings import user_agent
+
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
+    if "XXGK_CONTACT" in overrides and "USER_AGENT" not in overrides:
+        settings.set("USER_AGENT", user_agent(overrides["XXGK_CONTACT"].strip()), priority="cmdline")
+
+
+def discovery_settings(hosts: list[str], simulator: str | None = None, overrides: dict[str, str] | None = None,
+                       log_level: str = "WARNING") -> Any:
+    """The Scrapy settings of one discovery crawl: the project's polite defaults (robots.txt, delays, the
+    identifying User-Agent) or the simulator profile routing `hosts`. (The spider itself turns off what
+    archives: `DiscoverySpider.update_settings`.)"""
+    from scrapy.settings import Settings
+
+    from . import settings as defaults
+
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    if simulator:
+        settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
+        settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")
+        settings.set("XXGK_ROUTED_HOSTS", sorted(set(hosts)), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    apply_overrides(settings, overrides or {})
     return settings
+
+
+def run_discovery(settings: Any, gkmlpt: str = "", website: str = "", columns: list[str] | None = None) -> Any:
+    """Run the discovery spider to its end (once per process); its `Findings`."""
+    from scrapy.crawler import CrawlerProcess
+
+    from .spiders.discover import DiscoverySpider
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(DiscoverySpider)
+    process.crawl(crawler, gkmlpt=gkmlpt, website=website, columns=list(columns or []))
+    process.start()
+    return crawler.spider.findings
 
 
 def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:

@@ -8,13 +8,25 @@ User-Agent). `SIMULATOR_PROFILE` removes the delays for the loopback simulator; 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 BOT_NAME = "xxgk"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "xxgk-archive/0.1 (government information-disclosure archive; contact: maintainers@xxgk-archive.invalid)"
+# Who is crawling: the product, and a contact the site's operators can write to. Set yours before crawling
+# the real web: `XXGK_CONTACT=you@example.org` in the environment, or `-s XXGK_CONTACT=…` on a command.
+DEFAULT_CONTACT = "maintainers@xxgk-archive.invalid"
+XXGK_CONTACT = os.environ.get("XXGK_CONTACT", "").strip()
+
+
+def user_agent(contact: str = "") -> str:
+    """The identifying User-Agent: the product name and version, and a contact address."""
+    return f"xxgk-archive/0.1 (government information-disclosure archive; contact: {contact or DEFAULT_CONTACT})"
+
+
+USER_AGENT = user_agent(XXGK_CONTACT)
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -87,6 +99,9 @@ XXGK_WECHAT_BIZ = ""  # the account's __biz, when neither the MP backend nor an 
 XXGK_WECHAT_MP_MODE = "appmsgpublish"  # or "list_ex": the MP backend's other listing
 XXGK_WECHAT_FEEDS: list[str] = []  # feed URLs or files (Atom, RSS 2.0, JSON Feed); comma-separated on the command line
 XXGK_WECHAT_URL_LIST = ""  # a file of article URLs, one a line
+# Discovery (`xxgk agencies add` / `check`): how far it follows the website's navigation.
+XXGK_DISCOVERY_MAX_PAGES = 40  # website pages read at most
+XXGK_DISCOVERY_MAX_DEPTH = 3  # links followed from the home page at most this deep
 
 SIMULATOR_PROFILE: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,

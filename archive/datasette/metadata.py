@@ -46,13 +46,14 @@ class Table:
 
 TABLES: dict[str, Table] = {
     "agencies": Table(
-        "The agencies in the registry (crawler/agencies/*.yaml) whose channels are archived.",
+        "The agencies whose channels are archived, as their registry files said when they were crawled "
+        "(the built-in crawler/agencies/*.yaml or the user's registry folders).",
         {
             "id": "Registry id of the agency (e.g. kaiping-edu).",
             "name": "The agency's official Chinese name (e.g. 开平市教育局).",
             "host": "The agency's web host (e.g. www.kaiping.gov.cn).",
             "registry": "The agency's registry entry as JSON: endpoints, website columns, WeChat account, "
-                        "category aliases for the annual report, politeness profile.",
+                        "annual report category and column, optional category aliases, politeness profile.",
         },
         {"label_column": "name"}, "archive"),
     "runs": Table(

@@ -86,14 +86,24 @@ class Reconciler:
         return self._categories
 
     def match_categories(self, report_name: str) -> tuple[list[dict[str, Any]], str]:
-        """Catalog categories a report category names: exact name first, else the registry's aliases."""
+        """Catalog categories a report category names, and how: the Agency decides (exact name, else its
+        registry aliases, else the shared taxonomy's families); a match under another match is dropped."""
         cats = self.categories()
-        exact = [c for c in cats if norm_name(c["name"]) == norm_name(report_name)]
-        if exact:
-            return exact, "by name"
-        names = {norm_name(n) for n in self.agency.catalog_names_for(report_name.strip())}
-        names |= {norm_name(n) for n in self.agency.catalog_names_for(norm_name(report_name))}
-        return [c for c in cats if norm_name(c["name"]) in names], "through the registry's aliases"
+        names, how = self.agency.match_catalog(report_name, [c["name"] for c in cats])
+        matched = [c for c in cats if c["name"] in set(names)]
+        ids = {c["native_id"] for c in matched}
+        parent = {c["native_id"]: c["parent_id"] for c in cats}
+
+        def under_another(c: dict[str, Any]) -> bool:
+            seen, p = set(), parent.get(c["native_id"])
+            while p and p not in seen:
+                if p in ids:
+                    return True
+                seen.add(p)
+                p = parent.get(p)
+            return False
+
+        return [c for c in matched if not under_another(c)], how
 
     def descendants(self, roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
         children: dict[int, list[dict[str, Any]]] = {}
@@ -121,7 +131,7 @@ class Reconciler:
             roots, how = self.match_categories(row.category)
             if not roots:
                 row.unverifiable(f"report category {row.category!r} matches no catalog category of "
-                                 f"{self.agency.id} (by name or registry alias)")
+                                 f"{self.agency.id}: {how}")
                 return
             covered = self.descendants(roots)
             leaves = [c for c in covered if c["is_leaf"]]

@@ -15,8 +15,9 @@ COUNTING_RULES = [
     "Year Y is the Asia/Shanghai calendar year: 发布日期 in [Y-01-01 00:00, Y+1-01-01 00:00) +08:00, read from "
     "each document's local published_date.",
     "Catalog: distinct documents by post id in the catalog categories the claim names. Report category names map "
-    "to catalog categories by exact name, else through the agency registry's aliases; a category with children "
-    "covers all its descendant leaves. The catalog total covers every category. `type: url` link entries are "
+    "to catalog categories by name (widths, spaces and traditional characters aside), else through the agency "
+    "registry's aliases, else through the shared taxonomy of category families; each row says which. A category "
+    "with children covers all its descendant leaves. The catalog total covers every category. `type: url` link entries are "
     "catalog entries and count.",
     "Website: distinct articles (by post id; one canonical URL counts once) published in Y across all configured "
     "columns; an article listed in two columns counts once.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.reconcile import judge, latest_reconciliation, reconcile
+from crawler.registry import agency_from_data
 
 from .builders import AGENCY, Archive, claim
 
@@ -85,21 +86,60 @@ def test_a_parent_category_covers_its_descendant_leaves(arch):
     assert "部门文件 (1811)" in row["method"] and "公示公告 (1812)" in row["method"]
 
 
-def test_report_names_map_through_the_registry_aliases(arch):
-    # No combined node in this catalog: the registry says 部门文件及公示公告 = 部门文件 + 公示公告.
+def _flat_catalog(arch: Archive) -> None:
+    """No combined node: 部门文件 and 公示公告 side by side, 工作动态 instead of 政务动态, and 其他信息."""
     r = arch.run()
-    arch.category(1811, "部门文件")
-    arch.category(1812, "公示公告")
-    arch.category(1809, "其他信息")
-    for native, name in ((1811, "部门文件"), (1812, "公示公告"), (1809, "其他信息")):
+    for native, name in ((1811, "部门文件"), (1812, "公示公告"), (1805, "工作动态"), (1809, "其他信息")):
+        arch.category(native, name)
         arch.category_run(r, native, name)
-    arch.doc("catalog", 1, "2024-03-01", category_id=1811)
-    arch.doc("catalog", 2, "2024-03-01", category_id=1812)
-    arch.doc("catalog", 3, "2024-03-01", category_id=1809)
-    combined, other = run(arch, claim("catalog", "部门文件及公示公告", 2), claim("catalog", "其他", 1))
+    for native, cat in ((1, 1811), (2, 1812), (3, 1809), (4, 1805), (5, 1805)):
+        arch.doc("catalog", native, "2024-03-01", category_id=cat)
+
+
+def test_report_names_map_through_the_shared_taxonomy(arch):
+    # The built-in kaiping-edu file has no aliases: the taxonomy's families do the mapping, and say so.
+    assert arch.agency.category_aliases == {}
+    _flat_catalog(arch)
+    combined, other, news = run(arch, claim("catalog", "部门文件及公示公告", 2), claim("catalog", "其他", 1),
+                                claim("catalog", "政务动态", 2))
     assert (combined["status"], combined["observed"]) == ("match", 2)
-    assert "aliases" in combined["method"]
+    assert "by the shared taxonomy families 文件 + 公告 (部门文件及公示公告 → 部门文件, 公示公告)" in combined["method"]
     assert (other["status"], other["observed"]) == ("match", 1)
+    assert "by the shared taxonomy family 其他" in other["method"]
+    assert (news["status"], news["observed"]) == ("match", 2)
+    assert "工作动态 (1805) matched by the shared taxonomy family 动态 (政务动态 → 工作动态)" in news["method"]
+
+
+def test_the_agencys_aliases_win_over_the_taxonomy(arch):
+    # This agency says its report's 政务动态 is only 部门文件 (odd, but the registry file is the authority).
+    raw = {**arch.agency.raw, "category_aliases": {"政务动态": ["部门文件"]}}
+    arch.agency = agency_from_data(raw, "agency file test.yaml")
+    _flat_catalog(arch)
+    (row,) = run(arch, claim("catalog", "政务动态", 1))
+    assert (row["status"], row["observed"]) == ("match", 1)
+    assert "部门文件 (1811) matched by the agency's alias 政务动态 → 部门文件 (category_aliases in agency file " \
+           "test.yaml)" in row["method"]
+
+
+def test_widths_spaces_and_traditional_characters_still_match_by_name(arch):
+    _flat_catalog(arch)
+    (row,) = run(arch, claim("catalog", "（一）工作 動態", 2))
+    assert (row["status"], row["observed"]) == ("match", 2)
+    assert "工作动态 (1805) matched by name" in row["method"]
+
+
+def test_a_parent_and_its_children_of_one_family_count_once(arch):
+    r = arch.run()
+    arch.category(1807, "部门预决算", leaf=False)
+    arch.category(1813, "部门预算", parent=1807)
+    arch.category(1814, "部门决算", parent=1807)
+    for native, name in ((1813, "部门预算"), (1814, "部门决算")):
+        arch.category_run(r, native, name)
+    arch.doc("catalog", 1, "2024-03-01", category_id=1813)
+    arch.doc("catalog", 2, "2024-03-01", category_id=1814)
+    (row,) = run(arch, claim("catalog", "预决算", 2))
+    assert (row["status"], row["observed"]) == ("match", 2)
+    assert "catalog category 部门预决算 (1807) matched by the shared taxonomy family 预决算" in row["method"]
 
 
 def test_an_unmatched_report_category_is_unverifiable_not_zero(arch):
@@ -109,6 +149,10 @@ def test_an_unmatched_report_category_is_unverifiable_not_zero(arch):
     assert row["status"] == "unverifiable"
     assert row["observed"] is None and row["delta"] is None
     assert "matches no catalog category" in row["caveats"][0]
+    assert "the shared taxonomy knows no family for it" in row["caveats"][0]
+    (other,) = run(arch, claim("catalog", "部门预决算", 4))  # a family this catalog has no category of
+    assert other["status"] == "unverifiable"
+    assert "no catalog category by name, agency alias or the shared taxonomy family 预决算" in other["caveats"][0]
 
 
 def test_the_total_counts_every_category_link_entries_and_disappeared_documents(arch):

@@ -233,3 +233,25 @@ def test_sigterm_during_a_crawl_stops_it_cleanly(tmp_path: Path, small_simulator
     assert run["status"] != "running"  # Scrapy closed its run on the forwarded SIGTERM
     assert run["summary"]["finish_reason"] == "shutdown"
     assert ArchiveLock(db).acquire().held
+
+
+def test_the_nightly_job_crawls_every_agency_of_a_registry_folder_outside_the_package(
+        tmp_path: Path, small_simulator: RunningSimulator) -> None:
+    """`registry:` in the configuration (relative to it) and no `agencies:`: every agency of the folders, and the
+    crawl, reconcile and report subprocesses read the same folders."""
+    folder = tmp_path / "my-agencies"
+    folder.mkdir()
+    (folder / "outside-kp.yaml").write_text(
+        "id: outside-kp\nname: 开平市教育局（registry outside the package）\n"
+        "gkmlpt: {base: 'http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/'}\n", encoding="utf-8")
+    cfg = config(tmp_path, small_simulator, agencies=[], registry="my-agencies", report_years=[2024])
+    code, job = once(cfg)
+    assert code == 0, json.dumps(job, ensure_ascii=False)[:3000]
+    assert sorted(job["agencies"]) == ["kaiping-edu", "outside-kp"]
+    by_agency = {r["agency"]: r for r in job["runs"]}
+    assert by_agency["outside-kp"]["status"] == "ok" and by_agency["outside-kp"]["exit_code"] == 0
+    db = tmp_path / "archive.sqlite"
+    assert {r["agency"] for r in runs(db)} == {"kaiping-edu", "outside-kp"}
+    assert rows(db, "select name from agencies where id = 'outside-kp'")[0]["name"].endswith("outside the package）")
+    steps = [s for s in job["steps"] if s.get("agency") == "outside-kp"]
+    assert steps and not [s for s in steps if "unknown agency" in (s.get("message") or "")], steps

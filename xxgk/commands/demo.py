@@ -33,7 +33,9 @@ def step(title: str) -> None:
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, check: bool = True) -> int:
-    code = subprocess.call(cmd, env={**os.environ, **(env or {})})
+    # The demo is the built-in kaiping-edu on the simulator: a user's XXGK_REGISTRY folders play no part.
+    base = {k: v for k, v in os.environ.items() if k != "XXGK_REGISTRY"}
+    code = subprocess.call(cmd, env={**base, **(env or {})})
     if check and code not in (0, 3):
         raise click.ClickException(f"step failed (exit {code}): {' '.join(cmd)}")
     return code

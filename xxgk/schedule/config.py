@@ -55,6 +55,10 @@ class ScheduleConfig:
 
         return Registry.from_options(self.registry).ids()
 
+    def registry_args(self) -> list[str]:
+        """`--registry DIR …` for the crawl, reconcile and report subprocesses (which also inherit XXGK_REGISTRY)."""
+        return [a for d in self.registry for a in ("--registry", str(d))]
+
     def years(self, today: datetime | None = None) -> list[int]:
         now = (today or utcnow()).astimezone(ZoneInfo(self.timezone))
         out: list[int] = []

@@ -201,7 +201,7 @@ class JobRunner:
     def _crawl(self, job: dict[str, Any], agency: str, channel: str, lock: ArchiveLock) -> dict[str, Any]:
         cfg = self.cfg
         cmd = xxgk_command("crawl", "--agency", agency, "--channel", channel, "--db", str(cfg.db), "--json",
-                         "--log-level", cfg.log_level)
+                           "--log-level", cfg.log_level, *cfg.registry_args())
         cmd += ["--simulator", cfg.simulator] if cfg.simulator else []
         cmd += list(cfg.crawl_args)
         folder = cfg.logs_folder()
@@ -252,7 +252,8 @@ class JobRunner:
         return entry
 
     def _reconcile(self, agency: str, year: int) -> dict[str, Any]:
-        cmd = xxgk_command("reconcile", "--agency", agency, "--year", str(year), "--db", str(self.cfg.db), "--json")
+        cmd = xxgk_command("reconcile", "--agency", agency, "--year", str(year), "--db", str(self.cfg.db), "--json",
+                           *self.cfg.registry_args())
         t0 = time.monotonic()
         code, out, err, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
         step: dict[str, Any] = {"step": "reconcile", "agency": agency, "year": year, "exit_code": code,
@@ -276,7 +277,7 @@ class JobRunner:
         target = self.cfg.reports_folder() / f"{agency}-{year}.html"
         tmp = temp_path_for(target, ".html")
         cmd = xxgk_command("report", "--agency", agency, "--year", str(year), "--format", "html", "--out", str(tmp),
-                         "--db", str(self.cfg.db))
+                           "--db", str(self.cfg.db), *self.cfg.registry_args())
         code, _, err, _ = self._spawn(cmd, subprocess.PIPE, self.cfg.crawl_timeout)
         step: dict[str, Any] = {"step": "report", "agency": agency, "year": year, "exit_code": code}
         if code == 0 and tmp.stat().st_size > 0:
