@@ -26,7 +26,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawler.parsing import nfcms
-from crawler.parsing.gkmlpt import ParseError, clean_title, parse_index, walk_tree
+from crawler.parsing.common import ParseError
+from crawler.parsing.gkmlpt import clean_title, parse_index, walk_tree
 from crawler.parsing.jsobject import JSObjectError, read_assignment
 from crawler.taxonomy import ANNUAL_REPORT, shared
 

@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 
 from crawler.discovery import Findings
 from crawler.parsing.blocks import detect_block
+from crawler.parsing.common import ParseError
 from crawler.parsing.discovery import (
     article_column,
     is_annual_report_title,
@@ -33,7 +34,6 @@ from crawler.parsing.discovery import (
     site_path,
     website_guess,
 )
-from crawler.parsing.gkmlpt import ParseError
 
 ALL_STATUSES = {"handle_httpstatus_all": True}
 # Components of the project settings that archive what a crawl reads: off for discovery.

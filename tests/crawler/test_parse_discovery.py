@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from crawler.parsing.common import ParseError
 from crawler.parsing.discovery import (
     DEFAULT_SEARCH,
     article_column,
@@ -23,7 +24,7 @@ from crawler.parsing.discovery import (
     tree_outline,
     website_guess,
 )
-from crawler.parsing.gkmlpt import ParseError, walk_tree
+from crawler.parsing.gkmlpt import walk_tree
 from crawler.parsing.jsobject import read_assignment
 from simulator.http import SimRequest, SimState
 from simulator.server import serve
