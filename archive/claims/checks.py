@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .tables import T3_COLUMNS, T3_RESULT_2019, T3_RESULT_2021, T4_COLUMNS, T4_GROUPS
+from .vocab import APPROX_TOLERANCE
 
 _SEVERITY = {
     "T3-H1": "error", "T3-H2": "error", "T3-H3": "error", "T3-H4": "error",
@@ -166,22 +167,54 @@ def _n2(t4: dict | None, text: str) -> dict:
     )
 
 
+def _range(c: dict) -> tuple[float, float]:
+    """What a stated value allows: exact v; lower bound [v, ∞); approximate ±10 %."""
+    v = c["value"]
+    bound = c.get("bound") or ("approx" if c.get("approx") else "exact")
+    if bound == "lower":
+        return v, float("inf")
+    if bound == "approx":
+        return v * (1 - APPROX_TOLERANCE), v * (1 + APPROX_TOLERANCE)
+    return v, v
+
+
 def _n4(claims: list[dict]) -> dict:
+    """Breakdowns ("共 N 条，其中 a 条、b 条…") read as trees: the parts of every total must add up.
+
+    A breakdown is judged only when it can be a partition: parts adding to more than the total fail;
+    parts adding to less fail only when they come close (≥ 90 %) and the list is not marked open
+    ("…等"), since many reports name a few parts of a larger whole."""
     groups: dict[int, list[dict]] = {}
     for c in claims:
-        if c.get("part_of") is not None:
+        if c.get("part_of") is not None and c["kind"] == "published":
             groups.setdefault(c["part_of"], []).append(c)
     if not groups:
         return _check("N-4", None, "no '共 N 条，其中 …' breakdown in the narrative")
-    details, ok = [], True
-    for parent_idx, parts in groups.items():
-        total = claims[parent_idx]["value"]
-        s = sum(p["value"] for p in parts)
-        ok = ok and s == total
-        details.append(
-            f"{claims[parent_idx]['channel']} {total} {'=' if s == total else '!='} "
-            f"{'+'.join(str(p['value']) for p in parts)} = {s}"
-        )
+    details: list[str] = []
+    verdicts: list[bool | None] = []
+    for parent_idx, parts in sorted(groups.items()):
+        total = claims[parent_idx]
+        name = "/".join(str(x) for x in (total["channel"], total["category"]) if x) or "total"
+        lo = sum(_range(p)[0] for p in parts)
+        hi = sum(_range(p)[1] for p in parts)
+        t_lo, t_hi = _range(total)
+        shown = "+".join(str(p["value"]) for p in parts)
+        if len(parts) < 2:
+            verdicts.append(None)
+            details.append(f"{name} {total['value']}: one part named ({shown}), not a breakdown to add up")
+        elif lo <= t_hi and hi >= t_lo:
+            verdicts.append(True)
+            details.append(f"{name} {total['value']} = {shown} = {lo:g}")
+        elif lo > t_hi:
+            verdicts.append(False)
+            details.append(f"{name} {total['value']} < {shown} = {lo:g}: the parts exceed the total")
+        elif total.get("breakdown_open") or hi < 0.9 * t_lo:
+            verdicts.append(None)
+            details.append(f"{name} {total['value']} > {shown} = {hi:g}: an open list (some parts unnamed)")
+        else:
+            verdicts.append(False)
+            details.append(f"{name} {total['value']} != {shown} = {lo:g}")
+    ok = False if False in verdicts else True if True in verdicts else None
     return _check("N-4", ok, "; ".join(details))
 
 

@@ -9,9 +9,10 @@ schools, events, percentages and telephone numbers never are.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .checks import run_checks
-from .narrative import channel_of, english_claims, read_claims
+from .narrative import NUMBER, channel_of, english_claims, number_value, read_claims
 from .normalize import Normalized, normalize, parse_number
 from .tables import detect_format, parse_tables
 from .view import View, build_view
@@ -22,10 +23,7 @@ DEFAULT_AGENCY_HOSTS = ["none"]
 
 # --- patterns -----------------------------------------------------------------------------------
 
-_NUM = (
-    r"(?P<pre>约|近|逾|超过|大约)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
-    r"(?P<mul>万|亿)?(?P<more>余|多)?"
-)
+_NUM = NUMBER
 _APP_RE = re.compile(
     r"(?:受理|收到|接收|接到|新收|办理)(?P<noun>[^\d,;:。!?]{0,20}?)(?:公开)?申请(?:共计|共|合计|总计|累计)?"
     + _NUM
@@ -42,7 +40,7 @@ _APP_NONE_RE = re.compile(
 _APP_EN_RE = re.compile(r"(?:handled|received|accepted)\s+(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:information\s+)?"
                         r"(?:disclosure\s+)?applications", re.I)
 _READS_RE = re.compile(
-    r"阅读(?:量|数|次数|总量|人次)(?:累计|共|达到|达|为|超过|超|约|近)*" + _NUM + r"(?P<unit>人次|次)?"
+    r"阅读(?:量|数|次数|总量|人次)" + _NUM + r"(?P<unit>人次|次)?"
 )
 
 _SPAM_RE = re.compile(
@@ -106,14 +104,6 @@ def _sentence_of(view: View, pos: int) -> tuple[int, int]:
     return a, b
 
 
-def _value(m: re.Match) -> tuple[int | float | None, str]:
-    value = parse_number(m.group("num"), m.group("mul") if "mul" in m.re.groupindex else None)
-    pre = m.groupdict().get("pre")
-    more = m.groupdict().get("more")
-    bound = "lower" if more or pre in ("逾", "超过") else "approx" if pre else "exact"
-    return value, bound
-
-
 def _published(norm: Normalized, view: View) -> list[dict]:
     claims = read_claims(view)
     out = []
@@ -124,6 +114,7 @@ def _published(norm: Normalized, view: View) -> list[dict]:
                         num=(a.num_start, a.num_end), sent=c.sent)
         d["channel_source"] = c.channel_source
         d["object"] = a.obj
+        d["breakdown_open"] = c.list_open if c.children else None
         d["_claim"] = c
         out.append(d)
     for m in english_claims(view.text):
@@ -145,7 +136,7 @@ def _regex_claims(norm: Normalized, view: View, taken: set[int]) -> list[dict]:
         if num[0] in taken:
             return
         if value is None:
-            value, bound = _value(m)
+            value, bound = number_value(m)
             if value is None:
                 return
         taken.add(num[0])
@@ -181,13 +172,19 @@ def find_claims(norm: Normalized) -> list[dict]:
         if obj is None:
             c.setdefault("channel_source", None)
             c.setdefault("object", None)
+            c.setdefault("breakdown_open", None)
     return claims
 
 
 # --- year, period, agency -----------------------------------------------------------------------
 
 
+_YEAR_MENTION = re.compile(r"(?<![\d〔\[(])(20\d\d)\s*年(?:度)?(?!\s*\d{1,2}\s*月)")
+_YEAR_EN = re.compile(r"\b(?:in|for|of)\s+(20\d\d)\b")
+
+
 def find_period(norm: Normalized) -> tuple[int | None, dict | None, str | None]:
+    """The report year: its statistics sentence, else its title, else the year its prose speaks of."""
     text = norm.text
     m = _PERIOD_RE.search(text)
     if m:
@@ -196,50 +193,67 @@ def find_period(norm: Normalized) -> tuple[int | None, dict | None, str | None]:
         period = {"start": f"{y1:04d}-{m1:02d}-{d1:02d}", "end": f"{y2:04d}-{m2:02d}-{d2:02d}"}
         return y2, period, None
     t = _TITLE_RE.search(text)
+    note = "period assumed to be the calendar year of the title"
     if t:
         y = int(t.group("year"))
-        return (
-            y,
-            {"start": f"{y}-01-01", "end": f"{y}-12-31"},
-            "period assumed to be the calendar year of the title",
+    else:
+        years = (
+            [int(x) for x in _YEAR_MENTION.findall(text)]
+            or [int(x) for x in re.findall(r"(?<![\d〔\[(])(20\d\d)\s*年", text)]
+            or [int(x) for x in _YEAR_EN.findall(text)]
         )
-    return None, None, None
+        if not years:
+            return None, None, None
+        counts = Counter(years)
+        y = max(counts, key=lambda k: (counts[k], k))
+        note = f"year {y} is the year the text speaks of most (no title or statistics period found)"
+    return y, {"start": f"{y}-01-01", "end": f"{y}-12-31"}, note
+
+
+_LEADS = ("现向社会公开", "向社会公开", "现予公布", "现将", "现公布", "公开", "公布", "发布", "的", "》", "“", ",", ":", ">")
+_NAME = r"[\u4e00-\u9fff]{2,30}?" + _AGENCY_SUFFIX
+_SELF_RES = [
+    re.compile(r"由(?P<name>" + _NAME + r")(?:编制|制作|发布)"),
+    re.compile(r"(?:现将|现公布|现予公布|现向社会公布|现向社会公开)(?P<name>" + _NAME + r")\(以下(?:简|统)称"),
+    re.compile(r"(?:^|\n)\s*(?:20\d\d年度?,)?(?:在[^,。]{2,30}下,)?(?P<name>" + _NAME + r")(?=认真|严格|坚持|深入|进一步|"
+               r"以|紧紧|全面|积极|按照|根据|紧密|不断|持续|高度|扎实|始终)"),
+]
 
 
 def _strip_lead(before: str) -> str:
-    """'现向社会公开开平市教育局' → '开平市教育局'."""
-    for sep in (
-        "现向社会公开",
-        "向社会公开",
-        "现予公布",
-        "现将",
-        "现公布",
-        "公开",
-        "公布",
-        "发布",
-        "的",
-        "》",
-        "“",
-        ",",
-    ):
+    """'现向社会公开开平市教育局' → '开平市教育局'; '(以下简称…)' dropped."""
+    before = re.sub(r"\(以下(?:简|统)称[^)]*\)", "", before)
+    for sep in _LEADS:
         if sep in before:
             before = before.rsplit(sep, 1)[1]
     return before.strip()
 
 
+def _good_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX, name)) and bool(
+        _PLACE_RE.search(name[:-1])
+    ) and not name.startswith(("在", "以", "我", "本", "各", "全"))
+
+
 def find_agency(norm: Normalized) -> dict:
+    """The reporting unit as the text names it: title, self-description, first sentence, contact line."""
     text = norm.text
     spam = [m for m in _SPAM_RE.finditer(text)]
     for t in _TITLE_RE.finditer(text):
-        before = t.group("before")
+        before = re.sub(r"\s+", "", t.group("before"))
         bad = _SPAM_RE.search(before)
         if bad:
             return _agency_fallback(
                 text, f"agency name replaced by spam string {bad.group(0).strip()!r} in the title"
             )
         name = _strip_lead(before)
-        if re.fullmatch(r"[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX, name) and _PLACE_RE.search(name[:-1]):
+        if _good_name(name):
             return {"name": name, "note": None}
+    for rx in _SELF_RES:
+        for m in rx.finditer(text):
+            name = _strip_lead(m.group("name"))
+            if _good_name(name) and not _SPAM_RE.search(name):
+                return {"name": name, "note": "name taken from the report's description of itself"}
     note = "agency name not found in the text"
     if spam:
         note += f"; spam strings present: {', '.join(sorted({m.group(0) for m in spam}))}"
@@ -252,6 +266,19 @@ def _agency_fallback(text: str, note: str) -> dict:
     if m and _PLACE_RE.search(m.group("name")[:-1]) and not _SPAM_RE.search(m.group("name")):
         return {"name": m.group("name"), "note": note + "; name taken from the contact sentence"}
     return {"name": None, "note": note}
+
+
+def notice_evidence(text: str, year: int | None) -> dict[str, list[str]]:
+    """Format evidence from the format notice a report cites, when its tables say nothing.
+
+    The 2021 notice (国办公开办函〔2021〕30号) means the 2021 format.  The 2019 notice (〔2019〕60号) is
+    cited by reports of every year; it tells the format only for the 2019 and 2020 reports."""
+    evidence: dict[str, list[str]] = {"2021": [], "2019": []}
+    if re.search(r"〔2021〕30号", text):
+        evidence["2021"].append("cites the 2021 format notice 国办公开办函〔2021〕30号")
+    elif re.search(r"〔2019〕60号", text) and year is not None and year <= 2020:
+        evidence["2019"].append(f"a {year} report citing the 2019 format notice 国办公开办函〔2019〕60号")
+    return evidence
 
 
 # --- notes --------------------------------------------------------------------------------------
@@ -327,6 +354,8 @@ def extract_claims(text: str, html: str | None = None, *, agency_hosts: list[str
     year, period, period_note = find_period(norm)
     claims = find_claims(norm)
     tables, table_notes, evidence = parse_tables(norm.text, html)
+    if not evidence["2021"] and not evidence["2019"]:
+        evidence = notice_evidence(norm.text, year)
     fmt = detect_format(evidence)
     missing = [k for k in ("t2", "t3", "t4") if tables[k] is None]
     notes = list(norm.notes)

@@ -40,6 +40,7 @@ from .vocab import (
     GENERIC_NOUNS,
     GENERIC_PREFIXES,
     LEADING_ACTIONS,
+    LIFECYCLE_WORDS,
     LIST_OPENERS,
     LOCATION_PREPS,
     LOWER_AFTER_UNIT,
@@ -66,13 +67,13 @@ def _alt(words) -> str:
 
 _PRE = _alt(FILLERS + APPROX_BEFORE + LOWER_BEFORE)
 _CN_NUM = "零〇一二两三四五六七八九十百千"
-ATOM_RE = re.compile(
+# A number with its markers; the groups are read by number_value().
+NUMBER = (
     rf"(?P<pre>(?:{_PRE})*)"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|[{_CN_NUM}]+)"
     r"(?P<more1>余|多)?(?P<mul>万|亿)?(?P<more2>余|多)?"
-    r"(?P<unit>条次|批次|条|篇|件|项|份|期|则|个|次)"
-    r"(?P<post>以上|左右)?"
 )
+ATOM_RE = re.compile(NUMBER + r"(?P<unit>条次|批次|条|篇|件|项|份|期|则|个|次)(?P<post>以上|左右)?")
 _VERB_RE = re.compile(_alt(PUB_VERBS))
 _GENERIC_RE = re.compile(rf"(?:{_alt(GENERIC_PREFIXES)})*(?:{_alt(GENERIC_NOUNS)})")
 _BOUNDARY = set(",;:、。!?()\n等") | {MASK}
@@ -253,11 +254,13 @@ def clean_category(s: str | None, *, strip_actions: bool = False, keep_generic: 
 # --- atoms --------------------------------------------------------------------------------------
 
 
-def _value(m: re.Match) -> tuple[int | float | None, str]:
-    value = parse_number(m.group("num"), m.group("mul"))
-    pre = m.group("pre") or ""
-    more = m.group("more1") or m.group("more2")
-    post = m.group("post") or ""
+def number_value(m: re.Match) -> tuple[int | float | None, str]:
+    """(value, bound) of a match of NUMBER: 万/亿 applied; bound exact, approx or lower."""
+    g = m.groupdict()
+    value = parse_number(g["num"], g.get("mul"))
+    pre = g.get("pre") or ""
+    more = g.get("more1") or g.get("more2")
+    post = g.get("post") or ""
     if more or post in LOWER_AFTER_UNIT or any(pre.endswith(w) or w in pre for w in LOWER_BEFORE):
         bound = "lower"
     elif post in APPROX_AFTER_UNIT or any(w in pre for w in APPROX_BEFORE):
@@ -299,7 +302,7 @@ def find_atoms(text: str, s0: int, s1: int) -> list[Atom]:
             continue
         if _inside_quotes(text, s0, ns):
             continue
-        value, bound = _value(m)
+        value, bound = number_value(m)
         if value is None:
             continue
         start = m.start()
@@ -505,7 +508,14 @@ class _Reader:
         if STOCK_WORDS.search(sentence[: atom.start - s0]) and STOCK_CLAUSE.search(scope + own):
             return None
         verb = find_verb(body)
-        if verb is not None and verb[1] == len(body) and body[verb[0] : verb[1]] in ("公开", "公示") and verb[0] > 0:
+        if (
+            verb is not None
+            and verb[1] == len(body)
+            and body[verb[0] : verb[1]] in ("公开", "公示")
+            and verb[0] > 0
+            and not body.startswith(LOCATION_PREPS)
+            and channel_of(body[: verb[0]]) == (None, False)
+        ):
             verb = None  # "行政执法公示22条", "党务公开26条": the words name a kind of item
         summary = False
         if verb is None and not clean_category(body, strip_actions=True) and not (atom.obj and not _generic(atom.obj)):
@@ -549,6 +559,11 @@ class _Reader:
             q = re.search(r"“([^“”]{1,30})”(?:栏目|专栏|子栏目|板块|版块)", scope)
         if q:
             column = q.group(1)
+            suffixed = column + ((q.group("suf") if "suf" in q.re.groupindex else None) or "专栏")
+            qc, qsev = channel_of(suffixed)
+            if qc in ("catalog", "key_areas") and not qsev and not clean_category(_strip_channel_words(suffixed)):
+                column = None  # “政府信息公开”专栏 is the platform itself
+                own_channel, several = qc, False
         if verb is not None:
             obj = clean_category(after)
             if obj and EXAMPLES_TAIL.search(obj) and lst is None and sibling is None:
@@ -565,10 +580,8 @@ class _Reader:
                                           keep_generic=in_pub_list or sibling is not None)
                     if cand and not SUBJECT_WORDS.match(cand):
                         obj = cand
-            category = column or obj if (column and not obj) else obj
-            if column and obj is None:
-                category = column
-            if summary and column:
+            category = obj
+            if column and (obj is None or len(obj) <= 2 or obj in column or summary):
                 category = column
         elif headed:
             prev_clause = [c for c in re.split(r"[,;:]", scope) if c.strip()]
@@ -577,7 +590,7 @@ class _Reader:
             category = None
         else:
             category = clean_category(body, strip_actions=True, keep_generic=in_pub_list or sibling is not None)
-        if category and re.search(r"\d", category):
+        if category and (re.search(r"\d", category) or LIFECYCLE_WORDS.match(category)):
             return None
         # channel
         channel, source = None, None
@@ -678,6 +691,10 @@ def read_claims(view: View) -> list[Claim]:
     for c in claims:
         if c.parent is not None:
             c.parent.children.append(c)
+    for c in claims:
+        if c.children:  # "…、行政处罚结果2项等)": the breakdown names some parts only
+            last = c.children[-1].atom.end
+            c.list_open = view.text[last : last + 2].lstrip(")").startswith("等")
     # restatements: the same channel, category and value stated again
     seen: dict[tuple, Claim] = {}
     for c in claims:
@@ -699,5 +716,5 @@ def english_claims(text: str) -> list[re.Match]:
     return list(_EN_PUB_RE.finditer(text))
 
 
-__all__ = ["Atom", "Claim", "ATOM_RE", "WEAK_UNITS", "find_atoms", "read_claims", "channel_of", "clean_category",
+__all__ = ["Atom", "Claim", "ATOM_RE", "NUMBER", "number_value", "WEAK_UNITS", "find_atoms", "read_claims", "channel_of", "clean_category",
            "find_verb", "english_claims"]
