@@ -61,14 +61,21 @@ def _t3_checks(t3: dict | None) -> list[dict]:
         _verdict("T3-H2", bad, skipped, f"总计 = sum of the {len(results)} result rows in every column")
     )
 
-    # H3: 总计列 = Σ six applicant columns, per row
-    bad, skipped = [], []
+    # H3: 总计列 = Σ six applicant columns, per row (judged on every row that is complete)
+    bad, skipped, judged = [], [], 0
     for key, cells in rows.items():
         if cells is None or not _known(*cells):
             skipped.append(key)
-        elif sum(cells[:6]) != cells[6]:
+            continue
+        judged += 1
+        if sum(cells[:6]) != cells[6]:
             bad.append(f"{key}: 总计 {cells[6]} != {'+'.join(str(v) for v in cells[:6])} = {sum(cells[:6])}")
-    out.append(_verdict("T3-H3", bad, skipped, "总计 column = sum of the six applicant columns in every row"))
+    rule = "总计 column = sum of the six applicant columns in every row"
+    if bad or not judged:
+        out.append(_verdict("T3-H3", bad, skipped, rule))
+    else:
+        out.append(_check("T3-H3", True, rule + (f" ({judged} complete rows; not in the text: "
+                                                    f"{', '.join(skipped)})" if skipped else "")))
 
     # H4: every cell a non-negative integer
     bad = [
@@ -151,20 +158,25 @@ def _n1(t3: dict | None, claims: list[dict]) -> dict:
 
 
 def _n2(t4: dict | None, text: str) -> dict:
-    none_said = re.search(r"(?:未发生|没有发生|未出现|无)[^。]{0,20}?(?:行政复议|行政诉讼)", text)
+    """Narrative about 复议/诉讼 against table 四: "无…复议诉讼" ⇒ all zeros; "均维持" ⇒ no 纠正, 其他,
+    尚未审结; "未被…纠错" / "未发生…复议纠错或诉讼败诉" ⇒ no 纠正 only (reviews may still exist)."""
+    none_said = re.search(r"(?:未发生|没有发生|未出现|无)[^。]{0,20}?(?:行政复议|行政诉讼)(?![^。,]{0,6}(?:纠错|纠正|败诉|撤销))",
+                          text)
     upheld_said = re.search(r"均(?:获|被|予)?维持", text)
+    not_corrected = re.search(r"未被[^。,]{0,12}纠错|未被纠正|(?:行政复议|复议)纠错", text)
     if t4 is None:
         return _check("N-2", None, "table 四 absent")
-    if not none_said and not upheld_said:
+    if not none_said and not upheld_said and not not_corrected:
         return _check("N-2", None, "narrative says nothing checkable about 复议/诉讼")
     cells = [v for g in T4_GROUPS for v in t4[g]]
     if none_said:
         ok = all(v == 0 for v in cells if v is not None)
         return _check("N-2", ok, f"narrative {none_said.group(0)!r}; table 四 cells {cells}")
-    bad = [f"{g}.{T4_COLUMNS[i]}={t4[g][i]}" for g in T4_GROUPS for i in (1, 2, 3) if t4[g][i]]
-    return _check(
-        "N-2", not bad, f"narrative {upheld_said.group(0)!r}; " + (", ".join(bad) or "no 纠正/其他/尚未审结")
-    )
+    said = upheld_said or not_corrected
+    columns = (1, 2, 3) if upheld_said else (1,)
+    bad = [f"{g}.{T4_COLUMNS[i]}={t4[g][i]}" for g in T4_GROUPS for i in columns if t4[g][i]]
+    what = "no 纠正/其他/尚未审结" if upheld_said else "no 纠正"
+    return _check("N-2", not bad, f"narrative {said.group(0)!r}; " + (", ".join(bad) or what))
 
 
 def _range(c: dict) -> tuple[float, float]:

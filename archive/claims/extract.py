@@ -32,6 +32,7 @@ _APP_RE = re.compile(
 _APP_DIRECT_RE = re.compile(
     r"(?:收到|受理)?(?:政府信息)?依申请公开(?:政府信息)?(?:申请)?(?:共计|共|合计)?" + _NUM + r"(?P<unit>件|宗|项|份)"
 )
+_APP_BARE_RE = re.compile(r"(?<!依)(?:政府信息)?公开申请(?:共计|共|合计)?" + _NUM + r"(?P<unit>件|宗|项|份)")
 _APP_NUM_FIRST_RE = re.compile(r"(?:共)?(?:收到|受理)" + _NUM + r"(?P<unit>件|宗|条|份)(?:政府信息)?(?:公开)?申请")
 _APP_NONE_RE = re.compile(
     r"(?:未|没有)(?:收到|受理|接到)(?:任何)?(?:的)?(?:政府信息公开|依申请公开(?:政府信息)?的?|公开)?(?:申请|来信)|"
@@ -143,7 +144,7 @@ def _regex_claims(norm: Normalized, view: View, taken: set[int]) -> list[dict]:
         out.append(_claim_dict(norm, view, kind=kind, channel=channel, category=None, value=value, bound=bound,
                                unit=unit, span=(m.start(), m.end()), num=num, sent=_sentence_of(view, m.start())))
 
-    for rx in (_APP_RE, _APP_DIRECT_RE, _APP_NUM_FIRST_RE, _APP_EN_RE):
+    for rx in (_APP_RE, _APP_DIRECT_RE, _APP_NUM_FIRST_RE, _APP_BARE_RE, _APP_EN_RE):
         for m in rx.finditer(text):
             add(m, "applications", m.groupdict().get("unit") or "applications")
     for m in _APP_NONE_RE.finditer(text):

@@ -286,6 +286,10 @@ def _keys_in(labels: list[str], patterns: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+_T3_HEADER = re.compile(r"^(?:自然人|商业企?业?|科研机?构?|社会公益组织|公益|法律服务机构|法律服务|其他|总计|申请人情况|"
+                        r"法人或其他组织)$")
+
+
 def _align_t3(rows: list[Row], fmt: str) -> dict[str, Row]:
     """Row per key, in table order.  A row is found by its own label; a row that lost its label (PDF
     conversions) takes the label printed above it that no row has claimed yet and that comes next in
@@ -299,6 +303,8 @@ def _align_t3(rows: list[Row], fmt: str) -> dict[str, Row]:
     pending: list[str] = []
     last = -1
     for row in rows:
+        if sum(bool(_T3_HEADER.search(label)) for label in row.inrow) >= 2:
+            continue  # the column header row (自然人 … 其他 | 总计): its "其他" is no row label
         own = _match(row.inrow, patterns) if row.inrow else None
         loose = row.labels[: len(row.labels) - len(row.inrow)]
         for key in _keys_in(loose, patterns):
@@ -336,8 +342,8 @@ def build_t3(rows: list[Row]) -> dict | None:
     found = _align_t3(rows, fmt)
     if any(k.startswith("other.") for k in found):
         found.pop("other", None)  # with sub-rows, （六）其他处理 is a group header (its cells are empty)
-    if len(found) < 3:
-        return None
+    if len(found) < 2 or not any(len(r.values) >= 5 for r in found.values()):
+        return None  # a couple of numbers in prose are not the table
     fmt = "2019" if "other" in found and not any(k.startswith("other.") for k in found) else "2021"
     keys = T3_ROWS_2019 if fmt == "2019" else T3_ROWS_2021
     blank: list = []
