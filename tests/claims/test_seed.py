@@ -163,5 +163,5 @@ def test_agency_host_option_silences_host_note():
 
 def test_mojibake_spans_noted_on_the_mirror_text():
     r = extract_claims(_seed_text())
-    assert any(n.startswith("repaired GBK byte-shift mojibake") and "睓C" in n for n in r["notes"])
-    assert any(n.startswith("unreadable mojibake") for n in r["notes"])
+    assert any(n.startswith("unreadable mojibake") and "睓C" in n and "”機" in n for n in r["notes"])
+    assert len([n for n in r["notes"] if "mojibake" in n]) == 7
