@@ -218,7 +218,14 @@ def channel_of(text: str) -> tuple[str | None, bool]:
             phrases[-1].append(h)
         else:
             phrases.append([h])
-    names = {min((x[2] for x in p), key=lambda n: rank[n]) for p in phrases}
+    # adjacent words are one phrase only when one of them is a column of a site (the catalog or the
+    # key-areas column on a portal); "微博微信" names two platforms
+    names = set()
+    for p in phrases:
+        kinds = {x[2] for x in p}
+        if len(kinds) > 1 and not kinds & {"catalog", "key_areas"}:
+            return None, True
+        names.add(min(kinds, key=lambda n: rank[n]))
     if len(names) > 1:
         return None, True
     return names.pop(), False
@@ -516,7 +523,9 @@ class _Reader:
             and not body.startswith(LOCATION_PREPS)
             and channel_of(body[: verb[0]]) == (None, False)
         ):
-            verb = None  # "行政执法公示22条", "党务公开26条": the words name a kind of item
+            # "行政执法公示22条", "党务公开26条": the words name a kind of item; a verb before them
+            # ("发布行政执法公示22篇") is the clause's verb
+            verb = find_verb(body[: verb[0]])
         summary = False
         if verb is None and not clean_category(body, strip_actions=True) and not (atom.obj and not _generic(atom.obj)):
             # "共计24条信息": the count of what the clauses before it describe
@@ -571,7 +580,7 @@ class _Reader:
             b = _strip_prefixes(before.strip(",;: "), ("以及", "及", "和", "另有"))
             if obj is not None and b in _OTHER_MODIFIERS:
                 obj = clean_category(body)
-            if obj is None and not after.strip() and b and not own_channel and not several and (
+            if obj is None and not after.strip() and b and not own_channel and not several and not column and (
                 in_pub_list or sibling is not None
             ):
                 bb = b
@@ -580,6 +589,13 @@ class _Reader:
                                           keep_generic=in_pub_list or sibling is not None)
                     if cand and not SUBJECT_WORDS.match(cand):
                         obj = cand
+            if obj is None and column is None and not own_channel and not several:
+                # "政策文件栏目中发布信息400条": a column named without quotes
+                loc = _strip_prefixes(before.strip(",;: "), LOCATION_PREPS)
+                if COLUMN_SUFFIX.search(loc):
+                    name = clean_category(_strip_suffixes(loc, ("中", "里", "内", "上")))
+                    if name and not SUBJECT_WORDS.match(name) and COLUMN_SUFFIX.sub("", name):
+                        column = name
             category = obj
             if column and (obj is None or len(obj) <= 2 or obj in column or summary):
                 category = column
