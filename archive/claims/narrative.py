@@ -34,6 +34,7 @@ from .vocab import (
     APPROX_BEFORE,
     CHANNEL_PATTERNS,
     COLON_LIST,
+    COMPARISON,
     COLUMN_SUFFIX,
     EXAMPLES_TAIL,
     FILLERS,
@@ -79,7 +80,8 @@ _GENERIC_RE = re.compile(rf"(?:{_alt(GENERIC_PREFIXES)})*(?:{_alt(GENERIC_NOUNS)
 _BOUNDARY = set(",;:、。!?()\n等") | {MASK}
 _DELIMS = set(",;:")
 _QUOTES = {"“": "”", "《": "》", "‘": "’", "〈": "〉", '"': '"'}
-_TRAIL_FILLERS = tuple(sorted(FILLERS + ("数", "数量", "总数", "数量为", "总量", "量", "的"), key=len, reverse=True))
+_TRAIL_FILLERS = tuple(sorted(FILLERS + ("数", "数量", "总数", "数量为", "总量", "量", "的", "条数", "篇数", "件数"),
+                             key=len, reverse=True))
 _OTHER_MODIFIERS = ("其他", "其它", "其余", "另外", "另")
 _EN_PUB_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?P<unit>pieces|items|articles)\s+of\s+(?:government\s+)?"
@@ -159,8 +161,13 @@ def _strip_suffixes(s: str, words) -> str:
     return s
 
 
+_PLATFORM_COLUMN = re.compile(r"“((?:政府)?信息公开|政务公开|重点领域[^“”]{0,8})”(专栏|栏目|专区|平台|目录)")
+
+
 def _blank_quotes(s: str) -> str:
-    """Quoted names ("“台山政府网”微信公众号") are names, not channel words: blank their inside."""
+    """Quoted names ("“台山政府网”微信公众号") are names, not channel words: blank their inside.
+    A quoted column that is itself a platform ("“政府信息公开”专栏") is kept as its words."""
+    s = _PLATFORM_COLUMN.sub(lambda m: m.group(1) + m.group(2) + "○○", s)
     return re.sub(r"“[^“”]*”|《[^《》]*》|\"[^\"]*\"", lambda m: "○" * len(m.group(0)), s)
 
 
@@ -214,7 +221,7 @@ def channel_of(text: str) -> tuple[str | None, bool]:
     phrases: list[list[tuple[int, int, str]]] = [[hits[0]]]
     for h in hits[1:]:
         gap = t[phrases[-1][-1][1] : h[0]]
-        if len(gap) <= 3 and not re.search(r"[、,;和及与或]", gap):
+        if len(gap.strip("○")) <= 3 and not re.search(r"[、,;和及与或]", gap):
             phrases[-1].append(h)
         else:
             phrases.append([h])
@@ -543,7 +550,7 @@ class _Reader:
         in_pub_list = lst is not None and lst.publication and lst.parent is not None
         if verb is None and any(w in body for w in (NOT_PUBLICATION if not in_pub_list else APPLICATION_WORDS)):
             return None
-        if RATE_WORDS.search(body):
+        if RATE_WORDS.search(body) or COMPARISON.search(body):
             return None
         if lst is not None and not lst.publication and verb is None:
             return None
@@ -666,6 +673,7 @@ class _Reader:
             and source == "stated"
             and lst.parent.channel is not None
             and channel != lst.parent.channel
+            and not (lst.parent.channel == "website" and channel in ("catalog", "key_areas"))  # columns of the site
         ):
             claim.channel_source = "closed"
         return claim

@@ -137,6 +137,8 @@ LOCATION_PREPS = ("通过", "在", "于", "经", "依托", "利用", "借助", "
 OBJECT_CHANNELS = [("other", re.compile(r"公报|短视频"))]
 # "每月更新不少于3条": a rate, not the year's count.
 RATE_WORDS = re.compile(r"每(?:月|周|季度|季|年|日|天|半年|期)")
+# "较上年增加30条": a change, not a count.
+COMPARISON = re.compile(r"较上年|比上年|较去年|比去年|同比|环比|较\d{4}年|比\d{4}年|增加|减少|增长|下降|提升|上升")
 
 # --- lists ----------------------------------------------------------------------------------------
 
