@@ -8,6 +8,7 @@ schools, events, percentages and telephone numbers never are.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -44,16 +45,60 @@ _READS_RE = re.compile(
     r"阅读(?:量|数|次数|总量|人次)" + _NUM + r"(?P<unit>人次|次)?"
 )
 
-_SPAM_RE = re.compile(
-    r"365bet[^\s,;。\d]{0,12}|bet365|成人直播|[^\s,;。\d]{0,6}赌场[^\s,;。\d]{0,8}|澳门金沙|金沙官网|金沙城中心|"
-    r"博彩|六合彩|娱乐城|真人视讯|棋牌游戏|色情|av在线|无码|毛片|精品国产|在线观看",
+# Spam strings mirrors put into a page (reference §7.4).  Matched from a short anchor word and widened
+# over the neighbouring non-space characters, which keeps the scan linear.
+_SPAM_ANCHORS = re.compile(
+    r"365bet|bet365|成人直播|赌场|澳门金沙|金沙官网|金沙城中心|博彩|六合彩|娱乐城|真人视讯|棋牌游戏|色情|av在线|无码|毛片|"
+    r"精品国产|在线观看",
     re.IGNORECASE,
 )
+_SPAM_WIDEN = {"365bet": (0, 12), "赌场": (6, 8)}
+_NOT_SPAM_CHAR = re.compile(r"[\s,;。\d]")
+
+
+class _Spam:
+    def __init__(self, start: int, end: int, text: str):
+        self._s, self._e, self._t = start, end, text
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self, _n: int = 0) -> str:
+        return self._t[self._s : self._e]
+
+
+def _spam(text: str) -> list[_Spam]:
+    out: list[_Spam] = []
+    for m in _SPAM_ANCHORS.finditer(text):
+        back, ahead = _SPAM_WIDEN.get(m.group(0).lower(), (0, 0))
+        a, b = m.start(), m.end()
+        while back and a > 0 and not _NOT_SPAM_CHAR.match(text[a - 1]):
+            a, back = a - 1, back - 1
+        while ahead and b < len(text) and not _NOT_SPAM_CHAR.match(text[b]):
+            b, ahead = b + 1, ahead - 1
+        if out and a <= out[-1].end():  # overlapping or touching: one spam string
+            out[-1] = _Spam(out[-1].start(), max(b, out[-1].end()), text)
+            continue
+        out.append(_Spam(a, b, text))
+    return out
+
+
 _AGENCY_SUFFIX = (
     r"(?:局|委员会|委|办公室|办|人民政府|政府|厅|署|院|中心|馆|所|队|站|处|街道办事处|管委会|管理委员会|分局|"
     r"研究室|机关|开发区|新区|事务中心|集团)"
 )
-_TITLE_RE = re.compile(r"(?P<before>[^\n。]{0,60}?)(?P<year>\d{4})\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_TITLE_RE = re.compile(r"(?P<year>\d{4})\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+
+
+def _titles(text: str):
+    """(title match, the words before the year on its line, up to 60 characters)."""
+    for m in _TITLE_RE.finditer(text):
+        a = max(text.rfind("\n", 0, m.start()), text.rfind("。", max(0, m.start() - 61), m.start()),
+                m.start() - 61) + 1
+        yield m, text[a : m.start()]
 _CONTACT_RE = re.compile(
     r"(?:请与|请联系|联系单位[:为]?)(?P<name>[\u4e00-\u9fff]{2,30}?" + _AGENCY_SUFFIX + r")(?:联系|\()"
 )
@@ -95,14 +140,21 @@ def _claim_dict(norm: Normalized, view: View, *, kind: str, channel, category, v
     }
 
 
-def _sentence_of(view: View, pos: int) -> tuple[int, int]:
-    text = view.text
-    a = max(text.rfind(c, 0, pos) for c in "。!?\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。!?\n") if i != -1]
-    b = min(ends) + 1 if ends else len(text)
-    if b > 0 and text[b - 1] == "\n":
-        b -= 1
-    return a, b
+class _Sentences:
+    """Sentence spans of the view text, found by bisection (one pass to index the boundaries)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.start() for m in re.finditer(r"[。!?\n]", text)]
+
+    def of(self, pos: int) -> tuple[int, int]:
+        k = bisect.bisect_left(self.ends, pos)
+        a = self.ends[k - 1] + 1 if k > 0 else 0
+        if k < len(self.ends):
+            b = self.ends[k] + (self.text[self.ends[k]] != "\n")
+        else:
+            b = len(self.text)
+        return a, b
 
 
 def _published(norm: Normalized, view: View) -> list[dict]:
@@ -118,11 +170,12 @@ def _published(norm: Normalized, view: View) -> list[dict]:
         d["breakdown_open"] = c.list_open if c.children else None
         d["_claim"] = c
         out.append(d)
+    sentences = _Sentences(view.text)
     for m in english_claims(view.text):
         value = parse_number(m.group("num"))
         out.append(_claim_dict(norm, view, kind="published", channel=None, category=None, value=value,
                                bound="exact", unit=m.group("unit"), span=(m.start(), m.end()),
-                               num=(m.start("num"), m.end("num")), sent=_sentence_of(view, m.start())))
+                               num=(m.start("num"), m.end("num")), sent=sentences.of(m.start())))
     return out
 
 
@@ -130,6 +183,7 @@ def _regex_claims(norm: Normalized, view: View, taken: set[int]) -> list[dict]:
     """Applications (受理/收到 … 申请 N 件, or none received) and WeChat reads."""
     out = []
     text = view.text
+    sentences = _Sentences(text)
 
     def add(m, kind, unit, value=None, bound="exact", channel=None, num=None):
         if num is None:
@@ -142,7 +196,7 @@ def _regex_claims(norm: Normalized, view: View, taken: set[int]) -> list[dict]:
                 return
         taken.add(num[0])
         out.append(_claim_dict(norm, view, kind=kind, channel=channel, category=None, value=value, bound=bound,
-                               unit=unit, span=(m.start(), m.end()), num=num, sent=_sentence_of(view, m.start())))
+                               unit=unit, span=(m.start(), m.end()), num=num, sent=sentences.of(m.start())))
 
     for rx in (_APP_RE, _APP_DIRECT_RE, _APP_NUM_FIRST_RE, _APP_BARE_RE, _APP_EN_RE):
         for m in rx.finditer(text):
@@ -150,7 +204,7 @@ def _regex_claims(norm: Normalized, view: View, taken: set[int]) -> list[dict]:
     for m in _APP_NONE_RE.finditer(text):
         add(m, "applications", "件", value=0, num=(m.start(), m.end()))
     for m in _READS_RE.finditer(text):
-        a, b = _sentence_of(view, m.start())
+        a, b = sentences.of(m.start())
         channel, several = channel_of(text[a : m.start()])
         add(m, "reads", "次", channel=None if several else channel)
     return out
@@ -239,10 +293,10 @@ def _good_name(name: str) -> bool:
 def find_agency(norm: Normalized) -> dict:
     """The reporting unit as the text names it: title, self-description, first sentence, contact line."""
     text = norm.text
-    spam = [m for m in _SPAM_RE.finditer(text)]
-    for t in _TITLE_RE.finditer(text):
-        before = re.sub(r"\s+", "", t.group("before"))
-        bad = _SPAM_RE.search(before)
+    spam = _spam(text)
+    for _t, before in _titles(text):
+        before = re.sub(r"\s+", "", before)
+        bad = next(iter(_spam(before)), None)
         if bad:
             return _agency_fallback(
                 text, f"agency name replaced by spam string {bad.group(0).strip()!r} in the title"
@@ -253,7 +307,7 @@ def find_agency(norm: Normalized) -> dict:
     for rx in _SELF_RES:
         for m in rx.finditer(text):
             name = _strip_lead(m.group("name"))
-            if _good_name(name) and not _SPAM_RE.search(name):
+            if _good_name(name) and not _spam(name):
                 return {"name": name, "note": "name taken from the report's description of itself"}
     note = "agency name not found in the text"
     if spam:
@@ -264,7 +318,7 @@ def find_agency(norm: Normalized) -> dict:
 def _agency_fallback(text: str, note: str) -> dict:
     """A name stated elsewhere in the text (contact sentence); never a guess from boilerplate."""
     m = _CONTACT_RE.search(text)
-    if m and _PLACE_RE.search(m.group("name")[:-1]) and not _SPAM_RE.search(m.group("name")):
+    if m and _PLACE_RE.search(m.group("name")[:-1]) and not _spam(m.group("name")):
         return {"name": m.group("name"), "note": note + "; name taken from the contact sentence"}
     return {"name": None, "note": note}
 
@@ -322,7 +376,7 @@ def host_notes(norm: Normalized, agency_hosts: list[str]) -> list[str]:
 
 def spam_notes(norm: Normalized) -> list[str]:
     out = []
-    for m in _SPAM_RE.finditer(norm.text):
+    for m in _spam(norm.text):
         a, b = norm.span(m.start(), m.end())
         out.append(f"spam substitution {norm.original[a:b]!r} at original[{a}:{b}]")
     return out

@@ -218,11 +218,17 @@ def _repair_at(text: str, i: int) -> tuple[Repair | None, int]:
     return Repair(i, end, decoded, unknown), end
 
 
+MAX_ATTEMPTS = 5000  # candidate runs examined per text: a page that is mojibake throughout stays as it is
+
+
 def find_repairs(text: str) -> list[Repair]:
-    """Mojibake runs in text (traditional or simplified, pinyin already stripped) and their repair."""
+    """Mojibake runs in text (traditional or simplified, pinyin already stripped) and their repair.
+    At most MAX_ATTEMPTS candidate runs are examined, which bounds the time on a garbled page."""
     repairs = []
     i = text.find("?")
-    while i != -1:
+    attempts = 0
+    while i != -1 and attempts < MAX_ATTEMPTS:
+        attempts += 1
         rep, nxt = _repair_at(text, i)
         if rep:
             repairs.append(rep)

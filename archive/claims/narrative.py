@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .normalize import parse_number
 from .view import MASK, View
@@ -34,8 +35,8 @@ from .vocab import (
     APPROX_BEFORE,
     CHANNEL_PATTERNS,
     COLON_LIST,
-    COMPARISON,
     COLUMN_SUFFIX,
+    COMPARISON,
     EXAMPLES_TAIL,
     FILLERS,
     GENERIC_NOUNS,
@@ -135,8 +136,13 @@ class _List:
 # --- small helpers ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _strip_prefixes(s: str, words) -> str:
-    words = sorted(words, key=len, reverse=True)
+    words = _longest_first(tuple(words))
     changed = True
     while changed and s:
         changed = False
@@ -149,7 +155,7 @@ def _strip_prefixes(s: str, words) -> str:
 
 
 def _strip_suffixes(s: str, words) -> str:
-    words = sorted(words, key=len, reverse=True)
+    words = _longest_first(tuple(words))
     changed = True
     while changed and s:
         changed = False
@@ -284,22 +290,37 @@ def number_value(m: re.Match) -> tuple[int | float | None, str]:
     return value, bound
 
 
-def _inside_quotes(text: str, s0: int, pos: int) -> bool:
-    for open_, close in (("“", "”"), ("《", "》"), ("‘", "’")):
-        o = text.rfind(open_, s0, pos)
-        if o == -1:
-            continue
-        c = text.rfind(close, s0, pos)
-        if c < o:
-            nxt = text.find(close, pos, pos + 30)
-            stop = min([p for p in (text.find(x, pos, pos + 30) for x in "。\n") if p != -1], default=-1)
-            if nxt != -1 and (stop == -1 or nxt < stop):
-                return True
-    return False
+class _QuoteState:
+    """Which quotes are open at a position, scanned forward once per sentence (atoms come in order)."""
+
+    PAIRS = (("“", "”"), ("《", "》"), ("‘", "’"))
+
+    def __init__(self, text: str, s0: int):
+        self.text, self.pos = text, s0
+        self.open: dict[str, int] = {}
+
+    def inside(self, pos: int) -> bool:
+        text = self.text
+        for i in range(self.pos, pos):
+            c = text[i]
+            for open_, close in self.PAIRS:
+                if c == open_:
+                    self.open[open_] = i
+                elif c == close:
+                    self.open.pop(open_, None)
+        self.pos = max(self.pos, pos)
+        for open_, close in self.PAIRS:
+            if open_ in self.open:
+                nxt = text.find(close, pos, pos + 30)
+                stop = min([p for p in (text.find(x, pos, pos + 30) for x in "。\n") if p != -1], default=-1)
+                if nxt != -1 and (stop == -1 or nxt < stop):
+                    return True
+        return False
 
 
 def find_atoms(text: str, s0: int, s1: int) -> list[Atom]:
     out: list[Atom] = []
+    quotes = _QuoteState(text, s0)
     for m in ATOM_RE.finditer(text, s0, s1):
         ns, ne = m.start("num"), m.end("num")
         num = m.group("num")
@@ -314,7 +335,7 @@ def find_atoms(text: str, s0: int, s1: int) -> list[Atom]:
         nxt = text[ue] if ue < len(text) else "\n"
         if unit in UNIT_BAD_NEXT and nxt in UNIT_BAD_NEXT[unit]:
             continue
-        if _inside_quotes(text, s0, ns):
+        if quotes.inside(ns):
             continue
         value, bound = number_value(m)
         if value is None:
@@ -432,6 +453,7 @@ class _Reader:
         return self.claims
 
     colon_list_para_end = -1
+    stock_at: int | None = None
 
     def sentence(self, s0: int, s1: int, para: int) -> None:
         text = self.text
@@ -450,6 +472,8 @@ class _Reader:
         if not atoms:
             return
         inline, depth = self._parens(s0, s1, atoms)
+        stock = STOCK_WORDS.search(text, s0, s1)
+        self.stock_at = stock.start() if stock else None
         stack: list[_List] = []
         if self.colon_list is not None and self.colon_list_para_end == para:
             stack.append(self.colon_list)
@@ -515,11 +539,10 @@ class _Reader:
     def read(self, atom: Atom, s0: int, s1: int, cs: int, own: str, scope: str, lst: _List | None,
              sibling: Claim | None, headed: bool) -> Claim | None:
         text = self.text
-        sentence = text[s0:s1]
         body = LIST_OPENERS.sub("", own.strip()).strip(",;:")
         if any(w in own for w in METRIC_WORDS) or (atom.obj and any(w in atom.obj for w in METRIC_WORDS)):
             return None
-        if STOCK_WORDS.search(sentence[: atom.start - s0]) and STOCK_CLAUSE.search(scope + own):
+        if self.stock_at is not None and self.stock_at < atom.start and STOCK_CLAUSE.search(scope + own):
             return None
         verb = find_verb(body)
         if (
@@ -656,7 +679,7 @@ class _Reader:
             if hc:
                 channel, source = hc, "heading"
         if source is None:  # last resort: a platform named only inside a quoted name
-            qc, qsev = channel_of(re.sub(r"[“”]", "", text[s0 : atom.start]))
+            qc, qsev = channel_of(re.sub(r"[“”]", "", text[max(s0, atom.start - 80) : atom.start]))
             if qc and not qsev:
                 channel, source = qc, "quoted"
         if source is None and lst is None and sibling is None and verb is not None and COLUMN_SUFFIX.search(
@@ -685,7 +708,7 @@ class _Reader:
         while i < len(tops):
             head = tops[i]
             total = 0
-            for j in range(i + 1, len(tops)):
+            for j in range(i + 1, min(len(tops), i + 60)):
                 c = tops[j]
                 if c.stated_channel and c.stated_channel != head.channel:
                     break

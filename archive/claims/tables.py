@@ -11,6 +11,7 @@ Row keys of table 三 follow reference §3.2; in the 2019 format the single （�
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -497,23 +498,22 @@ def sections(text: str) -> dict[int, int]:
     return found
 
 
-def _regions(text: str, secs: dict[int, int], n: int, anchor: str) -> list[str]:
+def _regions(text: str, secs: dict[int, int], n: int, anchor: str):
     """Where table n may be: its section (heading n to the next heading), then from the first
     anchor label to the next heading after it (a table placed outside its section)."""
-    out = []
     if n in secs:
         later = [v for k, v in secs.items() if k > n]
-        out.append(text[secs[n] : min(later) if later else len(text)])
+        yield text[secs[n] : min(later) if later else len(text)]
     m = re.search(anchor, text)
     if m:
         later = [v for v in secs.values() if v > m.start()]
-        out.append(text[m.start() : min(later) if later else len(text)])
+        yield text[m.start() : min(later) if later else len(text)]
     # Reports that number their narrative in their own way restart at 一、 for the tables: every line
     # that carries this table's title opens a candidate region, up to the next 一、-style heading.
+    heading = re.compile(r"(?m)^\s*[一二三四五六七八九十]+\s*、")
     for t in re.finditer(r"(?m)^[^\n]*(?:" + _TITLES[n] + r")[^\n]*$", text):
-        nxt = re.compile(r"(?m)^\s*[一二三四五六七八九十]+\s*、").search(text, t.end())
-        out.append(text[t.start() : nxt.start() if nxt else len(text)])
-    return out
+        nxt = heading.search(text, t.end())
+        yield text[t.start() : nxt.start() if nxt else len(text)]
 
 
 _TITLES = {2: r"主动公开政府信息情况", 3: r"收到和处理政府信息公开申请", 4: r"复议[、,和及]?\s*(?:行政)?诉讼"}
@@ -547,8 +547,10 @@ def parse_tables(text: str, html: str | None = None) -> tuple[dict, list[str], d
     }
     built: dict[str, tuple] = {}
     for kind, n in (("t2", 2), ("t3", 3), ("t4", 4)):
-        candidates = [streams[kind]] if kind in streams else []
-        candidates += [tokens_from_text(r) for r in _regions(text, secs, n, anchors[kind])]
+        candidates = itertools.chain(
+            [streams[kind]] if kind in streams else [],
+            (tokens_from_text(r) for r in _regions(text, secs, n, anchors[kind])),  # lazily: the first that builds
+        )
         built[kind] = (None, None)
         for toks in candidates:
             built[kind] = builders[kind](toks)

@@ -15,6 +15,7 @@ Everything is linear in the size of the text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ _MASKS = [
                r"(?<![\d.,])\d{7,8}(?![\d.,%]|\s*(?:余|多)?\s*(?:万|亿|条|篇|件|项|份|期|则|个|次))"),
     re.compile(r"(?:邮编|邮政编码)[:\s]*\d{6}"),
 ]
+_SPACE = re.compile(r"[ \t\u3000\xa0]+")
 _FOOTER = re.compile(r"^\s*[—–-]+\s*\d+\s*[—–-]+\s*$|^\s*第\s*\d+\s*页(?:\s*/?\s*共\s*\d+\s*页)?\s*$")
 _SENT_END = "。!?！？"
 _CJKISH = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’《》、,.;:!?()\[\]%]")
@@ -80,7 +82,6 @@ def _is_heading(line: str) -> bool:
 
 def build_view(text: str) -> View:
     masks = _mask_spans(text)
-    mask_at = {a: b for a, b in masks}
     chars: list[str] = []
     idx: list[int] = []
     view = View("", idx)
@@ -96,7 +97,16 @@ def build_view(text: str) -> View:
             kinds.append("heading")
         else:
             kinds.append("text")
-    mi = 0
+    mask_starts = [a for a, _ in masks]
+
+    def masks_in(a: int, b: int) -> list[tuple[int, int]]:
+        k = bisect.bisect_left(mask_starts, a)
+        out = []
+        while k < len(masks) and masks[k][0] < b:
+            out.append((masks[k][0], min(masks[k][1], b)))
+            k += 1
+        return out
+
     for n, line in enumerate(lines):
         start = pos
         pos += len(line) + 1
@@ -109,32 +119,32 @@ def build_view(text: str) -> View:
             continue
         if kind == "heading":
             view.headings.append((len(chars), line.strip()))
-        i, end = start, start + len(line)
-        while i < end:
-            while mi < len(masks) and masks[mi][1] <= i:
-                mi += 1
-            if i in mask_at:
-                chars.append(MASK)
-                idx.append(i)
-                i = min(mask_at[i], end)
+        end = start + len(line)
+        # pieces of the line: masked spans and whitespace runs; everything else is copied as is
+        cuts = [(a, b, MASK) for a, b in masks_in(start, end)]
+        cuts += [(m.start() + start, m.end() + start, " ") for m in _SPACE.finditer(line)
+                 if not any(a <= m.start() + start < b for a, b, _ in cuts)]
+        cuts.sort()
+        i = start
+        for a, b, what in cuts:
+            if a < i:
                 continue
-            c = text[i]
-            if c in " \t\u3000\xa0":
+            chars.extend(text[i:a])
+            idx.extend(range(i, a))
+            if what == MASK:
+                chars.append(MASK)
+                idx.append(a)
+            else:
                 prev = chars[-1] if chars else ""
-                j = i
-                while j < end and text[j] in " \t\u3000\xa0":
-                    j += 1
-                nxt = text[j] if j < end else ""
+                nxt = text[b] if b < end else ""
                 if prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum() and not (
                     prev.isdigit() and nxt.isdigit()
                 ):
                     chars.append(" ")
-                    idx.append(i)
-                i = j
-                continue
-            chars.append(c)
-            idx.append(i)
-            i += 1
+                    idx.append(a)
+            i = min(b, end)
+        chars.extend(text[i:end])
+        idx.extend(range(i, end))
         # decide the break after this line
         nxt_kind = kinds[n + 1] if n + 1 < len(lines) else "blank"
         stripped = line.rstrip()

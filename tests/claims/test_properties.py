@@ -120,3 +120,17 @@ def test_offsets_always_index_the_input(text):
     for c in extract_claims(text)["claims"]:
         assert 0 <= c["quote_start"] <= c["start"] <= c["end"] <= c["quote_end"] <= len(text)
         assert text[c["quote_start"] : c["quote_end"]] == c["quote"]
+
+
+def test_extraction_is_linear_enough():
+    """A 300 kB report (a long PDF conversion or a page of many reports) takes seconds, not minutes."""
+    import time
+
+    unit = ("一、总体情况\n2023年，我局在政府信息公开目录主动公开政府信息86条，其中组织机构类信息1条，工作动态类信息85条；"
+            "通过“某某发布”微信公众号发布稿件约1820条。全年召开会议12次，联系电话：0750-1234567。\n")
+    text = (unit * (300_000 // len(unit) + 1))[:300_000]
+    one_line = ("全年通过门户网站发布信息123条，其中工作动态100条、通知公告23条、" * 5000)[:100_000]
+    start = time.monotonic()
+    extract_claims(text)
+    extract_claims(one_line)
+    assert time.monotonic() - start < 30
