@@ -141,30 +141,26 @@ def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _strip_prefixes(s: str, words) -> str:
+def _strip(s: str, words, *, suffix: bool = False) -> str:
+    """s without any of words at its start (or end), repeatedly, longest first; never down to ""."""
     words = _longest_first(tuple(words))
     changed = True
     while changed and s:
         changed = False
         for w in words:
-            if s.startswith(w) and len(s) > len(w):
-                s = s[len(w) :]
+            if (s.endswith(w) if suffix else s.startswith(w)) and len(s) > len(w):
+                s = s[: -len(w)] if suffix else s[len(w) :]
                 changed = True
                 break
     return s
+
+
+def _strip_prefixes(s: str, words) -> str:
+    return _strip(s, words)
 
 
 def _strip_suffixes(s: str, words) -> str:
-    words = _longest_first(tuple(words))
-    changed = True
-    while changed and s:
-        changed = False
-        for w in words:
-            if s.endswith(w) and len(s) > len(w):
-                s = s[: -len(w)]
-                changed = True
-                break
-    return s
+    return _strip(s, words, suffix=True)
 
 
 _PLATFORM_COLUMN = re.compile(r"“((?:政府)?信息公开|政务公开|重点领域[^“”]{0,8})”(专栏|栏目|专区|平台|目录)")
