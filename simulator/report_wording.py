@@ -319,13 +319,12 @@ def key_areas_paragraphs(n: Narrative, spec: dict[str, Any], year: int) -> None:
         for k, x in areas.items():
             n.claim("key_areas", k, x)
         return
-    values = list(areas.values())
-    if all(isinstance(x, int) for x in values):
-        t = n.claim("key_areas", None, sum(values))
-        items = "，".join(f"{k}{v(x)}条" for k, x in areas.items())
-        n.para("p", f"{year}年，在重点领域信息公开专栏发布信息{v(sum(values))}条，其中{items}。")
+    # No total of the columns: a report that states one adds a claim the scenario does not list.
+    if wording.style in ("verbs_in_items", "plain_list"):
+        items = "、".join(f"{k}{v(x)}条" for k, x in areas.items())
+        n.para("p", f"{year}年，在重点领域信息公开专栏发布{items}。")
         for k, x in areas.items():
-            n.claim("key_areas", k, x, parent=t)
+            n.claim("key_areas", k, x)
     else:
         counts = "，".join(f"“{k}”栏目发布{v(x)}条" for k, x in areas.items())
         n.para("p", f"{year}年，在重点领域信息公开专栏中，{counts}。")
