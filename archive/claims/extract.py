@@ -18,10 +18,6 @@ from .normalize import Normalized, normalize, parse_number
 from .tables import detect_format, parse_tables
 from .view import View, build_view
 
-# Kept only so the `xxgk claims` command module can import it until it moves to
-# xxgk/commands/claims.py; extraction never uses it: without --agency-host no host is assumed.
-DEFAULT_AGENCY_HOSTS = ["none"]
-
 # --- patterns -----------------------------------------------------------------------------------
 
 _NUM = NUMBER

@@ -38,11 +38,16 @@ def _summary(result: dict, source: str) -> str:
     lines.append("claims:")
     if not result["claims"]:
         lines.append("  (none)")
-    for c in result["claims"]:
-        value = f"{'~' if c['approx'] else ''}{c['value']}{c['unit']}"
+    marks = {"lower": "≥", "approx": "≈"}
+    for i, c in enumerate(result["claims"]):
+        depth, parent = 0, c.get("part_of")
+        while parent is not None and depth < 5:  # parts indent under their total
+            depth, parent = depth + 1, result["claims"][parent].get("part_of")
+        value = f"{marks.get(c.get('bound') or '', '')}{c['value']}{c['unit'] or ''}"
+        note = f"  (same as #{c['duplicate_of']})" if c.get("duplicate_of") is not None else ""
         lines.append(
-            f"  {c['kind']:<12} {c['channel'] or '-':<9} {_pad(c['category'] or '-', 18)} {value:>10}"
-            f"  [{c['start']}:{c['end']}]"
+            f"  #{i:<3} {'  ' * depth}{c['kind']:<12} {c['channel'] or '-':<9} {_pad(c['category'] or '-', 18)} "
+            f"{value:>10}  [{c['start']}:{c['end']}]{note}"
         )
     lines.append(
         "tables: " + ("missing " + ", ".join(result["missing"]) if result["missing"] else "t2, t3, t4 read")
