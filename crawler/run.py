@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from .policy import allowed_hosts
 
 SPIDERS = {"catalog": "crawler.spiders.gkmlpt.GkmlptSpider", "website": "crawler.spiders.website.WebsiteSpider",
            "wechat": "crawler.spiders.wechat.WechatSpider"}
@@ -34,10 +35,10 @@ def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Pa
     if simulator:
         settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
         settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")
-        feeds = [f for f in (agency.raw.get("wechat") or {}).get("feeds", []) if "://" in f]
-        feeds += [f for f in overrides.get("XXGK_WECHAT_FEEDS", "").split(",") if "://" in f]
-        extra = {urlsplit(f).hostname for f in feeds if urlsplit(f).hostname}
-        settings.set("XXGK_ROUTED_HOSTS", sorted(set(agency.hosts) | extra), priority="cmdline")
+        # Exactly the hosts the fetch policy allows are routed; any other host is refused before routing.
+        hosts = allowed_hosts(agency.raw, overrides.get("XXGK_WECHAT_FEEDS", "").split(","),
+                              overrides.get("XXGK_ALLOWED_HOSTS", "").split(","))
+        settings.set("XXGK_ROUTED_HOSTS", sorted(hosts), priority="cmdline")
     else:
         for key, name in POLITENESS.items():
             if key in agency.politeness:

@@ -26,6 +26,15 @@ class ParseError(ValueError):
 # ---------------------------------------------------------------- bodies
 
 
+def html_truncation(body: bytes | str) -> str | None:
+    """Why an HTML document was cut short — it opens `<html` but never closes it — or None. Every real
+    page of ../shared/real-pages closes its `<html>`; a page cut by a broken transfer does not."""
+    data = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body
+    if b"<html" in data[:4096].lower() and b"</html" not in data[-65536:].lower():
+        return f"the HTML page ends after {len(data)} bytes without </html>"
+    return None
+
+
 def decode_body(body: bytes | str, what: str) -> str:
     """Text of a response body: UTF-8 (a BOM tolerated), else a ParseError naming what it was."""
     if isinstance(body, str):
