@@ -25,6 +25,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,9 @@ from archive.datasette.metadata import DATABASE, agencies_from_db, build_metadat
 from archive.datasette.search import FTS_TABLE, ensure_search
 
 SETTINGS: dict[str, Any] = {
+    # What one request may cost (with archive/datasette/limits.py: 16 MB a value, 32 MB a result, no writes).
+    "max_returned_rows": 1000,
+    "max_csv_mb": 32,              # a streamed CSV of a whole table stops there
     "sql_time_limit_ms": 5000,     # a one-character search scans the table
     "facet_time_limit_ms": 1000,
     "suggest_facets": False,       # facets are declared in the metadata
@@ -165,8 +169,8 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: s
         else:
             served, immutable = db_path, not wal_mode(db_path)
             if not has_search(served, immutable):
-                echo(f"xxgk serve: {db_path} has no search tables: search is off (serve a snapshot, or the "
-                     "scheduler's published copy, to search)")
+                print(f"xxgk serve: note: {db_path} has no search tables, so search is off (serve a snapshot, "
+                      "or the scheduler's published copy, to search)", file=sys.stderr, flush=True)
         ds = make_datasette(served, warc if warc.is_dir() else None, immutable=immutable)
         sock = bind(host, port)
         actual = sock.getsockname()[1]
