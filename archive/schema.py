@@ -8,6 +8,7 @@ fields only) and events, never by overwriting. Times: `*_at` columns are UTC ISO
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -228,13 +229,17 @@ def open_db(path: str | Path) -> Database:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
-        check_file(path)
+        reader, _ = open_read(path)  # unreadable or newer: refused before anything could write to it
+        try:
+            _refuse_newer(reader, path)
+        finally:
+            reader.close()
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise ArchiveError(f"archive database {path} cannot be written (read-only file or folder)")
     db = None
     try:
         db = sqlite_utils.Database(path)
         db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("select count(*) from sqlite_master").fetchone()  # "file is not a database" shows here
-        _refuse_newer(db, path)
         if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
@@ -255,8 +260,11 @@ def open_read(path: str | Path) -> tuple[Database, str]:
     for the user ("" when there is nothing to say). Raises ArchiveError when it cannot be read."""
     path = Path(path)
     check_file(path)
+    # A file nothing can write (read-only file system or permissions) cannot change under us: opened
+    # immutable, SQLite needs no -shm/-wal next to it (a WAL archive in a read-only folder opens too).
+    frozen = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{path}?{'immutable=1' if frozen else 'mode=ro'}", uri=True)
         conn.execute("PRAGMA busy_timeout = 30000")
         db = sqlite_utils.Database(conn)
         db.execute("select count(*) from sqlite_master").fetchone()

@@ -56,15 +56,19 @@ def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Pa
 
 def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:
     """Run the channel's spider to its end; the run's result (status, summary, run id), or None when the
-    crawl ended before its run could be recorded."""
+    crawl ended before its run could be recorded. Raises `archive.session.StorageError` when the archive cannot
+    take a run at all."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.misc import load_object
 
+    from .extensions.runlog import open_session
     from .secrets import install_log_redaction
 
     process = CrawlerProcess(settings)
     install_log_redaction()
     crawler = process.create_crawler(load_object(SPIDERS[channel]))
+    # The run row first: an archive that cannot take a run (locked, full) stops here with StorageError.
+    crawler.xxgk_session = open_session(settings, settings.getdict("XXGK_AGENCY"), channel)
     process.crawl(crawler)
     process.start()
     return getattr(crawler, "xxgk_result", None)

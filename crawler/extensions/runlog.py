@@ -71,12 +71,9 @@ def summarize(stats: dict[str, Any], completeness: list[dict[str, Any]], problem
     return status, summary
 
 
-def open_session(crawler: Any) -> ArchiveSession:
-    """The crawl's session from its settings (a plain `scrapy crawl -a agency=ID` names the agency on the spider)."""
-    s = crawler.settings
-    spider = getattr(crawler, "spider", None)
-    agency = s.getdict("XXGK_AGENCY") or getattr(spider, "agency", {})
-    channel = getattr(spider, "channel", None) or s.get("XXGK_CHANNEL")
+def open_session(s: Any, agency: dict[str, Any], channel: str) -> ArchiveSession:
+    """The crawl's session (its run row, WARC files and transactions) from its settings; StorageError when the
+    archive cannot take a run now (locked by another writer, no room)."""
     return ArchiveSession(s.get("XXGK_DB"), s.get("XXGK_WARC_DIR"), agency, channel,
                           settings={k: s.get(k) for k in RECORDED_SETTINGS}, software=s.get("XXGK_SOFTWARE"),
                           batch_size=s.getint("XXGK_BATCH_SIZE"), batch_seconds=s.getfloat("XXGK_BATCH_SECONDS"),
@@ -86,7 +83,14 @@ def open_session(crawler: Any) -> ArchiveSession:
 class RunLogExtension:
     def __init__(self, crawler: Any):
         self.crawler = crawler
-        self.session = open_session(crawler)
+        # `xxgk crawl` opens the session before Scrapy starts (so a locked or full archive is one clear line);
+        # a plain `scrapy crawl -a agency=ID` names the agency on the spider, and the session opens here.
+        session = getattr(crawler, "xxgk_session", None)
+        if session is None:
+            spider = getattr(crawler, "spider", None)
+            session = open_session(crawler.settings, crawler.settings.getdict("XXGK_AGENCY") or spider.agency,
+                                   getattr(spider, "channel", None) or crawler.settings.get("XXGK_CHANNEL"))
+        self.session = session
         self.session.on_broken = self.stop
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)

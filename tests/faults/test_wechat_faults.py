@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import date
 from urllib.parse import quote, quote_plus
 
@@ -120,8 +121,8 @@ def secret_forms() -> set[str]:
         for part in parts:
             if part == "3094172651":
                 continue  # the account's own bizuin: a public id, not a credential
-            forms |= {part, quote(part, safe=""), quote_plus(part), quote(part, safe="").lower(),
-                      base64.b64encode(part.encode()).decode()}
+            forms |= {part, quote(part, safe=""), quote_plus(part), base64.b64encode(part.encode()).decode(),
+                      re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(part, safe=""))}
     return {f for f in forms if len(f) >= 6}
 
 

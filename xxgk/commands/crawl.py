@@ -111,7 +111,12 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
         sys.exit(worst)
     settings = crawl_settings(agency, channel, db, warc_dir_for(db, warc_dir), simulator, full_refresh, values,
                               log_level)
-    result = run_crawl(settings, channel)
+    from archive.session import StorageError
+
+    try:
+        result = run_crawl(settings, channel)
+    except StorageError as exc:
+        fail("crawl", str(exc), EXIT_FAILED)
     if result is None:
         fail("crawl", "the crawl ended before its run could be recorded", EXIT_FAILED)
     if as_json:
