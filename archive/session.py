@@ -52,12 +52,16 @@ class ArchiveSession:
         self.run_id = new_id("run-")
         self.broken = ""  # why the archive stopped accepting writes, once it did
         self.on_broken: Callable[[str], None] | None = None  # set by the run-log extension: stops the crawl
-        self.recover_interrupted()
-        self.db["agencies"].upsert({"id": agency["id"], "name": agency["name"], "host": agency["host"],
-                                    "registry": dumps(agency)}, pk="id")
-        self.db["runs"].insert({"id": self.run_id, "agency": agency["id"], "channel": channel,
-                                "started_at": iso(utcnow()), "status": "running", "pid": os.getpid(),
-                                "settings": dumps(settings)})
+        try:
+            self.recover_interrupted()
+            self.db["agencies"].upsert({"id": agency["id"], "name": agency["name"], "host": agency["host"],
+                                        "registry": dumps(agency)}, pk="id")
+            self.db["runs"].insert({"id": self.run_id, "agency": agency["id"], "channel": channel,
+                                    "started_at": iso(utcnow()), "status": "running", "pid": os.getpid(),
+                                    "settings": dumps(settings)})
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StorageError(f"the run could not be started in {self.db_path}: {exc}") from exc
         self.warc = WarcStore(warc_dir, self.run_id, software, info={"agency": agency["id"], "channel": channel})
         self.db.begin()
 
