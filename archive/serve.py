@@ -34,6 +34,7 @@ from typing import Any
 from archive.datasette import PLUGINS_DIR, TEMPLATES_DIR
 from archive.datasette.metadata import DATABASE, agencies_from_db, build_metadata
 from archive.datasette.search import FTS_TABLE, ensure_search
+from archive.lock import pid_alive
 
 SETTINGS: dict[str, Any] = {
     # What one request may cost (with archive/datasette/limits.py: 16 MB a value, 32 MB a result, no writes).
@@ -81,21 +82,11 @@ def remove_stale_snapshots(parent: str | Path | None = None) -> list[Path]:
     removed = []
     for entry in parent.glob(f"{TEMP_PREFIX}*"):
         m = _TEMP_NAME.match(entry.name)
-        if not m or not entry.is_dir() or _pid_alive(int(m.group(1))):
+        if not m or not entry.is_dir() or pid_alive(int(m.group(1))):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     return removed
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def wal_mode(path: Path) -> bool:

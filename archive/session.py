@@ -23,6 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .ids import new_id
+from .lock import pid_alive
 from .schema import dumps, open_db
 from .times import iso, utcnow
 from .warcstore import WarcStore
@@ -106,7 +107,7 @@ class ArchiveSession:
     def recover_interrupted(self) -> None:
         """Runs left 'running' by a killed process become 'interrupted' (their pid is gone)."""
         for row in self.db.query("select id, pid from runs where status = 'running'"):
-            if row["pid"] and _alive(row["pid"]) and row["pid"] != os.getpid():
+            if row["pid"] and pid_alive(row["pid"]) and row["pid"] != os.getpid():
                 continue
             self.db["runs"].update(row["id"], {"status": "interrupted", "ended_at": iso(utcnow()),
                                                "error": "the crawl process ended without closing its run"})
@@ -197,13 +198,3 @@ class ArchiveSession:
             self.db["captures"].insert(row)
             self.wrote()
         return row["id"]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
-
-

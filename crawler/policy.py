@@ -110,10 +110,12 @@ def _internal_address(host: str) -> bool:
 
 
 class FetchPolicy:
-    """Which URLs a crawl may fetch."""
+    """Which URLs a crawl may fetch: `hosts` exactly, and `domains` with their subdomains (a spider's Scrapy
+    `allowed_domains`, e.g. a discovery spider's hosts of the URLs the user gave)."""
 
-    def __init__(self, hosts: Iterable[str]):
+    def __init__(self, hosts: Iterable[str], domains: Iterable[str] = ()):
         self.hosts = {h.lower().rstrip(".") for h in hosts}
+        self.domains = tuple(d.lower().strip(".") for d in domains if d)
 
     def refusal(self, url: str) -> str | None:
         """Why `url` may not be fetched, or None when it may."""
@@ -126,7 +128,7 @@ class FetchPolicy:
             return f"scheme {parts.scheme or '(none)'!r} is not http(s)"
         if not host:
             return "no host"
-        if host in self.hosts:
+        if host in self.hosts or any(host == d or host.endswith("." + d) for d in self.domains):
             return None
         if _internal_address(host):
             return f"host {host!r} is a local or internal address"

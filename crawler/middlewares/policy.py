@@ -16,6 +16,7 @@ Once the run met a halting block (the WeChat verification wall: the retry middle
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urljoin
 
@@ -31,9 +32,12 @@ from crawler.middlewares.routing import CANONICAL
 from crawler.policy import HALT, OUTCOME, TOO_LARGE, FetchPolicy, Halted, RefusedURL, allowed_hosts
 from crawler.secrets import redact_text, redact_url, secret_values
 
+logger = logging.getLogger(__name__)
+
 
 class FetchPolicyMiddleware:
-    def __init__(self, policy: FetchPolicy, session: ArchiveSession, stats: Any, maxsize: int, crawler: Any = None):
+    def __init__(self, policy: FetchPolicy, session: ArchiveSession | None, stats: Any, maxsize: int,
+                 crawler: Any = None):
         self.policy, self.session, self.stats, self.maxsize = policy, session, stats, maxsize
         self.crawler = crawler
         self.secrets = secret_values()
@@ -44,7 +48,12 @@ class FetchPolicyMiddleware:
         s = crawler.settings
         agency = s.getdict("XXGK_AGENCY") or getattr(crawler.spider, "agency", None) or {}
         hosts = allowed_hosts(agency, s.getlist("XXGK_WECHAT_FEEDS"), s.getlist("XXGK_ALLOWED_HOSTS"))
-        mw = cls(FetchPolicy(hosts), archive_session(crawler), crawler.stats, s.getint("DOWNLOAD_MAXSIZE"), crawler)
+        policy = FetchPolicy(hosts, getattr(crawler.spider, "allowed_domains", None) or ())
+        try:
+            session = archive_session(crawler)
+        except RuntimeError:
+            session = None  # a crawl that archives nothing (discovery): refusals are logged, not recorded
+        mw = cls(policy, session, crawler.stats, s.getint("DOWNLOAD_MAXSIZE"), crawler)
         crawler.signals.connect(mw.bytes_received, signal=signals.bytes_received)
         return mw
 
@@ -62,11 +71,13 @@ class FetchPolicyMiddleware:
     def refuse(self, request: Request, url: str, reason: str) -> None:
         """Record the refused link (a capture row with outcome `refused`, never sent) and fail the request."""
         url = redact_text(redact_url(url), self.secrets)
-        request.meta[CAPTURE_ID] = self.session.add_capture({
-            "url": url, "method": request.method, "status": None, "outcome": "refused", "error": reason,
-            "request_headers": dumps([]), "fetched_at": iso(utcnow()),
-            "discovery": request.meta.get("xxgk_discovery", ""),
-        })
+        if self.session is not None:
+            request.meta[CAPTURE_ID] = self.session.add_capture({
+                "url": url, "method": request.method, "status": None, "outcome": "refused", "error": reason,
+                "request_headers": dumps([]), "fetched_at": iso(utcnow()),
+                "discovery": request.meta.get("xxgk_discovery", ""),
+            })
+        logger.info("refused %s: %s", url, reason)
         self.stats.inc_value("xxgk/refused")
         request.meta[OUTCOME] = "refused"
         raise RefusedURL(url, reason)

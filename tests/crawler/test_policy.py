@@ -99,3 +99,10 @@ def test_files_are_whole_only_with_their_end(world: World) -> None:
             assert file_problem(data[:cut]) is not None, (ext, cut)
         assert "declares" in file_problem(data, declared_size=len(data) * 2)
     assert file_problem(b"plain text of unknown kind") is None
+
+
+def test_a_spiders_allowed_domains_extend_the_hosts() -> None:
+    policy = FetchPolicy(allowed_hosts({}), domains=["jiangmen.gov.cn"])
+    assert policy.refusal("http://www.jiangmen.gov.cn/x") is None and policy.refusal("http://jiangmen.gov.cn/") is None
+    assert policy.refusal("http://jiangmen.gov.cn.evil.example/") is not None
+    assert policy.refusal("https://mp.weixin.qq.com/s/x") is None  # public hosts always

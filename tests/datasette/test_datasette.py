@@ -397,6 +397,7 @@ def test_serve_command_checks_its_input(tmp_path: Path) -> None:
 
 def test_serving_a_published_copy_in_place(tmp_path: Path) -> None:
     from archive.publish import publish_database
+    from xxgk.schedule.job import prepare_for_datasette
 
     source, path = tmp_path / "archive.sqlite", tmp_path / "published.sqlite"
     db = open_db(source)
@@ -404,7 +405,7 @@ def test_serving_a_published_copy_in_place(tmp_path: Path) -> None:
     db["documents"].insert({"id": "x/catalog/1", "agency": "x", "channel": "catalog", "title": "政府信息公开年度报告",
                             "published_date": "2024-03-01", "year": 2024, "status": "live"})
     db.close()
-    publish_database(source, path, prepare=ensure_search)  # what the scheduler publishes: search built in
+    publish_database(source, path, prepare=prepare_for_datasette)  # what the scheduler publishes: search built in
     assert not Path(f"{path}-wal").exists()
     client = Client(make_datasette(path))
     try:
