@@ -33,8 +33,14 @@ class StorageError(Exception):
     """The archive cannot be written (disk full, database locked, I/O error): the crawl must stop."""
 
 
-# What a failing disk or database raises: SQLite's own errors, and OSError (ENOSPC, EFBIG, EIO) from WARC writes.
-STORAGE_ERRORS = (sqlite3.Error, OSError)
+# What a failing disk or database raises: SQLite's operational errors (locked, disk full, I/O error), a damaged
+# file (the bare DatabaseError "database disk image is malformed"), and OSError (ENOSPC, EFBIG, EIO) from WARC
+# writes. A constraint violation (IntegrityError) is a bug in what was stored, not a storage failure.
+STORAGE_ERRORS = (sqlite3.OperationalError, OSError)
+
+
+def storage_failure(exc: BaseException) -> bool:
+    return isinstance(exc, STORAGE_ERRORS) or type(exc) is sqlite3.DatabaseError
 
 
 class ArchiveSession:
@@ -77,7 +83,9 @@ class ArchiveSession:
             raise StorageError(self.broken)
         try:
             yield
-        except STORAGE_ERRORS as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
+            if not storage_failure(exc):
+                raise
             self.fail(f"{type(exc).__name__}: {exc}")
             raise StorageError(self.broken) from exc
 

@@ -151,7 +151,9 @@ class WechatSpider(ArchiveSpider):
             lister.problems.append(failure.getErrorMessage())
             yield self.finish_lister(lister, "failed")
 
-    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem:
+    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem | None:
+        if lister.done:
+            return None  # already recorded (the wall ended it while it was still listing)
         lister.done, lister.stop_reason = True, reason
         complete = reason == "complete" and not lister.problems
         return CategoryRunItem(
