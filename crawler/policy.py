@@ -34,12 +34,12 @@ from crawler.filecheck import file_problem
 from crawler.parsing.common import html_truncation
 
 SCHEMES = frozenset({"http", "https"})
-# Public services an agency's channels use whatever its registry file says (reference gkmlpt.md §5,
+# Public services an agency's channels use whatever its registry file says (reference gkmlpt.md §4.6,
 # wechat.md §1–2): the province search JSONP, WeChat articles and the WeRead lister.
 PUBLIC_HOSTS = frozenset({"search.gd.gov.cn", "mp.weixin.qq.com", "weread.qq.com"})
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
-# Blocks that stop the whole run at once, never retried (reference wechat.md §6: "stop the whole run on
+# Blocks that stop the whole run at once, never retried (reference wechat.md §4.1: "stop the whole run on
 # the verification wall, and never retry in a tight loop"): after the first one no request is sent.
 HALTING_BLOCKS = frozenset({"verification_wall"})
 HALT = "xxgk_halt"  # crawler attribute: why the crawl stopped sending requests
