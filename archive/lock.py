@@ -40,7 +40,8 @@ def _now() -> str:
     return utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -71,7 +72,7 @@ def probe(db: str | os.PathLike[str]) -> dict[str, Any] | None:
     Never takes the lock, even for a moment, so `xxgk status` cannot make a starting crawl fail.
     """
     holder = read_holder(db)
-    if holder and isinstance(holder.get("pid"), int) and _pid_alive(holder["pid"]):
+    if holder and isinstance(holder.get("pid"), int) and pid_alive(holder["pid"]):
         return holder
     return None
 

@@ -8,6 +8,8 @@ fields only) and events, never by overwriting. Times: `*_at` columns are UTC ISO
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -161,14 +163,118 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+class ArchiveError(Exception):
+    """An archive database that cannot be used as asked (garbage, truncated, read-only, newer schema); the
+    message says which file and why, in one line."""
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_file(path: str | Path) -> None:
+    """Raise ArchiveError unless `path` looks like a whole SQLite database (header and size; cheap, no open)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"no archive database at {path}" + (" (it is not a regular file)" if path.exists() else ""))
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ArchiveError(f"archive database {path} cannot be read: {exc.strerror or exc}") from exc
+    if not header:
+        raise ArchiveError(f"archive database {path} is an empty file, not an archive")
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise ArchiveError(f"{path} is not an SQLite database (damaged, or another kind of file)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages, valid_for, changes = (int.from_bytes(header[i:i + 4], "big") for i in (28, 92, 24))
+    if page_size < 512 or page_size & (page_size - 1):
+        raise ArchiveError(f"archive database {path} has a damaged header (page size {page_size})")
+    if pages and valid_for == changes and size < pages * page_size:
+        raise ArchiveError(f"archive database {path} is truncated: {size} bytes of the {pages * page_size} its "
+                           "header announces")
+
+
+def unknown_migrations(db: Database) -> list[str]:
+    """Migrations applied to this archive that this code does not know: a newer xxgk-archive migrated it."""
+    known = {m.name for m in migrations._migrations}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
+def _refuse_newer(db: Database, path: Path) -> None:
+    newer = unknown_migrations(db)
+    if newer:
+        latest = migrations._migrations[-1].name
+        raise ArchiveError(f"archive database {path} was migrated by a newer xxgk-archive (schema "
+                           f"{', '.join(newer)}; this version knows up to {latest}): refusing to write it; "
+                           "upgrade xxgk-archive")
+
+
+def _describe(exc: sqlite3.Error, path: Path) -> ArchiveError:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return ArchiveError(f"archive database {path} cannot be written ({text}): check the file's and its "
+                            "folder's permissions")
+    if "locked" in text or "busy" in text:
+        return ArchiveError(f"archive database {path} is locked by another process ({text})")
+    return ArchiveError(f"archive database {path} is unreadable ({text}): damaged or not an archive")
+
+
 def open_db(path: str | Path) -> Database:
-    """Open (creating if needed) an archive database, in WAL mode, with every migration applied."""
+    """Open (creating if needed) an archive database, in WAL mode, with every migration applied.
+
+    Raises ArchiveError for a file that is not a whole SQLite database, cannot be written, or was migrated
+    by a newer version (whose migrations this code does not know: it is never written)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 30000")
-    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    if path.exists():
+        reader, _ = open_read(path)  # unreadable or newer: refused before anything could write to it
+        try:
+            _refuse_newer(reader, path)
+        finally:
+            reader.close()
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise ArchiveError(f"archive database {path} cannot be written (read-only file or folder)")
+    db = None
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA busy_timeout = 30000")
+        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        raise _describe(exc, path) from exc
+    except ArchiveError:
+        if db is not None:
+            db.close()
+        raise
     return db
+
+
+def open_read(path: str | Path) -> tuple[Database, str]:
+    """Open an existing archive for reading only (never written, never migrated): the database and a note
+    for the user ("" when there is nothing to say). Raises ArchiveError when it cannot be read."""
+    path = Path(path)
+    check_file(path)
+    # A file nothing can write (read-only file system or permissions) cannot change under us: opened
+    # immutable, SQLite needs no -shm/-wal next to it (a WAL archive in a read-only folder opens too).
+    frozen = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    try:
+        conn = sqlite3.connect(f"file:{path}?{'immutable=1' if frozen else 'mode=ro'}", uri=True)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        db = sqlite_utils.Database(conn)
+        db.execute("select count(*) from sqlite_master").fetchone()
+        newer, pending = unknown_migrations(db), [m.name for m in migrations.pending(db)]
+    except sqlite3.Error as exc:
+        raise _describe(exc, path) from exc
+    note = ""
+    if newer:
+        note = (f"archive {path} was migrated by a newer xxgk-archive ({', '.join(newer)}): reading it anyway, "
+                "some columns may be missing")
+    elif pending:
+        note = f"archive {path} predates migration(s) {', '.join(pending)}: reading it as it is"
+    return db, note

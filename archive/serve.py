@@ -6,16 +6,26 @@ By default the archive is served from a SNAPSHOT: a consistent copy made with SQ
 (safe while a crawl is writing), with migrations and the search tables (archive/datasette/search.py)
 brought up to date in the copy; the live archive is never written. The snapshot is opened by
 Datasette as immutable (SQLite `immutable=1`; Datasette refuses every write to it) and deleted on
-exit. `--no-snapshot` serves a file in place (a published copy nothing else writes): the search
-tables are refreshed in it first, then it is served immutable.
+exit — on SIGTERM or Ctrl-C at any moment, preparation included. A snapshot lives in a temporary
+folder named after the serving process (`xxgk-serve-<pid>-…`), so a serve killed with SIGKILL
+leaves a folder the next serve recognises as stale (its pid is gone) and removes.
+
+`--no-snapshot` serves a file in place and never writes to it or takes a write lock: a published copy
+(rollback journal, search tables built by `publish_database`) is opened immutable; a live archive (WAL)
+read-only (`mode=ro`), so a crawl writing it is never blocked. Its search works when its search tables
+are there (the scheduler's published copy has them); serve says so when they are not.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import shutil
 import signal
 import socket
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,9 +33,13 @@ from typing import Any
 
 from archive.datasette import PLUGINS_DIR, TEMPLATES_DIR
 from archive.datasette.metadata import DATABASE, agencies_from_db, build_metadata
-from archive.datasette.search import ensure_search
+from archive.datasette.search import FTS_TABLE, ensure_search
+from archive.lock import pid_alive
 
 SETTINGS: dict[str, Any] = {
+    # What one request may cost (with archive/datasette/limits.py: 16 MB a value, 32 MB a result, no writes).
+    "max_returned_rows": 1000,
+    "max_csv_mb": 32,              # a streamed CSV of a whole table stops there
     "sql_time_limit_ms": 5000,     # a one-character search scans the table
     "facet_time_limit_ms": 1000,
     "suggest_facets": False,       # facets are declared in the metadata
@@ -58,28 +72,47 @@ def snapshot(src: Path, dst: Path) -> Path:
     return dst
 
 
-def prepare_in_place(path: Path) -> Path:
-    """Refresh the search tables of a file served in place, and fold its WAL into the main file."""
-    from sqlite_utils import Database
+TEMP_PREFIX = "xxgk-serve-"
+_TEMP_NAME = re.compile(rf"^{TEMP_PREFIX}(\d+)-")
 
-    db = Database(path)
+
+def remove_stale_snapshots(parent: str | Path | None = None) -> list[Path]:
+    """Snapshot folders left by serves that died without cleaning up (SIGKILL): their pid is gone."""
+    parent = Path(parent or tempfile.gettempdir())
+    removed = []
+    for entry in parent.glob(f"{TEMP_PREFIX}*"):
+        m = _TEMP_NAME.match(entry.name)
+        if not m or not entry.is_dir() or pid_alive(int(m.group(1))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def wal_mode(path: Path) -> bool:
+    """Whether a database file is in WAL mode, read from its header (bytes 18–19 are 2), without opening it."""
+    with open(path, "rb") as f:
+        header = f.read(20)
+    return len(header) == 20 and header[18:20] == b"\x02\x02"
+
+
+def has_search(path: Path, immutable: bool) -> bool:
+    conn = sqlite3.connect(f"file:{path}?{'immutable=1' if immutable else 'mode=ro'}", uri=True)
     try:
-        db.execute("PRAGMA busy_timeout = 30000")
-        ensure_search(db)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return bool(conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone())
     finally:
-        db.close()
-    return path
+        conn.close()
 
 
 def make_datasette(path: str | Path, warc_dir: str | Path | None = None,
-                   settings: dict[str, Any] | None = None) -> Any:
-    """A Datasette instance serving `path` immutable as /archive, with our metadata, plugin and templates."""
+                   settings: dict[str, Any] | None = None, immutable: bool = True) -> Any:
+    """A Datasette instance serving `path` as /archive (immutable, or read-only for a live WAL archive),
+    with our metadata, plugin and templates. Datasette never writes either."""
     from datasette.app import Datasette
     from datasette.database import Database
 
     path = Path(path)
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{path}?{'immutable=1' if immutable else 'mode=ro'}", uri=True)
     try:
         agencies = agencies_from_db(conn)
     finally:
@@ -89,7 +122,8 @@ def make_datasette(path: str | Path, warc_dir: str | Path | None = None,
                    settings={**SETTINGS, **(settings or {})})
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
-    ds.add_database(Database(ds, path=str(path), is_mutable=False), name=DATABASE)
+    # is_mutable=False opens `immutable=1`; True opens `mode=ro` (a WAL file another process writes).
+    ds.add_database(Database(ds, path=str(path), is_mutable=not immutable), name=DATABASE)
     return ds
 
 
@@ -114,13 +148,21 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: s
     echo = echo or (lambda line: print(line, flush=True))
     db_path = Path(db).resolve()
     warc = Path(warc_dir).resolve() if warc_dir else db_path.parent / "warc"
-    tmp = Path(tempfile.mkdtemp(prefix="xxgk-serve-")) if use_snapshot else None
+    # SIGTERM unwinds like Ctrl-C from here on (preparation included), so the snapshot below is removed;
+    # uvicorn re-raises the signal that stopped it once it has shut down.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    tmp: Path | None = None
     try:
-        if tmp is not None:
-            served = snapshot(db_path, tmp / "archive.sqlite")
+        if use_snapshot:
+            remove_stale_snapshots()
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+            served, immutable = snapshot(db_path, tmp / "archive.sqlite"), True
         else:
-            served = prepare_in_place(db_path)
-        ds = make_datasette(served, warc if warc.is_dir() else None)
+            served, immutable = db_path, not wal_mode(db_path)
+            if not has_search(served, immutable):
+                print(f"xxgk serve: note: {db_path} has no search tables, so search is off (serve a snapshot, "
+                      "or the scheduler's published copy, to search)", file=sys.stderr, flush=True)
+        ds = make_datasette(served, warc if warc.is_dir() else None, immutable=immutable)
         sock = bind(host, port)
         actual = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
@@ -128,14 +170,10 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: s
              f"({'snapshot of ' if tmp else ''}{db_path}, read-only; WARC folder "
              f"{warc if warc.is_dir() else 'not found: record downloads disabled'})")
         server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", lifespan="on"))
-        # uvicorn re-raises the signal that stopped it once it has shut down: make SIGTERM an exit that
-        # unwinds (like SIGINT's KeyboardInterrupt) so the snapshot below is removed.
-        signal.signal(signal.SIGTERM, _exit_on_signal)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.run(sockets=[sock])
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-

@@ -11,25 +11,45 @@ after) the capture it points to.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from .ids import new_id
+from .lock import pid_alive
 from .schema import dumps, open_db
 from .times import iso, utcnow
 from .warcstore import WarcStore
 
 
+class StorageError(Exception):
+    """The archive cannot be written (disk full, database locked, I/O error): the crawl must stop."""
+
+
+# What a failing disk or database raises: SQLite's operational errors (locked, disk full, I/O error), a damaged
+# file (the bare DatabaseError "database disk image is malformed"), and OSError (ENOSPC, EFBIG, EIO) from WARC
+# writes. A constraint violation (IntegrityError) is a bug in what was stored, not a storage failure.
+STORAGE_ERRORS = (sqlite3.OperationalError, OSError)
+
+
+def storage_failure(exc: BaseException) -> bool:
+    return isinstance(exc, STORAGE_ERRORS) or type(exc) is sqlite3.DatabaseError
+
+
 class ArchiveSession:
     def __init__(self, db_path: str | Path, warc_dir: str | Path, agency: dict[str, Any], channel: str,
-                 settings: dict[str, Any], software: str, batch_size: int = 200, batch_seconds: float = 2.0):
+                 settings: dict[str, Any], software: str, batch_size: int = 200, batch_seconds: float = 2.0,
+                 busy_timeout: float = 30.0):
         self.db_path = Path(db_path)
         self.db: Database = open_db(self.db_path)
+        self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         self.agency = agency
         self.channel = channel
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
@@ -37,14 +57,44 @@ class ArchiveSession:
         self._last_commit = time.monotonic()
         self.completeness: list[dict[str, Any]] = []  # per-category coverage, gathered by the store pipeline
         self.run_id = new_id("run-")
-        self.recover_interrupted()
-        self.db["agencies"].upsert({"id": agency["id"], "name": agency["name"], "host": agency["host"],
-                                    "registry": dumps(agency)}, pk="id")
-        self.db["runs"].insert({"id": self.run_id, "agency": agency["id"], "channel": channel,
-                                "started_at": iso(utcnow()), "status": "running", "pid": os.getpid(),
-                                "settings": dumps(settings)})
+        self.broken = ""  # why the archive stopped accepting writes, once it did
+        self.on_broken: Callable[[str], None] | None = None  # set by the run-log extension: stops the crawl
+        try:
+            self.recover_interrupted()
+            self.db["agencies"].upsert({"id": agency["id"], "name": agency["name"], "host": agency["host"],
+                                        "registry": dumps(agency)}, pk="id")
+            self.db["runs"].insert({"id": self.run_id, "agency": agency["id"], "channel": channel,
+                                    "started_at": iso(utcnow()), "status": "running", "pid": os.getpid(),
+                                    "settings": dumps(settings)})
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StorageError(f"the run could not be started in {self.db_path}: {exc}") from exc
         self.warc = WarcStore(warc_dir, self.run_id, software, info={"agency": agency["id"], "channel": channel})
         self.db.begin()
+
+    # ------------------------------------------------------------ storage failures
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Writes inside this block that fail for storage reasons (disk full, database locked, I/O error)
+        stop the crawl: the first failure is recorded and reported once, every later write is refused, so
+        nothing is half-stored after it."""
+        if self.broken:
+            raise StorageError(self.broken)
+        try:
+            yield
+        except (sqlite3.DatabaseError, OSError) as exc:
+            if not storage_failure(exc):
+                raise
+            self.fail(f"{type(exc).__name__}: {exc}")
+            raise StorageError(self.broken) from exc
+
+    def fail(self, reason: str) -> None:
+        if self.broken:
+            return
+        self.broken = f"the archive could not be written: {reason}"
+        if self.on_broken is not None:
+            self.on_broken(self.broken)
 
     # ------------------------------------------------------------ transactions
 
@@ -65,20 +115,45 @@ class ArchiveSession:
     def recover_interrupted(self) -> None:
         """Runs left 'running' by a killed process become 'interrupted' (their pid is gone)."""
         for row in self.db.query("select id, pid from runs where status = 'running'"):
-            if row["pid"] and _alive(row["pid"]) and row["pid"] != os.getpid():
+            if row["pid"] and pid_alive(row["pid"]) and row["pid"] != os.getpid():
                 continue
             self.db["runs"].update(row["id"], {"status": "interrupted", "ended_at": iso(utcnow()),
                                                "error": "the crawl process ended without closing its run"})
 
     def finish(self, status: str, stats: dict[str, Any], completeness: list[dict[str, Any]],
-               summary: dict[str, Any], error: str = "") -> None:
-        self.warc.close()
-        self.db["runs"].update(self.run_id, {
-            "ended_at": iso(utcnow()), "status": status, "stats": dumps(stats), "completeness": dumps(completeness),
-            "summary": dumps(summary), "warc_files": dumps(self.warc.files), "error": error,
-        })
-        self.db.commit()
-        self.db.close()
+               summary: dict[str, Any], error: str = "", patience: float = 30.0) -> str | None:
+        """Close the run with its final status; None when recorded, else why it could not be.
+
+        A broken archive first drops the writes of its last, unfinished batch (so nothing half-stored is
+        committed), then the run row alone is written: it is small enough to fit where the batch did not.
+        A locked database is waited for up to `patience` seconds."""
+        with contextlib.suppress(*STORAGE_ERRORS):
+            self.warc.close()
+        if self.broken:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.conn.rollback()
+        row = {"ended_at": iso(utcnow()), "status": status, "stats": dumps(stats), "completeness": dumps(completeness),
+               "summary": dumps(summary), "warc_files": dumps(self.warc.files), "error": error}
+        deadline = time.monotonic() + patience
+        problem: str | None = None
+        while True:
+            try:
+                if self.db.conn.in_transaction and self.broken:
+                    self.db.conn.rollback()
+                self.db["runs"].update(self.run_id, row)
+                self.db.conn.commit()
+                problem = None
+                break
+            except sqlite3.Error as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.conn.rollback()
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        return problem
 
     # ------------------------------------------------------------ captures
 
@@ -115,21 +190,19 @@ class ArchiveSession:
             return None
         row = self.db.execute("select document_id from wechat_articles where short_url = ? or long_url = ? limit 1",
                               [url, url]).fetchone()
+        if row is None:  # else the document whose page was read from that URL
+            row = self.db.execute("select d.id from documents d join captures c on c.id = d.capture_id "
+                                  "where c.url = ? limit 1", [url]).fetchone()
+        return row[0] if row else None
+
+    def native_id(self, document_id: str) -> str | None:
+        row = self.db.execute("select native_id from documents where id = ?", [document_id]).fetchone()
         return row[0] if row else None
 
     def add_capture(self, row: dict[str, Any]) -> str:
         row = {**row, "run_id": self.run_id}
         row.setdefault("id", new_id("cap-"))
-        self.db["captures"].insert(row)
-        self.wrote()
+        with self.guard():
+            self.db["captures"].insert(row)
+            self.wrote()
         return row["id"]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
-
-

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from . import health as run_health
 from .lock import lock_path, probe
+from .schema import open_read
 from .times import now_iso, parse_iso
 
 
@@ -22,7 +23,7 @@ def collect_status(db_path: str | Path, limit: int = 5, agency: str | None = Non
                    tz: str = "Asia/Shanghai") -> dict[str, Any]:
     """Recent runs per agency and channel with their health, the lock and the last scheduler jobs."""
     zone = ZoneInfo(tz)
-    conn = sqlite3.connect(db_path, timeout=30)
+    conn = open_read(db_path)[0].conn  # read-only: status never writes (a read-only archive is read too)
     conn.row_factory = sqlite3.Row
     try:
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}

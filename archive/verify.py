@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
+from .schema import open_read
 from .warcstore import check_file
 
 
@@ -48,7 +48,7 @@ def verify(db_path: str | Path, warc_dir: str | Path) -> VerifyResult:
     if not Path(db_path).exists():
         report.problems.append(f"no archive database at {db_path}")
         return report
-    db = Database(db_path)
+    db = open_read(db_path)[0]  # read-only: verifying never writes
     for path in sorted(warc_dir.glob("*.warc.gz")):
         report.warc_files += 1
         report.problems.extend(check_file(path))

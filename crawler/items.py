@@ -110,9 +110,22 @@ class AttachmentItem:
     declared_size: int | None = None
     size: int | None = None
     sha256: str = ""
-    status: str = "ok"  # ok | too_large | failed | blocked | not_modified
+    status: str = "ok"  # ok | not_modified | too_large | truncated | refused | blocked | failed
     capture_id: str = ""
     channel: str = "catalog"
+
+
+@dataclass
+class ObservationItem:
+    """Another listing of a document this run already asked for (a second WeChat lister listing the same
+    article): recorded as an observation and a source of the document, never fetched again."""
+
+    agency: str
+    channel: str
+    source: str
+    native_id: str = ""  # when the listing tells the identity (WeChat: "{biz}/{mid}/{idx}")
+    url: str = ""  # else the URL it listed
+    capture_id: str = ""
 
 
 @dataclass

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from .policy import allowed_hosts
 
 SPIDERS = {"catalog": "crawler.spiders.gkmlpt.GkmlptSpider", "website": "crawler.spiders.website.WebsiteSpider",
            "wechat": "crawler.spiders.wechat.WechatSpider"}
@@ -34,10 +35,10 @@ def crawl_settings(agency: Any, channel: str, db: str | Path, warc_dir: str | Pa
     if simulator:
         settings.setdict(defaults.SIMULATOR_PROFILE, priority="cmdline")
         settings.set("XXGK_SIMULATOR", simulator, priority="cmdline")
-        feeds = [f for f in (agency.raw.get("wechat") or {}).get("feeds", []) if "://" in f]
-        feeds += [f for f in overrides.get("XXGK_WECHAT_FEEDS", "").split(",") if "://" in f]
-        extra = {urlsplit(f).hostname for f in feeds if urlsplit(f).hostname}
-        settings.set("XXGK_ROUTED_HOSTS", sorted(set(agency.hosts) | extra), priority="cmdline")
+        # Exactly the hosts the fetch policy allows are routed; any other host is refused before routing.
+        hosts = allowed_hosts(agency.raw, overrides.get("XXGK_WECHAT_FEEDS", "").split(","),
+                              overrides.get("XXGK_ALLOWED_HOSTS", "").split(","))
+        settings.set("XXGK_ROUTED_HOSTS", sorted(hosts), priority="cmdline")
     else:
         for key, name in POLITENESS.items():
             if key in agency.politeness:
@@ -97,15 +98,19 @@ def run_discovery(settings: Any, gkmlpt: str = "", website: str = "", columns: l
 
 def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:
     """Run the channel's spider to its end; the run's result (status, summary, run id), or None when the
-    crawl ended before its run could be recorded."""
+    crawl ended before its run could be recorded. Raises `archive.session.StorageError` when the archive cannot
+    take a run at all."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.misc import load_object
 
+    from .extensions.runlog import open_session
     from .secrets import install_log_redaction
 
     process = CrawlerProcess(settings)
     install_log_redaction()
     crawler = process.create_crawler(load_object(SPIDERS[channel]))
+    # The run row first: an archive that cannot take a run (locked, full) stops here with StorageError.
+    crawler.xxgk_session = open_session(settings, settings.getdict("XXGK_AGENCY"), channel)
     process.crawl(crawler)
     process.start()
     return getattr(crawler, "xxgk_result", None)

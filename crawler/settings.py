@@ -56,6 +56,9 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # The fetch policy (crawler/policy.py) first: http(s) on the agency's hosts only, refusals recorded,
+    # bodies stopped at their size cap (before robots.txt, the routing and the network).
+    "crawler.middlewares.policy.FetchPolicyMiddleware": 50,
     # Retries with exponential backoff and Retry-After; retries blocked and throttled pages too.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
@@ -83,6 +86,7 @@ XXGK_CHANNEL = "catalog"
 XXGK_SOFTWARE = "xxgk-archive/0.1"
 XXGK_SIMULATOR = ""  # base URL of a running simulator: real origins are routed there
 XXGK_ROUTED_HOSTS: list[str] = []  # hosts the routing middleware sends to the simulator
+XXGK_ALLOWED_HOSTS: list[str] = []  # hosts a crawl may fetch besides the agency's own (crawler/policy.py)
 XXGK_FULL_REFRESH = False  # re-read every document page (conditionally) even when its list entry is unchanged
 XXGK_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 XXGK_EMPTY_PAGE_RETRIES = 3  # throttled (empty) list pages are retried this many times before being believed
@@ -91,6 +95,7 @@ XXGK_BACKOFF_BASE = 2.0  # seconds; the k-th retry waits base * 3**k (reference 
 XXGK_BACKOFF_MAX = 120.0
 XXGK_RETRY_AFTER_MAX = 300.0
 XXGK_SEARCH_PAGE_SIZE = 50
+XXGK_BUSY_TIMEOUT = 30.0  # seconds a write waits for a database another process holds, before the crawl stops
 XXGK_BATCH_SIZE = 200
 XXGK_BATCH_SECONDS = 2.0
 XXGK_PROGRESS = True  # live progress on a terminal (a log line every few seconds otherwise)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scrapy.exceptions import DropItem
+
 from archive.ids import attachment_id, category_id, document_id
 from archive.schema import dumps
-from archive.session import ArchiveSession
+from archive.session import ArchiveSession, StorageError
 from archive.times import iso, to_instants, utcnow
 from crawler.extensions.runlog import archive_session
 from crawler.items import (
@@ -22,6 +24,7 @@ from crawler.items import (
     CategoryRunItem,
     DocumentItem,
     MetricItem,
+    ObservationItem,
     WechatPushItem,
 )
 
@@ -54,17 +57,37 @@ def settled(item: DocumentItem) -> bool:
     return item.page_fetched or item.item_type != "normal" or item.extra.get("state") in ("deleted", "violation")
 
 
+def alive(item: DocumentItem) -> bool:
+    """Whether this observation shows the document alive. Being listed is enough for the catalog and the
+    website; a WeChat article is alive only when its page was read and is not deleted or violating (listers
+    keep listing deleted articles, so a listing alone says nothing about them)."""
+    if item.channel == "wechat":
+        return item.extra.get("state") == "ok"
+    return True
+
+
 class StorePipeline:
-    def __init__(self, session: ArchiveSession, stats: Any):
+    def __init__(self, session: ArchiveSession, stats: Any, spider: Any = None):
         self.session = session
         self.stats = stats
+        self.spider = spider
         self.category_runs: list[CategoryRunItem] = []
+        self.observations: list[ObservationItem] = []  # applied at the end, when every document is stored
 
     @classmethod
     def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
-        return cls(archive_session(crawler), crawler.stats)
+        return cls(archive_session(crawler), crawler.stats, crawler.spider)
 
     def process_item(self, item: Any) -> Any:
+        try:
+            with self.session.guard():
+                self.store(item)
+        except StorageError as exc:
+            # The first failure stops the crawl (ArchiveSession.fail); this item and any in flight are not stored.
+            raise DropItem(f"not stored: {exc}") from None
+        return item
+
+    def store(self, item: Any) -> None:
         if isinstance(item, DocumentItem):
             self.store_document(item)
         elif isinstance(item, AttachmentItem):
@@ -77,12 +100,44 @@ class StorePipeline:
             self.store_push(item)
         elif isinstance(item, MetricItem):
             self.store_metric(item)
-        return item
+        elif isinstance(item, ObservationItem):
+            self.observations.append(item)
 
     def close_spider(self) -> None:
-        self.store_memberships()
-        self.mark_disappeared()
-        self.session.commit()
+        if self.session.broken:
+            return  # what this run saw was not all stored: conclude nothing from it (no disappearances)
+        try:
+            with self.session.guard():
+                for item in getattr(self.spider, "leftover_items", list)():
+                    self.store(item)  # listers that never finished are recorded, not dropped
+                self.store_observations()
+                self.store_memberships()
+                self.mark_disappeared()
+                self.session.commit()
+        except StorageError:
+            pass  # recorded by the session; the run ends failed
+
+    def store_observations(self) -> None:
+        """Listings of documents another lister already led to: each is an observation, and its lister a
+        source of the article, whatever order the listers answered in (so two identical crawls agree)."""
+        db, now, run = self.session.db, iso(utcnow()), self.session.run_id
+        for obs in self.observations:
+            doc_id = document_id(obs.agency, obs.channel, obs.native_id) if obs.native_id else None
+            if not (doc_id and db["documents"].count_where("id = ?", [doc_id])):
+                doc_id = self.session.document_for_url(obs.url)
+            if not doc_id:
+                continue  # the article it names was never stored (its page failed): nothing to attach it to
+            db["observations"].insert({"document_id": doc_id, "run_id": run, "source": obs.source,
+                                       "capture_id": obs.capture_id or None, "observed_at": now})
+            self.add_source(doc_id, obs.source)
+            self.session.wrote()
+
+    def add_source(self, doc_id: str, source: str) -> None:
+        """One more lister that lists a WeChat article (the `sources` of its row, a sorted set)."""
+        row = next(self.session.db.query("select sources from wechat_articles where document_id = ?", [doc_id]), None)
+        if row is not None and source:
+            sources = set(json.loads(row["sources"] or "[]")) | {source}
+            self.session.db["wechat_articles"].update(doc_id, {"sources": dumps(sorted(sources))})
 
     def store_memberships(self) -> None:
         """Website columns: which columns listed each article (one document, several memberships)."""
@@ -130,7 +185,7 @@ class StorePipeline:
             self.stats.inc_value("xxgk/documents/new")
         else:
             update: dict[str, Any] = {"last_seen_at": now, "last_run_id": run}
-            if row["status"] != "live":
+            if row["status"] != "live" and alive(item):
                 update.update(status="live", disappeared_at=None)
                 self._event(doc_id, "reappeared", capture, {"disappeared_at": row["disappeared_at"]})
                 self.stats.inc_value("xxgk/documents/reappeared")
@@ -153,6 +208,8 @@ class StorePipeline:
                                    "capture_id": capture, "observed_at": now})
         if item.channel == "wechat" and item.extra.get("biz"):
             self.store_wechat_article(doc_id, item, capture)
+        elif item.channel == "wechat":
+            self.add_source(doc_id, item.listing_source)  # listed, not fetched (unchanged): still a source
         for check in item.checks:
             db["document_checks"].insert({"document_id": doc_id, "run_id": run, "capture_id": capture,
                                           "field": check.get("field"), "table_value": str(check.get("table_value", "")),
@@ -256,8 +313,10 @@ class StorePipeline:
                 record.update(size=prior["payload_length"], sha256=prior["sha256"], status="ok", capture_id=prior["id"])
             else:
                 record.update(status="failed")
-        elif item.status != "not_modified":
+        elif item.status != "not_modified" and not (item.status != "ok" and row is not None and row["status"] == "ok"):
             record.update(size=item.size, sha256=item.sha256 or None, status=item.status, capture_id=item.capture_id or None)
+        # (A file that could not be read whole this time — failed, truncated, too large, refused — never
+        # replaces a good copy: the last good version stands, and this run's capture row says what happened.)
         if row is None:
             record["first_seen_at"] = now
             db["attachments"].insert(record)

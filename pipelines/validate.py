@@ -19,6 +19,7 @@ from crawler.items import (
     CategoryRunItem,
     DocumentItem,
     MetricItem,
+    ObservationItem,
     WechatPushItem,
 )
 
@@ -51,7 +52,8 @@ class ValidatePipeline:
         data = ItemAdapter(item)
         required = {DocumentItem: ("agency", "native_id", "canonical_url"), AttachmentItem: ("document_native_id", "url"),
                     CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id"),
-                    WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id")}.get(type(item))
+                    WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id"),
+                    ObservationItem: ("agency", "source")}.get(type(item))
         if required is None:
             raise DropItem(f"unknown item type {kind}")
         missing = [k for k in required if data.get(k) in (None, "")]

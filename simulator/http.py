@@ -50,6 +50,10 @@ class SimResponse:
     last_modified: datetime | None = None
     # Set by a fault: abort the connection instead of answering.
     reset: bool = False
+    # Set by a fault: announce the whole body's Content-Length, send only this many bytes, close.
+    cut_at: int | None = None
+    # Set by a fault: stream this many bytes of body, chunked, with no Content-Length.
+    stream_bytes: int | None = None
 
     @classmethod
     def html(cls, text: str, status: int = 200, **kw: Any) -> SimResponse:
@@ -87,6 +91,10 @@ def etag_of(body: bytes) -> str:
 FAULT_KINDS = {
     # generic, applied by the server before or after the site renderer
     "http_error", "slow", "reset", "rate_limit", "waf", "truncated_json", "gbk", "require_ua",
+    # hostile or broken transfers: a short body (`truncated`: complete response, half the body; `cut`: the
+    # whole body's Content-Length, part of it sent, connection closed), a gzip bomb, an endless chunked
+    # body, a redirect anywhere (`file:`, a private address), any text of a response rewritten
+    "truncated", "cut", "gzip_bomb", "oversize", "redirect", "rewrite",
     # consulted by the site renderers
     "throttled_empty",
     "wechat_200013", "wechat_200003", "getmsg_ret", "verify_wall", "weread_error",
@@ -179,6 +187,10 @@ class SimState:
                 continue
             return f
         return None
+
+    def all_active(self, kind: str, req: SimRequest) -> list[Fault]:
+        """Every fault of `kind` that applies to this attempt (for faults that compose, like `rewrite`)."""
+        return [f for f in self.faults if f.kind == kind and f.matches(req) and not (0 <= f.times < req.attempt)]
 
     def snapshot(self) -> dict[str, Any]:
         return {"scenario": self.world.name, "today": self.today.isoformat(),

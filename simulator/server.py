@@ -13,11 +13,13 @@ here; channel-specific ones by the site renderers.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 import re
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -112,13 +114,41 @@ def fault_before(req: SimRequest, state: SimState) -> SimResponse | None:
     if f:
         status = int(f.params.get("status", 412))
         return SimResponse.html(WAF_PAGES.get(status, WAF_PAGES[412]), status=status)
+    f = state.active("redirect", req)
+    if f:
+        return SimResponse.html("<html><body>moved</body></html>", status=int(f.params.get("status", 302)),
+                                headers={"Location": str(f.params.get("location", "file:///etc/passwd"))})
     return None
 
 
+@lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """`size` zero bytes, gzipped (a thousandfold smaller): a body that inflates far past any limit."""
+    return gzip.compress(b"\0" * size, compresslevel=9, mtime=0)
+
+
 def fault_after(req: SimRequest, state: SimState, resp: SimResponse) -> SimResponse:
-    if state.active("truncated_json", req) and resp.status == 200 and resp.body:
+    ok = resp.status == 200 and bool(resp.body)
+    rewrites = state.all_active("rewrite", req) if ok else []
+    for f in rewrites:  # every matching rewrite, in order
+        text = re.sub(str(f.params["pattern"]), str(f.params.get("replacement", "")), resp.body.decode("utf-8"),
+                      count=int(f.params.get("count", 0)))
+        resp.body, resp.cacheable = text.encode("utf-8"), False
+    if ok and (state.active("truncated_json", req) or state.active("truncated", req)):
+        # A complete response (its Content-Length matches) whose body is the first half of the real one.
         resp.body = resp.body[: max(1, len(resp.body) // 2)]
         resp.cacheable = False
+    f = state.active("cut", req)
+    if f and ok:
+        resp.cut_at, resp.cacheable = int(len(resp.body) * float(f.params.get("fraction", 0.5))), False
+    f = state.active("gzip_bomb", req)
+    if f and ok:
+        resp.body = gzip_bomb(int(float(f.params.get("size_mb", 256)) * 1024 * 1024))
+        resp.headers["Content-Encoding"] = "gzip"
+        resp.cacheable = False
+    f = state.active("oversize", req)
+    if f and ok:
+        resp.stream_bytes, resp.cacheable = int(float(f.params.get("size_mb", 256)) * 1024 * 1024), False
     if state.active("gbk", req) and resp.content_type.startswith("text/") and resp.status == 200:
         text = resp.body.decode("utf-8")
         text = re.sub(r'charset=["\']?utf-8["\']?', "charset=gbk", text, flags=re.I)
@@ -215,6 +245,8 @@ def make_app(state: SimState) -> web.Application:
         headers["Server"] = "nginx"
         if resp.status == 304:
             return web.Response(status=304, headers=headers)
+        if resp.cut_at is not None or resp.stream_bytes is not None:
+            return await _broken_transfer(request, resp, headers)
         body = resp.body
         if browsing and resp.content_type.startswith(("text/", "application/json", "application/javascript")):
             body = _rewrite_for_browsing(body, known_hosts(state), BROWSE_PREFIX, req.host)
@@ -223,6 +255,32 @@ def make_app(state: SimState) -> web.Application:
     app = web.Application(client_max_size=4 * 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
+
+
+async def _broken_transfer(request: web.Request, resp: SimResponse, headers: dict[str, str]) -> web.StreamResponse:
+    """`cut`: the whole body's Content-Length, part of the body, then the connection closes.
+    `oversize`: a chunked body (no Content-Length) of `stream_bytes`, or until the client hangs up."""
+    out = web.StreamResponse(status=resp.status, headers={**headers, "Content-Type": resp.content_type})
+    if resp.cut_at is not None:
+        out.content_length = len(resp.body)
+    else:
+        out.enable_chunked_encoding()
+    await out.prepare(request)
+    try:
+        if resp.cut_at is not None:
+            await out.write(resp.body[:resp.cut_at])
+        else:
+            chunk, sent = b"x" * 65536, 0
+            while sent < (resp.stream_bytes or 0):
+                await out.write(chunk)
+                sent += len(chunk)
+            await out.write_eof()
+            return out
+    except (ConnectionError, RuntimeError):
+        return out  # the client hung up (as it should, past its size limit)
+    if request.transport is not None:
+        request.transport.close()  # flushes what was written, then closes: the rest never comes
+    raise ConnectionResetError("simulated cut transfer")
 
 
 def _response(status: int, body: bytes, content_type: str, headers: dict[str, str]) -> web.Response:

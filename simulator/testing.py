@@ -71,12 +71,13 @@ def start_simulator(scenario: str = "kaiping-2024", today: str | None = None) ->
 
 
 @contextmanager
-def launched(cmd: list[str], listening: re.Pattern, what: str) -> Iterator[tuple[subprocess.Popen, re.Match]]:
+def launched(cmd: list[str], listening: re.Pattern, what: str,
+             env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, re.Match]]:
     """Run a server whose first stdout line announces where it listens; stop it afterwards.
 
     The line is printed once the socket listens, so requests made after it queue until served.
     """
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stdout is not None and proc.stderr is not None
         line = proc.stdout.readline()

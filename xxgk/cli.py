@@ -15,9 +15,27 @@ from xxgk.commands.serve import serve
 from xxgk.commands.simulate import simulate
 from xxgk.commands.status import status
 from xxgk.commands.verify import verify
+from xxgk.options import fail
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class XxgkGroup(click.Group):
+    """Every command ends with one clear line and exit 2 on an archive it cannot use, even one that breaks
+    after it was opened (a database damaged in the middle, a file made read-only while it runs)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import sqlite3
+
+        from archive.schema import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            fail(ctx.invoked_subcommand or "xxgk", str(exc))
+        except sqlite3.DatabaseError as exc:
+            fail(ctx.invoked_subcommand or "xxgk", f"the archive database cannot be used: {exc}")
+
+
+@click.group(cls=XxgkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """xxgk-archive: crawl, archive and reconcile government information-disclosure channels."""
 

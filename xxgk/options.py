@@ -26,6 +26,7 @@ EXIT_INPUT = 2         # bad input: unknown agency, no archive, unreadable file,
 EXIT_PARTIAL = 3       # `crawl --fail-on-partial` on a partial run; `schedule --once` on a degraded job
 EXIT_FAIL_ON = 4       # `report --fail-on` matched a row
 EXIT_LOCKED = 75       # another crawl or the scheduler holds the archive's lock (EX_TEMPFAIL)
+EXIT_INTERRUPTED = 143  # a crawl stopped by SIGTERM or Ctrl-C (128 + SIGTERM): its run is recorded `interrupted`
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,13 +97,25 @@ def load_agency(command: str, agency_id: str, folders: tuple[Path, ...] | list[P
         fail(command, str(exc))
 
 
-def open_archive(command: str, db_path: str | Path) -> Any:
-    """An existing archive database (migrated), or one clear line and exit 2."""
-    from archive.schema import open_db
+def open_archive(command: str, db_path: str | Path, write: bool = True, create: bool = False) -> Any:
+    """The archive database, or one clear line and exit 2: a missing, empty, garbage, truncated or read-only
+    file, or one a newer xxgk-archive migrated (never written by this version).
 
-    if not Path(db_path).is_file():
-        fail(command, f"no archive database at {db_path}")
-    return open_db(db_path)
+    `write`: opened for writing, migrations applied (`create`: a missing file is a new archive). Otherwise
+    opened read-only — never written, never migrated — with a note on stderr when its schema differs."""
+    from archive.schema import ArchiveError, open_db, open_read
+
+    try:
+        if write:
+            if not create and not Path(db_path).exists():
+                fail(command, f"no archive database at {db_path}")
+            return open_db(db_path)
+        db, note = open_read(db_path)
+    except ArchiveError as exc:
+        fail(command, str(exc))
+    if note:
+        click.echo(f"xxgk {command}: note: {note}", err=True)
+    return db
 
 
 def xxgk_command(*args: str) -> list[str]:

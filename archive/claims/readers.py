@@ -3,14 +3,28 @@
 The text is what claims are extracted from and what claim offsets index into; the html, when
 there is one, carries real <table>s for tables 二/三/四.  PDF and DOCX tables are rendered to HTML
 so they take the same path as web pages.
+
+Bounded, whatever the file: only regular files are read (not /dev/zero, a FIFO or a folder), at most
+`MAX_REPORT_BYTES` of them; a DOCX whose parts would inflate past `MAX_DOCX_XML_BYTES` is refused before
+it is opened (a zip bomb), a PDF is read for at most `MAX_PDF_PAGES` pages, and a report whose text is
+longer than `MAX_REPORT_CHARS` is refused (a real annual report is 10,000–100,000 characters). Every
+failure is a `ReportReadError` with one line saying why: an empty file, a damaged DOCX, anything.
 """
 
 from __future__ import annotations
 
 import html as htmllib
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
+from typing import Any
+
+MAX_REPORT_BYTES = 32 * 1024 * 1024  # the file as stored (PDFs with scanned pages are the largest)
+MAX_DOCX_XML_BYTES = 64 * 1024 * 1024  # a DOCX's parts once inflated
+MAX_PDF_PAGES = 300
+MAX_REPORT_CHARS = 500_000  # the text claims are read from
 
 _BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
@@ -103,6 +117,8 @@ def _read_pdf(path: Path) -> tuple[str, str | None]:
     try:
         with pdfplumber.open(path) as pdf:
             texts, tables = [], []
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise ReportReadError(path, f"the PDF has {len(pdf.pages)} pages, over the {MAX_PDF_PAGES}-page limit")
             for page in pdf.pages:
                 texts.append(page.extract_text() or "")
                 for t in page.extract_tables() or []:
@@ -119,16 +135,35 @@ def _read_pdf(path: Path) -> tuple[str, str | None]:
     return text, ("<html><body>" + "".join(tables) + "</body></html>") if tables else None
 
 
+def _check_docx_package(path: Path) -> None:
+    """Refuse a DOCX whose parts would inflate past the cap, before python-docx reads any of them (the
+    sizes a zip declares are the most its reader will return, so checking them bounds the memory)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            inflated = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise ReportReadError(path, f"not a readable DOCX ({type(e).__name__}: {e})") from e
+    if inflated > MAX_DOCX_XML_BYTES:
+        raise ReportReadError(path, f"the DOCX inflates to {inflated:,} bytes, over the {MAX_DOCX_XML_BYTES:,}-byte "
+                                    "limit (a zip bomb, or not an annual report)")
+
+
 def _read_docx(path: Path) -> tuple[str, str | None]:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
+
+    _check_docx_package(path)
+    try:
+        return _docx_content(docx.Document(str(path)))
+    except Exception as e:  # python-docx lets lxml's, zipfile's and its own errors through: all mean damaged
+        if type(e).__module__.split(".")[0] in ("docx", "lxml", "zipfile") or isinstance(e, (KeyError, ValueError)):
+            raise ReportReadError(path, f"not a readable DOCX ({type(e).__name__}: {e})") from e
+        raise
+
+
+def _docx_content(doc: Any) -> tuple[str, str | None]:
     from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
-    try:
-        doc = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ReportReadError(path, f"not a readable DOCX ({type(e).__name__}: {e})") from e
     lines: list[str] = []
     parts: list[str] = []
     has_table = False
@@ -153,13 +188,36 @@ def _read_docx(path: Path) -> tuple[str, str | None]:
     return text, ("<html><body>" + "".join(parts) + "</body></html>") if has_table else None
 
 
-def read_report(path: str | Path) -> tuple[str, str | None]:
-    """(text, html or None) for a txt, html, pdf or docx report; ReportReadError otherwise."""
-    p = Path(path)
+def _read_bounded(p: Path) -> bytes:
+    """The file's bytes: a regular file of at most MAX_REPORT_BYTES (never reads more than one byte past it)."""
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise ReportReadError(p, "not a regular file")
+            data = f.read(MAX_REPORT_BYTES + 1)
     except OSError as e:
         raise ReportReadError(p, e.strerror or str(e)) from e
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportReadError(p, f"larger than the {MAX_REPORT_BYTES // (1024 * 1024)} MB limit for a report file")
+    if not data.strip():
+        raise ReportReadError(p, "the file is empty")
+    return data
+
+
+def read_report(path: str | Path) -> tuple[str, str | None]:
+    """(text, html or None) for a txt, html, pdf or docx report; ReportReadError otherwise (and for anything
+    over the limits above)."""
+    p = Path(path)
+    text, html = _read_report(p, _read_bounded(p))
+    if len(text) > MAX_REPORT_CHARS:
+        raise ReportReadError(p, f"its text is {len(text):,} characters, over the {MAX_REPORT_CHARS:,}-character "
+                                 "limit for an annual report")
+    if not text.strip():
+        raise ReportReadError(p, "no text in it")
+    return text, html
+
+
+def _read_report(p: Path, data: bytes) -> tuple[str, str | None]:
     kind = _sniff(p, data)
     if kind == "pdf":
         if not data.startswith(b"%PDF"):

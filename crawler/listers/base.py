@@ -46,9 +46,11 @@ class ListingSpider(Protocol):
 
     def learned_biz(self, biz: str) -> Iterator[Any]: ...
 
+    def biz_unknown(self) -> Iterator[Any]: ...
+
     def lister_failed(self, failure: Any) -> Iterator[Any]: ...
 
-    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem: ...
+    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem | None: ...
 
 
 def from_env(environ: Mapping[str, str], *names: str) -> tuple[dict[str, str] | None, str]:
@@ -130,5 +132,5 @@ class Lister(ABC):
         self.spider.logger.warning(f"lister {self.name} stopped: {exc}")
         yield self.finish(exc.kind)
 
-    def finish(self, reason: str) -> CategoryRunItem:
+    def finish(self, reason: str) -> CategoryRunItem | None:
         return self.spider.finish_lister(self, reason)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.parsing.common import ParseError
 from crawler.parsing.wechat import ListerError, parse_appmsgpublish, parse_list_ex, parse_searchbiz
 
 from .base import DESKTOP_UA, MP, Lister, from_env
@@ -51,10 +52,17 @@ class MpBackendLister(Lister):
             account = parse_searchbiz(response.body, self.spider.account)
         except ListerError as exc:
             yield from self.stop(exc)
+            yield from self.spider.biz_unknown()
+            return
+        except ParseError as exc:  # a truncated or garbled answer: this lister ends, the others are told
+            self.problems.append(f"searchbiz: {exc}")
+            yield self.finish("failed")
+            yield from self.spider.biz_unknown()
             return
         if not account:
             self.problems.append(f"searchbiz found no account named {self.spider.account!r}")
             yield self.finish("account_not_found")
+            yield from self.spider.biz_unknown()
             return
         yield from self.spider.learned_biz(account["fakeid"])
         yield self.list_request(0)

@@ -52,7 +52,10 @@ class IncrementalMiddleware:
             self._add_validators(out)
             return out
         self.stats.inc_value("xxgk/incremental/skipped")
-        return out.cb_kwargs["item"]
+        item = out.cb_kwargs["item"]
+        if not item.native_id:  # listed by its link only (WeChat short links): the archive knows who it is
+            item.native_id = self.session.native_id(document_id) or ""
+        return item
 
     def _add_validators(self, request: Request) -> None:
         validators = self.session.last_validators(request.url)

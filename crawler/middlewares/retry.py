@@ -4,7 +4,9 @@ Replaces Scrapy's RetryMiddleware (same settings) because the stock one retries 
 hosts throttle, and a page retried immediately after a 429, a WAF page or an empty "throttled"
 list page fails again (reference gkmlpt.md §8: back off 2 s·3^k). The wait happens in
 `process_request` without holding a download slot. After the last retry a blocked response
-becomes a `BlockedResponse` error for the spider's errback: blocked bodies are never parsed.
+becomes a `BlockedResponse` error for the spider's errback (a halting block — the WeChat
+verification wall — at once, and no request is sent after it), and a truncated one (the capture
+middleware flags it) a `Truncated` error: neither body is ever parsed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from crawler.policy import HALT, HALTING_BLOCKS, OUTCOME, TRUNCATED, Truncated
 
 from .capture import BLOCKED
 
@@ -54,18 +58,29 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is not None:
             retry.meta[DELAY] = delay
             retry.meta.pop(BLOCKED, None)
+            retry.meta.pop(OUTCOME, None)
         return retry
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry"):
             return response
         blocked = request.meta.get(BLOCKED)
+        if blocked in HALTING_BLOCKS:
+            # Retrying a wall is what makes it worse: stop sending anything, and let the spider end the run.
+            setattr(self.crawler, HALT, blocked)
+            raise BlockedResponse(blocked, response.url, response.status)
         if blocked:
             limit = self.empty_retries if blocked == "throttled_empty" else self.block_retries
             retry = self._retry_with_delay(request, f"blocked:{blocked}", self._backoff(request), limit)
             if retry is not None:
                 return retry
             raise BlockedResponse(blocked, response.url, response.status)
+        if request.meta.get(OUTCOME) == TRUNCATED:
+            # A cut body (a flaky link, an overloaded host) is worth another try; never parsed as it is.
+            retry = self._retry_with_delay(request, "truncated", self._backoff(request), self.block_retries)
+            if retry is not None:
+                return retry
+            raise Truncated(response.url, "the body stayed truncated after every retry")
         if response.status in self.retry_http_codes:
             delay = self._backoff(request)
             after = response.headers.get(b"Retry-After")

@@ -26,6 +26,16 @@ class ParseError(ValueError):
 # ---------------------------------------------------------------- bodies
 
 
+def html_truncation(body: bytes | str) -> str | None:
+    """Why an HTML document was cut short — it opens `<html` but its last `<html` is never closed — or None.
+    Every real page of ../shared/real-pages closes its `<html>` (WeChat's open with a commented-out
+    `<html></html>` decoy, hence the last one); a page cut by a broken transfer does not."""
+    data = (body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body).lower()
+    if b"<html" in data[:4096] and data.rfind(b"</html") < data.rfind(b"<html"):
+        return f"the HTML page ends after {len(data)} bytes without </html>"
+    return None
+
+
 def decode_body(body: bytes | str, what: str) -> str:
     """Text of a response body: UTF-8 (a BOM tolerated), else a ParseError naming what it was."""
     if isinstance(body, str):

@@ -28,6 +28,7 @@ from .common import (
     block_text,
     flat_text,
     has_class,
+    html_truncation,
     inner_html,
     normalize_date,
     tag,
@@ -420,9 +421,16 @@ def _page_lines(root: Any) -> list[str]:
 
 
 def parse_article(html: str, url: str) -> ArticlePage:
-    """An NFCMS article page (§6.4): meta tags in either form, the body without chrome, attachments."""
+    """An NFCMS article page (§6.4): meta tags in either form, the body without chrome, attachments.
+    A page cut short (no closing `</html>`, or nothing lxml can build a tree from) is a ParseError: its
+    empty or partial body must never be stored as the article's."""
+    cut = html_truncation(html)
+    if cut:
+        raise ParseError(f"article page {url}: truncated: {cut}")
     sel = Selector(text=html)
     root = sel.root
+    if root is None:
+        raise ParseError(f"article page {url}: no HTML document in the response")
     meta = _meta(sel)
     meta_title = " ".join(_meta_get(meta, "ArticleTitle").split())
 

@@ -1,4 +1,9 @@
-"""Attachment downloads shared by the spiders: size cap, conditional requests, safe file names, sha256."""
+"""Attachment downloads shared by the spiders: size cap, conditional requests, safe file names, sha256.
+
+A file is stored `ok` only when it is whole (crawler/filecheck.py: the size the listing declared, the
+format's own end markers); a short file is `truncated`, a refused link `refused`, an oversized one
+`too_large` (crawler/policy.py decides all three), and none of them replaces a good copy already archived.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.filecheck import file_problem
 from crawler.items import AttachmentItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import CONDITIONAL
-from crawler.middlewares.retry import BlockedResponse
+from crawler.policy import failure_outcome
 
 
 def safe_file_name(name: str, fallback: str) -> str:
@@ -49,6 +54,7 @@ class AttachmentsMixin:
     agency_id: str
     channel: str
     attachment_max: int
+    crawler: Any
 
     def attachment_requests(self, item: DocumentItem) -> Iterator[Request]:
         for att in item.attachments:
@@ -69,15 +75,19 @@ class AttachmentsMixin:
         if response.status == 304:
             item.status = "not_modified"
             return item
+        problem = file_problem(response.body, item.declared_size)
+        if problem:
+            self.logger.warning(f"attachment {item.url} is not whole: {problem}")
+            self.crawler.stats.inc_value("xxgk/attachments/truncated")
+            item.status = "truncated"
+            return item
         item.size = len(response.body)
         item.sha256 = hashlib.sha256(response.body).hexdigest()
         return item
 
     def attachment_failed(self, failure: Failure) -> AttachmentItem:
-        status = "failed"
-        if failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
-            status = "too_large"
-        elif failure.check(BlockedResponse):
-            status = "blocked"
+        status = failure_outcome(failure)  # refused, too_large, truncated, blocked or failed
+        self.crawler.stats.inc_value(f"xxgk/attachments/{status}")
         kwargs = failure.request.cb_kwargs
-        return self._attachment(kwargs["document"], kwargs["att"], status=status)
+        return self._attachment(kwargs["document"], kwargs["att"], status=status,
+                                capture_id=failure.request.meta.get(CAPTURE_ID, ""))

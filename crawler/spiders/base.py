@@ -8,9 +8,11 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.items import DocumentItem
 from crawler.parsing.common import ParseError
+from crawler.policy import failure_outcome
 from crawler.registry import agency_settings
 
 
@@ -46,3 +48,19 @@ class ArchiveSpider(scrapy.Spider):
             item.checks.append({"field": "page", "table_value": "", "detail_value": f"unparseable: {exc}"})
             self.crawler.stats.inc_value("xxgk/documents/unparseable")
             return None
+
+    def leftover_items(self) -> list[Any]:
+        """Coverage records the spider still owes when it closes (asked by the store pipeline), so a listing
+        unit that never finished is recorded as such rather than missing from the run."""
+        return []
+
+    def page_not_read(self, failure: Failure) -> DocumentItem:
+        """A document page that could not be read (failed, blocked, truncated, refused, too large): the
+        document as listed, with why, so the archive keeps its last good version of the page."""
+        item: DocumentItem = failure.request.cb_kwargs["item"]
+        outcome = failure_outcome(failure)
+        reason = failure.value.reason if outcome == "blocked" else failure.getErrorMessage()
+        item.checks.append({"field": "page", "table_value": "", "detail_value": f"not fetched ({outcome}): {reason}"})
+        self.crawler.stats.inc_value("xxgk/documents/page_failed")
+        self.crawler.stats.inc_value(f"xxgk/documents/page_{outcome}")
+        return item

@@ -301,9 +301,5 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         yield item
         yield from self.attachment_requests(item)
 
-    def document_failed(self, failure: Failure) -> Iterator[Any]:
-        item: DocumentItem = failure.request.cb_kwargs["item"]
-        reason = failure.value.reason if failure.check(BlockedResponse) else failure.getErrorMessage()
-        item.checks.append({"field": "page", "table_value": "", "detail_value": f"not fetched: {reason}"})
-        self.crawler.stats.inc_value("xxgk/documents/page_failed")
-        yield item
+    def document_failed(self, failure: Failure) -> DocumentItem:
+        return self.page_not_read(failure)

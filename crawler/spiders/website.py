@@ -179,8 +179,4 @@ class WebsiteSpider(AttachmentsMixin, ArchiveSpider):
         yield from self.attachment_requests(item)
 
     def article_failed(self, failure: Failure) -> DocumentItem:
-        item: DocumentItem = failure.request.cb_kwargs["item"]
-        reason = failure.value.reason if failure.check(BlockedResponse) else failure.getErrorMessage()
-        item.checks.append({"field": "page", "table_value": "", "detail_value": f"not fetched: {reason}"})
-        self.crawler.stats.inc_value("xxgk/documents/page_failed")
-        return item
+        return self.page_not_read(failure)

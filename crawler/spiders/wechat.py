@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 
 from archive.ids import document_id
 from archive.times import local_date
-from crawler.items import CategoryRunItem, DocumentItem, MetricItem, WechatPushItem
+from crawler.items import CategoryRunItem, DocumentItem, MetricItem, ObservationItem, WechatPushItem
 from crawler.listers import LISTERS, Lister
 from crawler.listers.base import DESKTOP_UA, MP, from_env
 from crawler.middlewares.capture import BLOCKED, CAPTURE_ID
@@ -98,6 +98,27 @@ class WechatSpider(ArchiveSpider):
             while self.waiting_for_biz:
                 yield from self.waiting_for_biz.pop(0).start(self)
 
+    def biz_unknown(self) -> Iterator[Any]:
+        """The account search failed: the listers waiting for the biz end now (recorded, not silently
+        dropped from the run), unless a link lister still running may reveal it through an article page."""
+        if self.biz or any(not lister.done and not lister.needs_biz for lister in self.listers.values()):
+            return
+        while self.waiting_for_biz:
+            lister = self.waiting_for_biz.pop(0)
+            lister.problems.append("not started: the account's biz is unknown (the MP backend's account search "
+                                   "failed; set XXGK_WECHAT_BIZ or the registry's wechat.biz)")
+            yield self.finish_lister(lister, "no_biz")
+
+    def leftover_items(self) -> list[CategoryRunItem]:
+        out = []
+        for lister in self.listers.values():
+            if lister.done:
+                continue
+            waiting = lister in self.waiting_for_biz
+            lister.problems.append("never started: the account's biz stayed unknown" if waiting else "did not finish")
+            out.append(self.finish_lister(lister, "no_biz" if waiting else "incomplete"))
+        return out
+
     def listed_articles(self, lister: Lister, articles: list[ListedArticle], capture: str) -> Iterator[Any]:
         # A push is identified across listers by (biz, mid): every article of one push shares the
         # push's appmsgid as its mid, whatever id the lister itself gives the push.
@@ -130,7 +151,9 @@ class WechatSpider(ArchiveSpider):
             lister.problems.append(failure.getErrorMessage())
             yield self.finish_lister(lister, "failed")
 
-    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem:
+    def finish_lister(self, lister: Lister, reason: str) -> CategoryRunItem | None:
+        if lister.done:
+            return None  # already recorded (the wall ended it while it was still listing)
         lister.done, lister.stop_reason = True, reason
         complete = reason == "complete" and not lister.problems
         return CategoryRunItem(
@@ -147,10 +170,17 @@ class WechatSpider(ArchiveSpider):
         if not ident:
             self.crawler.stats.inc_value(f"xxgk/wechat/unidentified/{source}")
             return
-        if ident in self.fetched:
+        page = "https://" + art.url[len("http://"):] if art.url.startswith("http://mp.weixin.qq.com") else art.url
+        # Already asked for, under this identity or by this very URL (two listers giving the same link).
+        if ident in self.fetched or (page and page in self.fetched):
             self.crawler.stats.inc_value(f"xxgk/wechat/duplicate/{source}")
+            # Still a source of the article: every lister that lists it is recorded, whichever came first.
+            yield ObservationItem(agency=self.agency_id, channel="wechat", source=source, native_id=key or "",
+                                  url=page, capture_id=capture)
             return
         self.fetched.add(ident)
+        if page:
+            self.fetched.add(page)
         if not art.url:
             # Listed without a link (getmsg keeps a deleted article's slot): recorded from the listing.
             yield DocumentItem(
@@ -161,10 +191,7 @@ class WechatSpider(ArchiveSpider):
                 extra={"biz": art.biz, "mid": art.mid, "idx": art.idx, "state": "deleted" if art.deleted else None,
                        "source": source, "push_key": str(art.mid)})
             return
-        if art.url.startswith("http://mp.weixin.qq.com"):
-            url = "https://" + art.url[len("http://"):]
-        else:
-            url = art.url
+        url = page
         fingerprint = listing_fingerprint(art)
         headers = {"User-Agent": DESKTOP_UA}
         if self.readers:

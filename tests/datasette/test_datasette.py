@@ -396,16 +396,17 @@ def test_serve_command_checks_its_input(tmp_path: Path) -> None:
 
 
 def test_serving_a_published_copy_in_place(tmp_path: Path) -> None:
-    from archive.serve import prepare_in_place
+    from archive.publish import publish_database
+    from xxgk.schedule.job import prepare_for_datasette
 
-    path = tmp_path / "published.sqlite"
-    db = open_db(path)
+    source, path = tmp_path / "archive.sqlite", tmp_path / "published.sqlite"
+    db = open_db(source)
     db["agencies"].insert({"id": "x", "name": "某局"})
     db["documents"].insert({"id": "x/catalog/1", "agency": "x", "channel": "catalog", "title": "政府信息公开年度报告",
                             "published_date": "2024-03-01", "year": 2024, "status": "live"})
     db.close()
-    prepare_in_place(path)
-    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+    publish_database(source, path, prepare=prepare_for_datasette)  # what the scheduler publishes: search built in
+    assert not Path(f"{path}-wal").exists()
     client = Client(make_datasette(path))
     try:
         assert [r["document_id"] for r in client.rows("search", q="公开")] == ["x/catalog/1"]

@@ -16,7 +16,7 @@ def _load_archived(document_id: str, db: Path, warc_dir: Path | None = None) -> 
     from archive.annual_report import AnnualReportError, load_document
 
     try:
-        report = load_document(open_archive("claims", db), document_id, warc_dir_for(db, warc_dir))
+        report = load_document(open_archive("claims", db, write=False), document_id, warc_dir_for(db, warc_dir))
     except AnnualReportError as e:
         fail("claims", str(e))
     return report.text, report.html

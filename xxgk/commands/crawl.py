@@ -14,11 +14,13 @@ from xxgk.options import (
     CHANNELS,
     DEFAULT_DB,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_PARTIAL,
     fail,
     load_agency,
+    open_archive,
     registry_option,
     simulator_option,
     warc_dir_for,
@@ -91,6 +93,8 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
     values = parse_overrides(overrides)
     if channel != "all" and channel not in agency.channels:
         fail("crawl", f"agency {agency.id!r} has no {channel} channel in {agency.source}")
+    # A garbage, truncated, read-only or newer-schema archive ends here in one line (exit 2), not in Scrapy.
+    open_archive("crawl", db, write=True, create=True).close()
     # One writer per archive: the lock `xxgk schedule` takes too (`<db>.lock`), held for the whole crawl;
     # refused with exit 75 when held (a lock handed down by a parent through XXGK_LOCK_FD is shared).
     lock = acquire_or_exit(db, f"xxgk crawl --agency {agency_id} --channel {channel}")
@@ -107,14 +111,24 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
         sys.exit(worst)
     settings = crawl_settings(agency, channel, db, warc_dir_for(db, warc_dir), simulator, full_refresh, values,
                               log_level)
-    result = run_crawl(settings, channel)
+    from archive.session import StorageError
+
+    try:
+        result = run_crawl(settings, channel)
+    except StorageError as exc:
+        fail("crawl", str(exc), EXIT_FAILED)
     if result is None:
         fail("crawl", "the crawl ended before its run could be recorded", EXIT_FAILED)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print_summary(result, agency_id, channel)
+    if not result.get("recorded", True):
+        fail("crawl", f"run {result['run_id']} ended {result['status']} but its status could not be written to "
+                      f"{db} ({result['unrecorded']}); the next crawl records it as interrupted", EXIT_FAILED)
     if result["status"] == "failed":
         sys.exit(EXIT_FAILED)
+    if result["status"] == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
     if result["status"] == "partial" and fail_on_partial:
         sys.exit(EXIT_PARTIAL)

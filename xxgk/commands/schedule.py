@@ -22,6 +22,7 @@ from xxgk.options import (
     EXIT_OK,
     EXIT_PARTIAL,
     fail,
+    open_archive,
     registry_option,
 )
 
@@ -64,6 +65,7 @@ def schedule(config_path: Path | None, db: str | None, cron: str | None, timezon
                           publish=publish)
     except ConfigError as exc:
         fail("schedule", str(exc))
+    open_archive("schedule", cfg.db, write=True, create=True).close()  # unusable archives end here, in one line
     if not once:
         sys.exit(serve(cfg))
     job = run_once(cfg)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from xxgk.options import DEFAULT_SERVE_PORT, db_option, fail, warc_dir_option
+from xxgk.options import DEFAULT_SERVE_PORT, db_option, open_archive, warc_dir_option
 
 
 @click.command("serve")
@@ -16,13 +16,12 @@ from xxgk.options import DEFAULT_SERVE_PORT, db_option, fail, warc_dir_option
               help="Interface to bind; only loopback unless told otherwise (0.0.0.0 exposes it).")
 @warc_dir_option
 @click.option("--snapshot/--no-snapshot", default=True, show_default=True,
-              help="Serve a consistent copy (safe during crawls; the archive is never written), or the file "
-                   "itself (a published copy: its search tables are refreshed, then it is served immutable).")
+              help="Serve a consistent copy (safe during crawls), or the file itself, read-only (a live archive "
+                   "as it grows, or the scheduler's published copy). Either way the archive is never written.")
 def serve(db_path: str, port: int, host: str, warc_dir: Path | None, snapshot: bool) -> None:
     """Serve the archive with Datasette, read-only: search, facets, document history, WARC downloads and
     the reconciliation dashboard (/-/xxgk/dashboard)."""
-    if not Path(db_path).is_file():
-        fail("serve", f"no archive database at {db_path}")
     from archive.serve import serve as run
 
+    open_archive("serve", db_path, write=False).close()  # a missing or unusable archive: one line, exit 2
     run(db_path, host=host, port=port, warc_dir=warc_dir, use_snapshot=snapshot)

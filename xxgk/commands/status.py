@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
-from xxgk.options import db_option, fail
+from xxgk.options import db_option, open_archive
 
 
 def human_duration(seconds: float | None) -> str:
@@ -89,10 +88,9 @@ def print_status(data: dict[str, Any]) -> None:
 @click.option("--timezone", "tz", default="Asia/Shanghai", show_default=True, help="Time zone of the times shown.")
 def status(db_path: str, as_json: bool, limit: int, agency: str | None, tz: str) -> None:
     """Recent runs per agency and channel: status, health, new / changed / disappeared, blocked, errors."""
-    if not Path(db_path).is_file():
-        fail("status", f"no archive database at {db_path}")
     from archive.status import collect_status
 
+    open_archive("status", db_path, write=False).close()
     data = collect_status(db_path, limit=limit, agency=agency, tz=tz)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -9,6 +9,8 @@
   member, itself a valid .warc.gz) from the WARC folder.
 - /-/xxgk/dashboard: the reconciliation dashboard (claimed vs observed charts, inline SVG).
 - /robots.txt: the archive mirror asks crawlers to stay away; /-/xxgk/xxgk.css: a little CSS.
+- Limits (archive/datasette/limits.py): no SQL value over 16 MB, no query result over 32 MB, and 405 to
+  any write method on the archive's pages.
 
 Everything from crawled pages is escaped: templates autoescape, and the only Markup built here comes
 from markupsafe.escape or from archive.audit_report.svg (which escapes every value).
@@ -27,6 +29,7 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response, asgi_start
 from markupsafe import Markup
 
+from archive.datasette.limits import limit_connection, read_only_methods
 from archive.datasette.metadata import DATABASE, PLUGIN
 from archive.datasette.search import FTS_TABLE, register_functions, search_where
 
@@ -59,6 +62,12 @@ def warc_url(datasette: Any, capture_id: str) -> str:
 @hookimpl
 def prepare_connection(conn: Any) -> None:
     register_functions(conn)
+    limit_connection(conn)  # no value over 16 MB, no result over 32 MB (archive/datasette/limits.py)
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    return read_only_methods  # 405 to POST/PUT/PATCH/DELETE on the archive's pages
 
 
 # ------------------------------------------------------------------ search on the documents table

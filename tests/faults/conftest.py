@@ -1,0 +1,109 @@
+"""The fault suite: every simulator fault switch against a clean archive (docs/reliability.md).
+
+One simulator of a small scenario (kaiping-2024 scaled down, so a crawl takes seconds) serves the whole
+suite; every test starts from a copy of a clean archive of its channel, switches faults on, crawls, and
+checks the run's status, the events and the evidence. Faults, counters and the clock are reset before each
+test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.testing import RunningSimulator, start_simulator
+from tests.support import crawl
+
+# Credentials for the WeChat listers (test values, never real ones). The ticket has the characters real
+# tickets have (+ / =), so every encoding of it is exercised; the MP cookie carries the account's own
+# bizuin, a public id that must never be redacted.
+WECHAT_ENV = {
+    "WECHAT_MP_COOKIE": "slave_sid=U2xhdmVTaWRTZWNyZXQ+/x9==; bizuin=3094172651",
+    "WECHAT_MP_TOKEN": "778899001122",
+    "WECHAT_UIN": "MTIzNDU2Nzg5MA==",
+    "WECHAT_KEY": "SECRETkey-faults-77665544",
+    "WECHAT_PASS_TICKET": "Ab+cD/eF9gHi+jKlMnO/pQ==",
+    "WECHAT_WAP_SID2": "SECRETwap-faults-556677",
+    "WEREAD_COOKIE": "wr_vid=SECRETvid-445566; wr_skey=SECRETskey-998877",
+}
+FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
+WECHAT_ARGS = ("-s", f"XXGK_WECHAT_FEEDS={FEED}")
+
+
+def small_scenario(path: Path) -> Path:
+    """kaiping-2024 at a quarter of its volumes, three years, no website back catalogue."""
+    data = yaml.safe_load((resources.files("simulator") / "scenarios" / "kaiping-2024.yaml").read_text("utf-8"))
+    data["name"], data["years"] = "kaiping-faults", [2023, 2025]
+    agency = data["agencies"][0]
+
+    def shrink(categories: list[dict]) -> None:
+        for c in categories:
+            if "per_year" in c:
+                c["per_year"] = [max(1, n // 4) for n in c["per_year"]]
+            if "counts" in c:
+                c["counts"] = {y: max(2, n // 4) for y, n in c["counts"].items()}
+            shrink(c.get("children", []))
+
+    shrink(agency["gkmlpt"]["categories"])
+    agency["gkmlpt"]["api_window"] = 10  # so the search JSONP backfill still runs
+    for column in agency["website"]["columns"]:
+        column.pop("history", None)
+    shrink(agency["website"]["columns"])
+    agency["website"]["cross_listed"] = {2024: 3, "other_years": [1, 2]}
+    agency["wechat"]["articles"] = {2024: 40, "other_years": [20, 30]}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_scenario(tmp_path_factory.mktemp("scenario") / "kaiping-faults.yaml")
+
+
+@pytest.fixture(scope="session")
+def fault_sim(scenario_file: Path) -> Iterator[RunningSimulator]:
+    with start_simulator(str(scenario_file)) as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(fault_sim: RunningSimulator) -> RunningSimulator:
+    """The suite's simulator with no fault switched on, fresh counters and the scenario's own day."""
+    fault_sim.clear_faults()
+    fault_sim.reset_counters()
+    fault_sim.set_today("2025-03-31")
+    return fault_sim
+
+
+def _template(sim: RunningSimulator, folder: Path, channel: str) -> Path:
+    sim.clear_faults()
+    sim.set_today("2025-03-31")
+    db = folder / "archive.sqlite"
+    env, extra = (WECHAT_ENV, WECHAT_ARGS) if channel == "wechat" else (None, ())
+    result = crawl(sim.url, db, channel, *extra, env=env)
+    assert result["status"] == "ok", result["summary"]
+    return folder
+
+
+@pytest.fixture(scope="session")
+def clean_archives(fault_sim: RunningSimulator, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One clean, complete archive per channel (crawled once for the whole suite, never changed)."""
+    return {channel: _template(fault_sim, tmp_path_factory.mktemp(f"clean-{channel}"), channel)
+            for channel in ("catalog", "website", "wechat")}
+
+
+@pytest.fixture
+def archive_of(clean_archives: dict[str, Path], tmp_path: Path):
+    """A private copy of the clean archive of a channel (database, WAL and WARC files): its database path."""
+
+    def copy(channel: str) -> Path:
+        target = tmp_path / channel
+        shutil.copytree(clean_archives[channel], target)
+        return target / "archive.sqlite"
+
+    return copy
