@@ -108,8 +108,22 @@ def parse_object(text: str) -> dict[str, Any]:
     return _object_at(text, 0)[0]
 
 
-def _object_at(text: str, i: int) -> tuple[dict[str, Any], int]:
-    """The members of the object literal starting at text[i] ('{'), and the index just past '}'."""
+def raw_members(text: str) -> dict[str, str]:
+    """The members of the object literal `text` starts with, each as its source text, unread: for
+    big objects of which a reader needs a few members (read one with `read_value`)."""
+    if not text.startswith("{"):
+        raise JSObjectError("an object literal starts with '{'")
+    return _object_at(text, 0, raw=True)[0]
+
+
+def read_value(source: str) -> Any:
+    """The value of one member's source text, as `parse_object` reads members."""
+    return _value(source, _skip_space(source, 0))[0] if source else source
+
+
+def _object_at(text: str, i: int, raw: bool = False) -> tuple[dict[str, Any], int]:
+    """The members of the object literal starting at text[i] ('{'), and the index just past '}'
+    (`raw`: each member's source text, located by bracket matching only)."""
     out: dict[str, Any] = {}
     i, n = i + 1, len(text)
     while True:
@@ -133,7 +147,7 @@ def _object_at(text: str, i: int) -> tuple[dict[str, Any], int]:
         i = _skip_space(text, i + 1)
         if i >= n:
             raise JSObjectError("unexpected end of object")
-        value, i = _value(text, i)
+        value, i = _expression(text, i) if raw else _value(text, i)
         out[key] = value
         i = _skip_space(text, i)
         if i < n and text[i] == ",":

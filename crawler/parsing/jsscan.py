@@ -23,7 +23,7 @@ from collections.abc import Collection
 from typing import Any
 
 from .common import join_surrogates
-from .jsobject import JSObjectError, parse_object
+from .jsobject import JSObjectError, raw_members, read_value
 
 # ---------------------------------------------------------------- JS string values
 
@@ -250,18 +250,18 @@ def scan_scripts(body: bytes, spans: list[tuple[int, int]], names: Collection[st
 
 
 class CgiData(dict[str, Any]):
-    """`window.cgiDataNew`'s members, each turned from source (`JsDecode('…')`, `'1' * 1`) into its
-    value when first read: a normal article repeats its whole body in `content_noencode`, which the
-    parser reads only for share posts."""
+    """`window.cgiDataNew`'s members, kept as source and read when first asked for: the object is
+    100–450 KB (a normal article repeats its whole body in `content_noencode`) and the parser needs
+    a dozen members."""
 
-    def __init__(self, members: dict[str, Any]):
+    def __init__(self, members: dict[str, str]):
         super().__init__(members)
         self._read: set[str] = set()
 
     def __getitem__(self, key: str) -> Any:
         if key in self._read:
             return super().__getitem__(key)
-        value = _cgi_value(super().__getitem__(key))
+        value = _cgi_value(read_value(super().__getitem__(key)))
         super().__setitem__(key, value)
         self._read.add(key)
         return value
@@ -273,6 +273,6 @@ class CgiData(dict[str, Any]):
 def _read_cgi(code: str) -> dict[str, Any]:
     """The object literal `code` starts with (the text after `window.cgiDataNew =`)."""
     try:
-        return CgiData(parse_object(code) if code.startswith("{") else {})
+        return CgiData(raw_members(code)) if code.startswith("{") else {}
     except JSObjectError:
         return {}

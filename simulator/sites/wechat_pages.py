@@ -2,7 +2,11 @@
 
 Paths served (the listers under /cgi-bin/ and /mp/profile_ext live in wechat_listers.py):
 - `/s/<token>` (short link) and `/s?__biz=&mid=&idx=&sn=` (long link; chksm, scene, #rd ignored).
-  Live articles render in the "current" (2025) or "legacy" (2018) layout; deleted, violation and
+  Live articles render in the "current" (2025) or "legacy" (2018) layout (share posts, item_show_type
+  8 and 10, in their own: wechat_share.py; real-weight articles with a real page's scripts:
+  wechat_weight.py). A current page opened by its long link names the long link in og:url, msg_link
+  and cgiDataNew.link, its short link only in cgiDataNew.user_info.short_link and window.short_link,
+  as the real captures saved from long links do; deleted, violation and
   unavailable articles get their message pages; unknown tokens, a wrong sn and articles not yet
   published on the scenario day get the small 「参数错误」 page. All with status 200.
 - `POST /mp/getappmsgext`: read/like counts for one article, only with client credentials.
@@ -106,7 +110,8 @@ def _article(req: SimRequest, state: SimState) -> SimResponse:
     creds = has_client_credentials(req)
     if art.layout == "legacy":
         return SimResponse.html(render_legacy(world, art, state))
-    return SimResponse.html(render_current(world, art, state, with_stats=creds and art.push.account.read_counts))
+    return SimResponse.html(render_current(world, art, state, with_stats=creds and art.push.account.read_counts,
+                                           long_link=req.path == "/s"))
 
 
 def requested_url(req: SimRequest) -> str:

@@ -2,7 +2,7 @@
 and seed lists (`feeds`) and article pages (`article`). The package exports their public API."""
 
 from .article import ArticlePage, article_key, parse_article
-from .feeds import parse_feed, parse_url_list
+from .feeds import Feed, parse_feed, parse_url_list
 from .listers import (
     ListedArticle,
     ListerError,
@@ -12,10 +12,11 @@ from .listers import (
     parse_list_ex,
     parse_searchbiz,
     parse_weread,
+    parse_weread_shelf,
 )
 
 __all__ = [
-    "ArticlePage", "ListedArticle", "ListerError", "ListerPage", "article_key", "parse_appmsgpublish",
+    "ArticlePage", "Feed", "ListedArticle", "ListerError", "ListerPage", "article_key", "parse_appmsgpublish",
     "parse_article", "parse_feed", "parse_getmsg", "parse_list_ex", "parse_searchbiz", "parse_url_list",
-    "parse_weread",
+    "parse_weread", "parse_weread_shelf",
 ]
