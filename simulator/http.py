@@ -88,8 +88,8 @@ FAULT_KINDS = {
     # generic, applied by the server before or after the site renderer
     "http_error", "slow", "reset", "rate_limit", "waf", "truncated_json", "gbk", "require_ua",
     # consulted by the site renderers
-    "throttled_empty",
-    "wechat_200013", "wechat_200003", "getmsg_ret", "verify_wall", "weread_error",
+    "throttled_empty", "list_without_totals",
+    "wechat_200013", "wechat_200003", "getmsg_ret", "verify_wall", "weread_error", "weread_app_shape",
 }
 
 

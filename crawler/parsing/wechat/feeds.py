@@ -156,7 +156,7 @@ def _feed_item(url: str, item_id: str | None, title: str | None, stamp: tuple[in
     if item_id:
         m = _WE_MP_RSS_ID.match(item_id)
         if m:
-            fields = {"biz": b64_biz(m.group(1)), "mid": int(m.group(2)), "idx": int(m.group(3))}
+            fields.update(biz=b64_biz(m.group(1)), mid=int(m.group(2)), idx=int(m.group(3)))
         elif not url and re.fullmatch(r"[A-Za-z0-9_-]{22}", item_id):
             url = f"https://{ARTICLE_HOST}/s/{item_id}"  # wewe-rss ids are short-link tokens
     return ListedArticle.from_url("feed", url, title=title, sent_at=sent_at, digest=digest, cover=cover, **fields)
