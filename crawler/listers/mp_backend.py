@@ -7,9 +7,9 @@ the push counts but its date and articles are not shown. Once the push list is r
 seeks each such push through its other mode: list_ex lists articles newest first, so the known
 pushes on either side bracket where the missing one sits (`begin` starts near the number of
 articles listed before it; list_ex hides some articles, so the seek steps back when it lands past
-the gap). What it finds is listed; every gap is noted in the coverage record, and a gap that list_ex
-cannot fill (its articles deleted or in violation, which list_ex does not list) keeps the listing
-incomplete.
+the gap). What it finds is listed, and every gap is noted in the coverage record (a caveat: the list itself
+was read to its end), including a push list_ex cannot show (its articles deleted or in violation,
+which list_ex does not list). A seek that list_ex refuses is a problem: the listing is incomplete.
 """
 
 from __future__ import annotations
@@ -212,8 +212,8 @@ class MpBackendLister(Lister):
                                 "violating articles, so those of these pushes are not known")
         else:
             missing = gap.pushes - len(gap.found)
-            self.problems.append(f"{where}: list_ex shows {pushes or 'no article'} there, {missing} push(es) "
-                                 "unknown (their articles deleted or in violation, which list_ex does not list?)")
+            self.caveats.append(f"{where}: list_ex shows {pushes or 'no article'} there, so {missing} push(es) "
+                                "stay unknown (their articles deleted or in violation, which list_ex does not list?)")
         yield from self.spider.listed_articles(self, found, capture)
         if k + 1 < len(self.gaps):
             yield self.seek(k + 1, self.start_of(self.gaps[k + 1]))
