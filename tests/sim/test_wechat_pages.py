@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from parsel import Selector
 
+from crawler.parsing.wechat import parse_account
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.scenario import load
 from simulator.sites.wechat_article_html import article_stats
@@ -432,11 +433,10 @@ def test_aboutbiz_identifies_the_owner(world: World) -> None:
     acct = world.agencies[0].wechat
     resp = get(state, "/mp/aboutbiz", {"__biz": acct.biz})
     sel = Selector(text=resp.body.decode())
-    items = {i.css(".item-info__label::text").get(): "".join(i.css(".item-info__desc ::text").getall()).strip()
-             for i in sel.css(".item-info")}
-    assert "公众号简介" in items and items["微信号"]
-    assert items["认证类型"] == "其他组织"
-    assert items["认证主体"] == "开平市教育局" == world.agency_by_id[acct.agency_id].name
+    page = parse_account(resp.body.decode())  # the real pages' markup, read by the crawler's parser
+    assert page.intro and page.alias == acct.user_name and page.subject_type == "其他组织"
+    assert page.subject == "开平市教育局" == world.agency_by_id[acct.agency_id].name
+    assert page.services == ["秀米", "壹伴"]
     assert sel.css(".item-info a::attr(href)").get() == (
         f"https://mp.weixin.qq.com/mp/getverifyinfo?__biz={acct.biz}#wechat_redirect")
     assert sel.css("#js_login_ip")

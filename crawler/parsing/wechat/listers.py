@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..common import ParseError, load_json
+from ..jsobject import JSObjectError, read_assignment
 from ._common import ARTICLE_HOST, UrlIds, as_int, as_str, b64_biz, clean_url, url_ids
 
 # ---------------------------------------------------------------- shapes
@@ -304,6 +305,8 @@ def parse_getmsg(body: bytes | str) -> ListerPage:
 
 def _getmsg_item(item: dict[str, Any], pos: int, comm: dict[str, Any]) -> ListedArticle:
     url = clean_url(item.get("content_url"))
+    if url.startswith("/"):  # Sogou's copy of the list carries relative temporary links (/s?timestamp=…)
+        url = f"https://{ARTICLE_HOST}{url}"
     flag = as_int(item.get("del_flag"))
     # del_flag 1 on live items (public sample); other values and a missing URL mean deleted [unc].
     deleted = True if not url else (flag not in (0, 1) if flag is not None else None)
@@ -316,6 +319,16 @@ def _getmsg_item(item: dict[str, Any], pos: int, comm: dict[str, Any]) -> Listed
     if listed.idx is None:
         listed.idx = pos
     return listed
+
+
+def parse_history_page(html: str) -> ListerPage:
+    """An account's history page as Sogou or the client served it (2017): it embeds the getmsg list
+    as `var msgList = {"list": [...]}`; its links are temporary (`/s?timestamp=…&signature=…`)."""
+    try:
+        inner = read_assignment(html, "var msgList")
+    except JSObjectError as exc:
+        raise ParseError(f"history page: no readable `var msgList = {{…}}`: {exc}") from None
+    return parse_getmsg(json.dumps({"ret": 0, "general_msg_list": inner}, ensure_ascii=False))
 
 
 # ---------------------------------------------------------------- WeRead
