@@ -5,7 +5,9 @@ the gkmlpt and NFCMS samples) it prints the file count, the median size and the 
 parse time (best of `--repeat` runs per file, in CPU time of this process: the machine is shared, and
 wall time would count other processes' turns). An article page is parsed from its raw bytes, as the
 spider hands `response.body` to the parser (decoding included). A simulated real-weight page
-(simulator/sites/wechat_weight.py) is timed beside the real ones.
+(simulator/sites/wechat_weight.py) is timed beside the real ones. Then what the capture middleware
+spends on one real 3 MB page before the parser sees it: its sha256, the block detector and the
+WARC record (gzip), which keeps the page whole.
 
     .venv/bin/python bench/parse_real_pages.py [--repeat 5]
 """
@@ -25,6 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from archive.times import utcnow  # noqa: E402
+from archive.warcstore import WarcStore  # noqa: E402
+from crawler.parsing.blocks import detect_block  # noqa: E402
 from crawler.parsing.gkmlpt import parse_document, parse_list  # noqa: E402
 from crawler.parsing.nfcms import parse_list as parse_nfcms_list  # noqa: E402
 from crawler.parsing.wechat import parse_article, parse_feed, parse_getmsg, parse_list_ex  # noqa: E402
@@ -85,6 +90,28 @@ def best_of(fn: Callable[[bytes], Any], body: bytes, repeat: int) -> tuple[float
     return best * 1000, failed
 
 
+def capture_costs(body: bytes, repeat: int) -> None:
+    import hashlib
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        warc = WarcStore(folder, "bench", "bench")
+        written: list = []
+
+        def write(b: bytes) -> None:
+            written.append(warc.write_exchange(
+                url=URL, method="GET", request_headers=[("Host", "mp.weixin.qq.com")], request_target="/s/x",
+                status=200, reason="OK", response_headers=[("Content-Type", "text/html; charset=utf-8")], body=b,
+                fetched_at=utcnow()))
+
+        steps = [("sha256", lambda b: hashlib.sha256(b).hexdigest()),
+                 ("block detection", lambda b: detect_block(200, {}, b, URL)), ("WARC record (gzip)", write)]
+        print(f"\ncapture of one {len(body) / 1e6:.1f} MB page (ms):", ", ".join(
+            f"{name} {best_of(fn, body, repeat)[0]:.1f}" for name, fn in steps),
+            f"; record {written[-1].length / 1e6:.2f} MB")
+        warc.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -112,6 +139,8 @@ def main() -> None:
         t, s = times[kind], sizes[kind]
         print(f"{kind:32} {len(t):5d} {statistics.median(s) / 1024:10.0f} {statistics.median(t):10.1f} "
               f"{max(t):9.1f} {failures[kind]:7d}")
+    capture_costs(gzip.decompress((REAL / "wechat/articles/wechat-article-exporter/普通图文/01.html.gz").read_bytes()),
+                  args.repeat)
 
 
 if __name__ == "__main__":

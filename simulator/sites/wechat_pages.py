@@ -55,8 +55,8 @@ from .wechat_article_html import (
     esc_html,
     esc_js,
     render_current,
-    render_legacy,
 )
+from .wechat_legacy import render_legacy
 
 HOST = "mp.weixin.qq.com"
 CAPTCHA_PATH = "/mp/wappoc_appmsgcaptcha"
