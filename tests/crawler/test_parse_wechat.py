@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from archive.times import SHANGHAI, local_date
+from crawler.listers.mp_backend import gaps_of
 from crawler.parsing.common import ParseError
 from crawler.parsing.wechat import (
     ArticlePage,
@@ -29,7 +30,9 @@ from crawler.parsing.wechat import (
     parse_searchbiz,
     parse_url_list,
     parse_weread,
+    parse_weread_shelf,
 )
+from crawler.parsing.wechat.listers import PushEntry
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.scenario import load
 from simulator.sites import feeds, wechat_listers, wechat_pages, weread
@@ -409,6 +412,42 @@ def test_weread_errors(world: World, acct: WxAccount) -> None:
     assert parse_weread(weread_page(state, acct, 0), 0).articles
     err = raised(parse_weread, weread_page(state, acct, 20), 20)
     assert (err.code, err.kind) == (-2012, "session_expired") and "WEREAD_COOKIE" in str(err)
+
+
+def test_weread_app_shape_lists_the_same_articles(world: World, acct: WxAccount) -> None:
+    grouped, _ = page_all(lambda o: weread_page(SimState(world), acct, o), parse_weread)
+    app_state = SimState(world, faults=[{"kind": "weread_app_shape"}])
+    assert b"subReviews" not in weread_page(app_state, acct, 0)  # reviews[].review.mpInfo
+    flat, pages = page_all(lambda o: weread_page(app_state, acct, o), parse_weread)
+    assert [(a.token, a.sent_at, a.push_key) for a in flat] == [(a.token, a.sent_at, a.push_key) for a in grouped]
+    assert len(pages) > len(grouped) // 20  # offset counts entries (articles) in this shape
+    # entries that carry no article in either shape are an error, never an empty page
+    with pytest.raises(ParseError, match="2 reviews, none with an article"):
+        parse_weread(json.dumps({"reviews": [{"review": {"type": 16}}, {"subReviews": [{"reviewId": "x"}]}]}), 0)
+
+
+def test_weread_minus_2041_names_both_causes_and_the_shelf_tells_which(world: World, acct: WxAccount) -> None:
+    err = raised(parse_weread, weread_page(SimState(world), acct, 0, cookie="wr_vid=1"), 0)
+    assert "WEREAD_COOKIE" in str(err) and "2026-10" in str(err)
+    for login_ok in (True, False):
+        state = SimState(world, faults=[{"kind": "weread_error", "code": -2041, "login_ok": login_ok}])
+        assert raised(parse_weread, weread_page(state, acct, 0), 0).code == -2041
+        shelf = call(weread, state, "weread.qq.com", "/web/shelf/bookIds", {}, WR_COOKIE).body
+        assert parse_weread_shelf(shelf) is login_ok
+    assert not parse_weread_shelf(call(weread, SimState(world), "weread.qq.com", "/web/shelf/bookIds", {}).body)
+
+
+def test_push_list_gaps_are_bracketed_by_the_known_pushes() -> None:
+    entries = [PushEntry(300, {30}, 2), PushEntry(None), PushEntry(None), PushEntry(200, {20}, 1), PushEntry(None),
+               PushEntry(100, {10}, 3)]
+    first, second = gaps_of(entries)
+    assert (first.pushes, first.newer, first.older, first.newer_mids, first.older_mids, first.articles_before) == \
+        (2, 300, 200, {30}, {20, 10}, 2)
+    assert (second.pushes, second.newer, second.older, second.newer_mids, second.older_mids, second.articles_before) == \
+        (1, 200, 100, {30, 20}, {10}, 3)
+    (edge,) = gaps_of([PushEntry(None), PushEntry(50, {5}, 1)])
+    assert (edge.newer, edge.older, edge.articles_before) == (None, 50, 0)
+    assert gaps_of([PushEntry(1, {1}, 1)]) == []
 
 
 def test_malformed_lister_bodies_are_parse_errors() -> None:
