@@ -33,6 +33,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/simulator_rps.py
 	$(BIN)/python bench/crawl_catalog.py
+	$(BIN)/python bench/parse_real_pages.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-output

@@ -29,6 +29,9 @@ from warcio.warcwriter import WARCWriter
 
 HOP_BY_HOP = {"transfer-encoding"}
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# warcio gzips at level 9; level 6 costs less than half the CPU for records 1 % larger (a 3 MB WeChat
+# page: 205 → 89 ms, 607 → 614 KB), and a real page's record costs more to write than to parse.
+GZIP_LEVEL = 6
 
 
 @dataclass
@@ -65,15 +68,17 @@ class WarcStore:
         if self._fh is None or self._fh.tell() >= MAX_FILE_BYTES:
             self._rotate()
         assert self._fh is not None
-        buf = io.BytesIO()
-        writer = WARCWriter(buf, gzip=True, warc_version="WARC/1.1")
+        out = bytearray()
         lengths = []
-        for record in records:
-            before = buf.tell()
-            writer.write_record(record)
-            lengths.append(buf.tell() - before)
+        for record in records:  # one gzip member per record, as warcio writes them
+            raw = io.BytesIO()
+            WARCWriter(raw, gzip=False, warc_version="WARC/1.1").write_record(record)
+            gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            member = gz.compress(raw.getvalue()) + gz.flush()
+            lengths.append(len(member))
+            out += member
         start = self._fh.tell()
-        self._fh.write(buf.getvalue())
+        self._fh.write(out)
         self._fh.flush()
         return start, lengths
 

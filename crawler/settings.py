@@ -103,6 +103,8 @@ XXGK_PROGRESS = True  # live progress on a terminal (a log line every few second
 XXGK_WECHAT_BIZ = ""  # the account's __biz, when neither the MP backend nor an article page tells it
 XXGK_WECHAT_MP_MODE = "appmsgpublish"  # or "list_ex": the MP backend's other listing
 XXGK_WECHAT_FEEDS: list[str] = []  # feed URLs or files (Atom, RSS 2.0, JSON Feed); comma-separated on the command line
+# The zone of feed times written without one (we-mp-rss writes its bridge's local time): an IANA name.
+XXGK_WECHAT_FEED_ZONE = "Asia/Shanghai"
 XXGK_WECHAT_URL_LIST = ""  # a file of article URLs, one a line
 # Discovery (`xxgk agencies add` / `check`): how far it follows the website's navigation.
 XXGK_DISCOVERY_MAX_PAGES = 40  # website pages read at most

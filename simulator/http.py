@@ -96,8 +96,8 @@ FAULT_KINDS = {
     # body, a redirect anywhere (`file:`, a private address), any text of a response rewritten
     "truncated", "cut", "gzip_bomb", "oversize", "redirect", "rewrite",
     # consulted by the site renderers
-    "throttled_empty",
-    "wechat_200013", "wechat_200003", "getmsg_ret", "verify_wall", "weread_error",
+    "throttled_empty", "list_without_totals",
+    "wechat_200013", "wechat_200003", "getmsg_ret", "verify_wall", "weread_error", "weread_app_shape",
 }
 
 

@@ -177,6 +177,10 @@ class WxArticle:
     sn: str
     read_num: int
     states: list[tuple[date, str]] = field(default_factory=list)  # (day, "deleted"|"violation"|"unavailable"|"ok")
+    show_type: int = 0  # item_show_type: 0 article, 8 image post (图片分享), 10 text post (文本分享)
+    own_title: bool = True  # a text post may have none: WeChat then keeps its text as the title
+    pictures: int = 0  # images of an image post
+    real_weight: bool = False  # served at a real page's weight (2–4 MB of inline scripts and styles)
 
     @property
     def mid(self) -> int:

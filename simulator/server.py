@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from .http import SimRequest, SimResponse, SimState, etag_of, http_date
-from .sites import feeds, files, gkmlpt, nfcms, search, wechat_listers, wechat_pages, weread
+from .sites import feeds, files, gkmlpt, nfcms, search, we_mp_rss, wechat_listers, wechat_pages, weread
 
 ADMIN_PREFIX = "/_sim"
 BROWSE_PREFIX = "/_/"
@@ -38,7 +38,7 @@ SEARCH_HOST = "search.gd.gov.cn"
 WECHAT_HOST = "mp.weixin.qq.com"
 WEREAD_HOST = "weread.qq.com"
 FEEDS_HOST = "wewe-rss.localhost"
-STATIC_HOSTS = (SEARCH_HOST, WECHAT_HOST, WEREAD_HOST, FEEDS_HOST)
+STATIC_HOSTS = (SEARCH_HOST, WECHAT_HOST, WEREAD_HOST, FEEDS_HOST, *we_mp_rss.HOSTS)
 
 
 def route(req: SimRequest, state: SimState) -> tuple[str, Any] | None:
@@ -54,6 +54,8 @@ def route(req: SimRequest, state: SimState) -> tuple[str, Any] | None:
         return "weread", weread.handle
     if host == FEEDS_HOST:
         return "feeds", feeds.handle
+    if host in we_mp_rss.HOSTS:
+        return "feeds", we_mp_rss.handle
     parts = path.split("/", 3)
     first = parts[1] if len(parts) > 1 else ""
     second = parts[2] if len(parts) > 2 else ""
@@ -301,6 +303,7 @@ def home_page(state: SimState, request: web.Request) -> str:
     if a.wechat and a.wechat.articles:
         examples.append(f"{base}/_/{WECHAT_HOST}/s/{a.wechat.articles[-1].token}")
         examples.append(f"{base}/_/{FEEDS_HOST}/feeds/{a.wechat.weread_book_id}.atom")
+        examples.append(f"{base}/_/we-mp-rss.localhost/rss/{a.wechat.weread_book_id}")
     items = "".join(f'<li><a href="{u}">{u}</a></li>' for u in examples)
     hosts = "".join(f"<li>{h}</li>" for h in known_hosts(state))
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>xxgk simulator</title></head><body>"

@@ -97,3 +97,21 @@ def launched(cmd: list[str], listening: re.Pattern, what: str,
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+def real_weight_sample(scenario: str = "kaiping-2024") -> bytes:
+    """One real-weight article page of the scenario (a current-layout article served with a real
+    page's 2–4 MB of scripts), as the simulator serves it: for benches and parser tests."""
+    from .http import SimRequest, SimState
+    from .scenario import load
+    from .sites import wechat_pages
+    from .world import World
+
+    world = World(load(scenario))
+    state = SimState(world)
+    assert any(a.wechat for a in world.agencies), "the scenario has no WeChat account"
+    art = next(a for ag in world.agencies if ag.wechat for a in ag.wechat.articles
+               if a.real_weight and a.show_type == 0 and a.state(state.today) == "ok")
+    resp = wechat_pages.handle(SimRequest("GET", wechat_pages.HOST, f"/s/{art.token}", {}, {}), state)
+    assert resp is not None
+    return resp.body

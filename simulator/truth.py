@@ -138,15 +138,16 @@ def lister_sees(acct: WxAccount, lister: str, today: date) -> list[tuple[Any, An
     for push in acct.pushes:
         if push.sent.date() > today:
             continue
-        if lister == "mp_backend" and empty_publish_info(push):  # listed with an empty publish_info
-            continue
+        # A push appmsgpublish shows with an empty publish_info: the MP backend seeks it through list_ex,
+        # which shows its articles but the deleted and violating ones.
+        sought = lister == "mp_backend" and empty_publish_info(push)
         if lister == "getmsg" and not push.notified:
             continue
         if lister == "weread" and (today - push.sent.date()).days > acct.weread_depth_days:
             continue
         for art in push.articles:
             st = art.state(today)
-            if lister in ("list_ex", "weread", "feeds") and st in ("deleted", "violation"):
+            if (lister in ("list_ex", "weread", "feeds") or sought) and st in ("deleted", "violation"):
                 continue
             if lister == "feeds" and (acct.feed_since is None or push.sent.date() < acct.feed_since):
                 continue

@@ -389,7 +389,34 @@ class World:
                     ))
                 acct.pushes.append(push)
         acct.pushes.sort(key=lambda p: (p.sent, p.mid))
+        self._wechat_kinds(agency, acct, spec)
         agency.wechat = acct
+
+    def _wechat_kinds(self, agency: Agency, acct: WxAccount, spec: dict[str, Any]) -> None:
+        """Share posts and real-weight pages, chosen after the pushes so no other draw changes.
+
+        `share_posts: {text: N, image: N}` per year turns N one-article pushes of the current layout
+        into text posts (every other one without a title of its own: WeChat then keeps the whole
+        text as its title) and image posts; `real_weight_every: N` serves about one current-layout
+        article in N at a real page's weight."""
+        share = spec.get("share_posts") or {}
+        for year in self.years:
+            if year < acct.legacy_before:
+                continue
+            rng = rng_for(self.seed, agency.id, "share-posts", year)
+            singles = [p.articles[0] for p in acct.pushes if p.sent.year == year and len(p.articles) == 1]
+            rng.shuffle(singles)
+            n_text, n_image = int(share.get("text", 0)), int(share.get("image", 0))
+            for k, art in enumerate(singles[:n_text]):
+                art.show_type, art.own_title = 10, k % 2 == 0
+                if not art.own_title:
+                    art.title = "\n\n".join(self.body_paragraphs("wechat", art.token, year))
+            for art in singles[n_text:n_text + n_image]:
+                art.show_type, art.pictures = 8, rng.randint(2, 9)
+        every = int(spec.get("real_weight_every", 0))
+        for art in acct.articles:
+            if every and art.layout == "current" and int(hexdigest(self.seed, "weight", art.token, n=8), 16) % every == 0:
+                art.real_weight = True
 
     def _assign_post_ids(self) -> None:
         """One shared post-id sequence, rising with publication time (reference gkmlpt.md §1)."""

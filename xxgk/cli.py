@@ -9,6 +9,7 @@ from xxgk.commands.agencies import agencies
 from xxgk.commands.claims import claims
 from xxgk.commands.crawl import crawl
 from xxgk.commands.demo import demo
+from xxgk.commands.parse import parse
 from xxgk.commands.reconcile import reconcile, report
 from xxgk.commands.schedule import schedule
 from xxgk.commands.serve import serve
@@ -40,5 +41,5 @@ def main() -> None:
     """xxgk-archive: crawl, archive and reconcile government information-disclosure channels."""
 
 
-for command in (simulate, crawl, agencies, verify, claims, reconcile, report, demo, schedule, status, serve):
+for command in (simulate, crawl, agencies, verify, claims, reconcile, report, demo, schedule, status, serve, parse):
     main.add_command(command)

@@ -76,7 +76,8 @@ class Lister(ABC):
     total: int | None = None
     oldest: int | None = None  # earliest push time seen, Unix seconds
     stop_reason: str = ""
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what kept the listing from being complete
+    caveats: list[str] = field(default_factory=list)  # how it was read, where a reader should know (not gaps)
     done: bool = False
     spider: ListingSpider = field(init=False, repr=False)  # bound by start()
 
@@ -111,7 +112,7 @@ class Lister(ABC):
         try:
             page = parse(response.body)
         except ListerError as exc:
-            yield from self.stop(exc)
+            yield from self.refused(exc)
             return
         except ParseError as exc:
             self.problems.append(f"page {self.pages + 1}: {exc}")
@@ -121,9 +122,17 @@ class Lister(ABC):
         self.total = page.total if page.total is not None else self.total
         yield from self.spider.listed_articles(self, page.articles, response.meta.get(CAPTURE_ID, ""))
         if page.next_offset is None:
-            yield self.finish("complete")
+            yield from self.listed_all()
         else:
             yield next_request(page.next_offset)
+
+    def listed_all(self) -> Iterator[Any]:
+        """The paged list reached its end. A lister with more to do afterwards overrides this."""
+        yield self.finish("complete")
+
+    def refused(self, exc: ListerError) -> Iterator[Any]:
+        """The API refused a page: by default, stop. A lister that can tell more first overrides this."""
+        yield from self.stop(exc)
 
     def stop(self, exc: ListerError) -> Iterator[Any]:
         """The API refused: stop here and say how far back the list got."""

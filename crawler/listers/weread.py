@@ -1,5 +1,10 @@
 """WeRead (微信读书, reference wechat.md §2.3): `/web/mp/articles?bookId=MP_WXS_<bizuin>&offset=` with a
-logged-in web session; groups (pushes) of articles, to a limited depth."""
+logged-in web session; groups (pushes) of articles, to a limited depth.
+
+errCode -2041 means "not logged in", but since 2026-10 WeRead is reported to answer it for some
+accounts' article lists with a valid login. The lister then asks the shelf (`/web/shelf/bookIds`,
+login only): a shelf that answers says the login is fine and the account is refused, so the message
+names the right remedy (another lister, not a new cookie)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from urllib.parse import urlencode
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.parsing.wechat import parse_weread
+from crawler.parsing.common import ParseError
+from crawler.parsing.wechat import ListerError, parse_weread, parse_weread_shelf
+from crawler.parsing.wechat.listers import WEREAD_REFUSED
 
 from .base import Lister, from_env
 
@@ -46,3 +53,25 @@ class WeReadLister(Lister):
 
     def parse_page(self, response: Response, offset: int) -> Iterator[Any]:
         yield from self.page(response, lambda body: parse_weread(body, offset), self.page_request)
+
+    def refused(self, exc: ListerError) -> Iterator[Any]:
+        if exc.code != WEREAD_REFUSED:
+            yield from self.stop(exc)
+            return
+        # a dead login or a refused account: the shelf tells which
+        yield self.request(f"{WEREAD}/web/shelf/bookIds", self.parse_shelf, headers={"Cookie": self.cookie},
+                           cb_kwargs={"refusal": exc})
+
+    def parse_shelf(self, response: Response, refusal: ListerError) -> Iterator[Any]:
+        try:
+            logged_in = parse_weread_shelf(response.body)
+        except ParseError:
+            logged_in = False
+        if not logged_in:
+            yield from self.stop(refusal)
+            return
+        yield from self.stop(ListerError(
+            f"{str(refusal).split(':', 1)[0]}: WeRead refuses the article list of MP_WXS_"
+            f"{base64.b64decode(self.spider.biz).decode()} although the login works (the shelf answers): reported "
+            "for some accounts since 2026-10; a new WEREAD_COOKIE will not help, list this account with another "
+            "lister (MP backend, getmsg, a feed or a URL list)", WEREAD_REFUSED, "refused"))

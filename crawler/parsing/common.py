@@ -66,9 +66,12 @@ def load_json(body: bytes | str, what: str, show: str = "end") -> Any:
 BREAK = "\ue000"  # stands for a <br> until we know whether its neighbours want a space
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def join_surrogates(text: str) -> str:
     """Join surrogate pairs produced by decoding UTF-16 code units one by one (`\\uD83D\\uDE00`)."""
-    if not any("\ud800" <= c <= "\udfff" for c in text):
+    if not _SURROGATE.search(text):
         return text
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 

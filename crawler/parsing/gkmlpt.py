@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import html as lxml_html
 from parsel import Selector
 
 from archive.times import local_date, local_seconds
@@ -66,7 +67,8 @@ def parse_index(html: str) -> CatalogConfig:
     except JSObjectError as exc:
         raise ParseError(f"index page: window._CONFIG unreadable: {exc}") from exc
     if "SID" not in config:
-        raise ParseError(f"index page: window._CONFIG has no SID (keys: {', '.join(config) or 'none'})")
+        what = " (ACTION 'content': a document page, not the catalog index)" if config.get("ACTION") == "content" else ""
+        raise ParseError(f"index page: window._CONFIG has no SID{what} (keys: {', '.join(config) or 'none'})")
     sid = config["SID"]
     if isinstance(sid, bool) or not isinstance(sid, str | int) or str(sid).strip() == "":
         raise ParseError(f"index page: SID is not a non-empty string or number: {sid!r}")
@@ -153,31 +155,42 @@ def walk_tree(tree: list[dict[str, Any]]) -> list[CategoryNode]:
 @dataclass
 class ListPage:
     classify: dict[str, Any]
-    total: int
-    offset: int
+    total: int | None  # None: the page does not say (real catalogs differ); page until empty or 404
+    offset: int | None
     articles: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)  # what the page left out, for the coverage record
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _int_or_none(value: Any) -> int | None:
+    """An integer, also one written as a string (other cities' catalogs do, china-governance coerces)."""
+    if _is_int(value):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return None
+
+
+NO_TOTALS = "the list page carries no total/offset: paged until an empty page or a 404"
+
+
 def parse_list(body: bytes | str) -> ListPage:
-    """One page of `GET …/gkmlpt/api/all/{cat}?page=&sid=` (reference §4.1)."""
+    """One page of `GET …/gkmlpt/api/all/{cat}?page=&sid=` (reference §4.1).
+
+    `total`, `offset` and `classify` may be missing or written as strings on other cities'
+    catalogs: the page is read anyway, with a note saying what it left out (the spider then pages
+    until an empty page or a 404). Only a body that lists nothing readable is an error."""
     data = load_json(body, "list API")
     if not isinstance(data, dict):
         raise ParseError(f"list API: expected a JSON object, got {type(data).__name__}")
     if "articles" not in data and ("code" in data or "msg" in data):
         # e.g. {"code":-1,"msg":"sid error"} with status 200 for a wrong sid
         raise ParseError(f"list API: error object: code {data.get('code')!r}, msg {data.get('msg')!r}")
-    for key in ("classify", "total", "offset", "articles"):
-        if key not in data:
-            raise ParseError(f"list API: missing key {key!r} (keys: {', '.join(data) or 'none'})")
-    if not isinstance(data["classify"], dict):
-        raise ParseError(f"list API: 'classify' is not an object: {data['classify']!r:.80}")
-    for key in ("total", "offset"):
-        if not _is_int(data[key]):
-            raise ParseError(f"list API: {key!r} is not an integer: {data[key]!r:.80}")
+    if "articles" not in data:
+        raise ParseError(f"list API: missing key 'articles' (keys: {', '.join(data) or 'none'})")
     articles = data["articles"]
     if not isinstance(articles, list):
         raise ParseError(f"list API: 'articles' is not a list: {type(articles).__name__}")
@@ -186,7 +199,33 @@ def parse_list(body: bytes | str) -> ListPage:
             raise ParseError(f"list API: articles[{i}] is not an object: {art!r:.80}")
         if "id" not in art:
             raise ParseError(f"list API: articles[{i}] has no 'id'")
-    return ListPage(classify=data["classify"], total=data["total"], offset=data["offset"], articles=articles)
+    notes = []
+    classify = data.get("classify")
+    if not isinstance(classify, dict):
+        notes.append(f"the list page's classify is {'missing' if classify is None else 'not an object'}")
+        classify = {}
+    total, offset = _int_or_none(data.get("total")), _int_or_none(data.get("offset"))
+    if total is None or offset is None:
+        notes.append(NO_TOTALS + (f" (total {data['total']!r})" if data.get("total") is not None and total is None
+                                  else ""))
+        total = offset = None
+    return ListPage(classify=classify, total=total, offset=offset, articles=articles, notes=notes)
+
+
+_LOCAL_STAMP = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def article_time(article: dict[str, Any]) -> int | None:
+    """The entry's publication time, Unix seconds: `create_time`, else `created_at` (a local
+    `YYYY-MM-DD HH:MM:SS`, also with `.`, `/` or 年月日), else `display_publish_time`."""
+    value = _int_or_none(article.get("create_time"))
+    if value is not None:
+        return value
+    m = _LOCAL_STAMP.search(str(article.get("created_at") or ""))
+    if m:
+        y, mo, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+        return local_seconds(f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{sec:02d}")
+    return _int_or_none(article.get("display_publish_time"))
 
 
 # ---------------------------------------------------------------- search JSONP
@@ -194,8 +233,9 @@ def parse_list(body: bytes | str) -> ListPage:
 
 @dataclass
 class SearchPage:
-    count: int
+    count: int | None  # None: the page does not say; page until an empty page
     results: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
 
 
 _CALLBACK = re.compile(r"\s*(?:/\*.*?\*/\s*)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\(", re.S)
@@ -225,15 +265,15 @@ def parse_search(body: bytes | str) -> SearchPage:
         data = load_json(unwrap_jsonp(text), "search JSONP")
     if not isinstance(data, dict):
         raise ParseError(f"search JSONP: expected a JSON object, got {type(data).__name__}")
-    for key in ("results", "count"):
-        if key not in data:
-            raise ParseError(f"search JSONP: missing key {key!r} (keys: {', '.join(data) or 'none'})")
-    if not _is_int(data["count"]):
-        raise ParseError(f"search JSONP: 'count' is not an integer: {data['count']!r:.80}")
+    if "results" not in data:
+        raise ParseError(f"search JSONP: missing key 'results' (keys: {', '.join(data) or 'none'})")
     results = data["results"]
     if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
         raise ParseError("search JSONP: 'results' is not a list of objects")
-    return SearchPage(count=data["count"], results=results)
+    count = _int_or_none(data.get("count"))
+    notes = [] if count is not None else [f"the search page carries no count ({data.get('count')!r}): paged until "
+                                          "an empty page"]
+    return SearchPage(count=count, results=results, notes=notes)
 
 
 def search_to_article(result: dict[str, Any]) -> dict[str, Any]:
@@ -475,17 +515,49 @@ def _cross_checks(meta: dict[str, str], detail: dict[str, Any]) -> list[dict[str
     return checks
 
 
+NO_TABLE = "no div.classify table and no h1.title: fields read from window._CONFIG.DETAIL"
+
+
+def _detail_meta(detail: dict[str, Any]) -> dict[str, str]:
+    """The metadata table's labels, filled from DETAIL (a page that shows no table)."""
+    meta = {"名称": clean_title(str(detail.get("title") or "")), "索引号": _norm(detail.get("identifier")),
+            "发布机构": _norm(detail.get("publisher")), "文号": _norm(detail.get("document_number")),
+            "分类": _norm(detail.get("classify_main_name")), "主题词": _norm(detail.get("keywords"))}
+    for label, key in (("发布日期", "create_time"), ("成文日期", "date")):
+        stamp = _int_or_none(detail.get(key))
+        meta[label] = local_date(stamp) if stamp is not None else ""
+    return {k: v for k, v in meta.items() if v}
+
+
+def _config_detail(html: str) -> tuple[dict[str, Any] | None, str]:
+    """DETAIL of the page's window._CONFIG, or None and why not."""
+    try:
+        config = read_assignment(html, "window._CONFIG")
+    except JSObjectError as exc:
+        return None, f"window._CONFIG unreadable: {exc}"
+    value = config.get("DETAIL")
+    if isinstance(value, dict):
+        return value, ""
+    return None, "window._CONFIG has no DETAIL" if "DETAIL" not in config else \
+        f"DETAIL is not a JSON object: {str(value)[:60]!r}"
+
+
 def parse_document(html: str, url: str) -> DocumentPage:
     """A gkmlpt document page `…/content/{a}/{b}/post_{id}.html` (reference §5).
 
     The table is the source of truth (its text is data: an escaped "<script>" in 名称 is returned
-    as those characters); DETAIL is parsed with jsobject and compared field by field.
-    """
+    as those characters); DETAIL is parsed with jsobject and compared field by field. A page that
+    shows neither the table nor the h1 (other templates; trimmed captures) is read from DETAIL alone,
+    with a check saying so; without DETAIL either, it is not a document page."""
     sel = Selector(text=html)
     rows = sel.xpath(_CLASSIFY_ROWS)
     h1s = sel.xpath(_H1_TITLE)
+    detail, why_not = _config_detail(html)
     if not rows and not h1s:
-        raise ParseError(f"document page {url}: neither a div.classify table nor an h1.title (not a document page)")
+        if detail is None:
+            raise ParseError(f"document page {url}: neither a div.classify table nor an h1.title, and {why_not} "
+                             "(not a document page)")
+        return _detail_document(detail, url)
     meta = _table_meta([r.root for r in rows])
     h1 = element_text(h1s[0].root) if h1s else ""
     title = meta.get("名称", "").strip() or h1
@@ -497,26 +569,26 @@ def parse_document(html: str, url: str) -> DocumentPage:
     attachments = attachment_links((a.root for a in sel.xpath(_ATTACHMENTS)), url)
 
     checks: list[dict[str, Any]] = []
-    detail: dict[str, Any] | None = None
-    try:
-        config = read_assignment(html, "window._CONFIG")
-    except JSObjectError as exc:
-        checks.append({"field": "detail", "table_value": None, "detail_value": None,
-                       "reason": f"window._CONFIG unreadable: {exc}"})
+    if detail is None:
+        checks.append({"field": "detail", "table_value": None, "detail_value": None, "reason": why_not})
     else:
-        value = config.get("DETAIL")
-        if isinstance(value, dict):
-            detail = value
-            checks += _cross_checks(meta, detail)
-        else:
-            reason = "window._CONFIG has no DETAIL" if "DETAIL" not in config else \
-                f"DETAIL is not a JSON object: {str(value)[:60]!r}"
-            checks.append({"field": "detail", "table_value": None, "detail_value": None, "reason": reason})
+        checks += _cross_checks(meta, detail)
     return DocumentPage(meta=meta, title=title, h1=h1, body_text=body_text, body_html=body_html,
                         attachments=attachments, detail=detail, checks=checks)
 
 
+def _detail_document(detail: dict[str, Any], url: str) -> DocumentPage:
+    meta = _detail_meta(detail)
+    content = str(detail.get("content") or "")
+    root = lxml_html.fragment_fromstring(content, create_parent="div") if content.strip() else None
+    attachments = attachment_links(root.xpath(_ATTACHMENTS) if root is not None else [], url)
+    return DocumentPage(meta=meta, title=meta.get("名称", ""), h1="", body_text=block_text(root) if root is not None
+                        else "", body_html=content, attachments=attachments, detail=detail,
+                        checks=[{"field": "page", "table_value": None, "detail_value": None, "reason": NO_TABLE}])
+
+
 __all__ = [
-    "CatalogConfig", "CategoryNode", "DocumentPage", "ListPage", "SearchPage", "clean_title", "list_fingerprint",
-    "parse_document", "parse_index", "parse_list", "parse_search", "search_to_article", "unwrap_jsonp", "walk_tree",
+    "NO_TABLE", "NO_TOTALS", "CatalogConfig", "CategoryNode", "DocumentPage", "ListPage", "SearchPage", "article_time",
+    "clean_title", "list_fingerprint", "parse_document", "parse_index", "parse_list", "parse_search",
+    "search_to_article", "unwrap_jsonp", "walk_tree",
 ]

@@ -4,7 +4,8 @@ Pages embed configuration as JS, not JSON: keys are bare, strings may be single-
 are JSON (TREE, DETAIL) and some are expressions. We isolate the object by brace matching that
 respects strings and comments, then read it key by key: JSON values with a real JSON decoder
 (`raw_decode`, which also copes with `\\u003C` escapes that defeat regex extraction), quoted
-strings as strings, and anything else as raw source text. No per-field regexes.
+strings as strings, objects and arrays with JS members (WeChat's `picture_page_info_list: [{cdn_url:
+JsDecode('…')}]`) member by member, and anything else as raw source text. No per-field regexes.
 
 Known limit: regex literals are not recognised, so a '}' inside one (`/a}b/`) would end the object
 early; configuration objects on these sites carry none.
@@ -25,26 +26,19 @@ _DECODER = json.JSONDecoder()
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 
 
+_SPACE = re.compile(r"(?:\s+|//[^\n]*(?:\n|\Z)|/\*(?:.*?\*/|.*\Z))*", re.S)
+
+
 def _skip_space(text: str, i: int) -> int:
-    n = len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-        else:
-            break
-    return i
+    """Index of the next character that is neither white space nor inside a comment."""
+    m = _SPACE.match(text, i)
+    return m.end() if m else i
 
 
 _STRING_BODY = {
-    "'": re.compile(r"(?:[^'\\\n]|\\.)*'", re.S),
-    '"': re.compile(r'(?:[^"\\\n]|\\.)*"', re.S),
-    "`": re.compile(r"(?:[^`\\]|\\.)*`", re.S),
+    "'": re.compile(r"[^'\\\n]*(?:\\.[^'\\\n]*)*'", re.S),
+    '"': re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*"', re.S),
+    "`": re.compile(r"[^`\\]*(?:\\.[^`\\]*)*`", re.S),
 }
 _INTERESTING = re.compile(r"""[{}\[\]'"`]|//|/\*""")
 
@@ -111,14 +105,33 @@ def parse_object(text: str) -> dict[str, Any]:
     """Parse the members of a JS object literal `{ key: value, ... }` (text starts at `{`)."""
     if not text.startswith("{"):
         raise JSObjectError("an object literal starts with '{'")
+    return _object_at(text, 0)[0]
+
+
+def raw_members(text: str) -> dict[str, str]:
+    """The members of the object literal `text` starts with, each as its source text, unread: for
+    big objects of which a reader needs a few members (read one with `read_value`)."""
+    if not text.startswith("{"):
+        raise JSObjectError("an object literal starts with '{'")
+    return _object_at(text, 0, raw=True)[0]
+
+
+def read_value(source: str) -> Any:
+    """The value of one member's source text, as `parse_object` reads members."""
+    return _value(source, _skip_space(source, 0))[0] if source else source
+
+
+def _object_at(text: str, i: int, raw: bool = False) -> tuple[dict[str, Any], int]:
+    """The members of the object literal starting at text[i] ('{'), and the index just past '}'
+    (`raw`: each member's source text, located by bracket matching only)."""
     out: dict[str, Any] = {}
-    i, n = 1, len(text)
+    i, n = i + 1, len(text)
     while True:
         i = _skip_space(text, i)
         if i >= n:
             raise JSObjectError("unexpected end of object")
         if text[i] == "}":
-            return out
+            return out, i + 1
         if text[i] in "'\"":
             end = _string_end(text, i)
             key = _js_string(text[i:end])
@@ -132,52 +145,105 @@ def parse_object(text: str) -> dict[str, Any]:
         if i >= n or text[i] != ":":
             raise JSObjectError(f"expected ':' after key {key!r}")
         i = _skip_space(text, i + 1)
-        value, i = _value(text, i)
+        if i >= n:
+            raise JSObjectError("unexpected end of object")
+        value, i = _expression(text, i) if raw else _value(text, i)
         out[key] = value
         i = _skip_space(text, i)
         if i < n and text[i] == ",":
             i += 1
 
 
+def _ends_value(text: str, i: int) -> bool:
+    """Whether a value ending at `i` is complete: only a member separator or a closing bracket follows."""
+    after = _skip_space(text, i)
+    return after >= len(text) or text[after] in ",}]"
+
+
 def _value(text: str, i: int) -> tuple[Any, int]:
     c = text[i]
     if c in "'\"":
         end = _string_end(text, i)
-        after = _skip_space(text, end)
-        if after < len(text) and text[after] not in ",}":
-            return _expression(text, i)  # e.g. 'a' + b: an expression, kept as source
-        value: Any = _js_string(text[i:end])
-        i = end
-    else:
+        if not _ends_value(text, end):
+            return _expression(text, i)  # e.g. 'a' + b or '1' * 1: an expression, kept as source
+        return _js_string(text[i:end]), end
+    if c in "-0123456789tfn[{" and _may_be_json(text, i):
         try:
-            value, i = _DECODER.raw_decode(text, i)  # JSON arrays/objects/numbers/true/false/null
+            value, end = _DECODER.raw_decode(text, i)  # JSON arrays/objects/numbers/true/false/null
         except json.JSONDecodeError:
-            if c == "{":
-                start, end = find_object(text[i:], "")
-                value, i = parse_object(text[i:i + end]), i + end
-            else:
-                value, i = _expression(text, i)
-    return value, i
+            pass
+        else:
+            if _ends_value(text, end):
+                return value, end
+            return _expression(text, i)
+    if c in "[{":
+        try:
+            value, end = (_object_at if c == "{" else _array_at)(text, i)
+        except JSObjectError:
+            return _expression(text, i)
+        if _ends_value(text, end):
+            return value, end
+    return _expression(text, i)
+
+
+def _may_be_json(text: str, i: int) -> bool:
+    """False when the value at i cannot be JSON (an object with a bare key, possibly as the first
+    member of an array): a failed JSON decode costs a newline count over the whole text."""
+    while text[i] in "[{":
+        j = _skip_space(text, i + 1)
+        if j >= len(text):
+            return False
+        if text[i] == "{":
+            return text[j] in '"}'
+        i = j
+    return True
+
+
+def _array_at(text: str, i: int) -> tuple[list[Any], int]:
+    """A JS array literal starting at text[i] ('['): its members, and the index just past ']'."""
+    out: list[Any] = []
+    i += 1
+    n = len(text)
+    while True:
+        i = _skip_space(text, i)
+        if i >= n:
+            raise JSObjectError("unexpected end of array")
+        if text[i] == "]":
+            return out, i + 1
+        if text[i] == ",":  # an elision or a trailing comma
+            i += 1
+            continue
+        value, i = _value(text, i)
+        out.append(value)
+        i = _skip_space(text, i)
+        if i < n and text[i] == ",":
+            i += 1
+        elif i < n and text[i] != "]":
+            raise JSObjectError(f"expected ',' or ']' in an array at offset {i}")
+
+
+_EXPR_TOKEN = re.compile(r"""'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|`[^`\\]*(?:\\.[^`\\]*)*`|[()\[\]{},'"`]""", re.S)
 
 
 def _expression(text: str, i: int) -> tuple[str, int]:
-    """Raw source of a non-JSON value, up to the next top-level ',' or '}'."""
-    depth, start, n = 0, i, len(text)
-    while i < n:
-        c = text[i]
-        if c in "'\"`":
-            i = _string_end(text, i)
-            continue
-        if c in "([{":
+    """Raw source of a non-JSON value, up to the next top-level ',', '}' or ']'. Runs of plain
+    characters and whole strings are skipped by one regex step each."""
+    depth, start = 0, i
+    for m in _EXPR_TOKEN.finditer(text, i):
+        t = m.group(0)
+        if len(t) > 1:
+            continue  # a whole string literal
+        if t in "'\"`":
+            raise JSObjectError("unterminated string literal")
+        if t in "([{":
             depth += 1
-        elif c in ")]}":
+        elif t in ")]}":
             if depth == 0:
-                break
+                return text[start:m.start()].strip(), m.start()
             depth -= 1
-        elif c == "," and depth == 0:
-            break
-        i += 1
-    return text[start:i].strip(), i
+        elif depth == 0:  # ','
+            return text[start:m.start()].strip(), m.start()
+    return text[start:].strip(), len(text)
 
 
 def read_assignment(text: str, marker: str = "window._CONFIG") -> dict[str, Any]:

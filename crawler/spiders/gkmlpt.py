@@ -2,9 +2,11 @@
 
 index → window._CONFIG (SID, TREE) → for each leaf category the list API from page 1, stopping on
 offset+len ≥ total, on HTTP 404 or on an empty page (throttled empty pages are retried with backoff
-by the retry middleware before being believed) → when the API serves fewer items than the category
-states (the window), the province search JSONP backfills the rest → document pages (metadata table
-is the source of truth, DETAIL JSON the cross-check) → attachments.
+by the retry middleware before being believed); list pages without total/offset (other cities'
+catalogs) are paged until an empty page or a 404, and the category's record says so → when the API
+serves fewer items than the category states (the window), the province search JSONP backfills the
+rest → document pages (metadata table is the source of truth, DETAIL JSON the cross-check; a page
+without the table is read from DETAIL, with a check saying so) → attachments.
 
 Every category ends with a CategoryRunItem saying how completely it was listed; the store pipeline
 marks documents disappeared only from complete, healthy listings. The spider holds no storage code:
@@ -32,6 +34,7 @@ from crawler.middlewares.retry import DELAY, BlockedResponse
 from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
     CategoryNode,
+    article_time,
     clean_title,
     list_fingerprint,
     parse_document,
@@ -57,7 +60,12 @@ class CategoryState:
     search_ids: set[str] = field(default_factory=set)
     stop_reason: str = ""
     problems: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)  # how the listing was read (not failures)
+    no_totals: bool = False  # the list pages gave no total/offset: an empty page or a 404 ends the list
     done: bool = False
+
+    def caveat(self, notes: list[str]) -> None:
+        self.caveats += [n for n in notes if n not in self.caveats]
 
 
 def written_date(ts: Any) -> str:
@@ -143,15 +151,20 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             yield from self.end_api(state, "unparseable")
             return
         state.pages += 1
-        state.api_total = lp.total
-        if lp.classify.get("post_count") is not None:
+        state.caveat(lp.notes)
+        if lp.total is None:
+            state.no_totals = True
+        else:
+            state.api_total = lp.total
+        if str(lp.classify.get("post_count", "")).isdigit():
             state.stated = int(lp.classify["post_count"])
         capture = response.meta.get(CAPTURE_ID, "")
         for article in lp.articles:
             yield from self.document(article, "api", state, capture)
+        ended = lp.total is not None and lp.offset is not None and lp.offset + len(lp.articles) >= lp.total
         if not lp.articles:
-            yield from self.end_api(state, "reached_total" if lp.offset >= lp.total else "empty_page")
-        elif lp.offset + len(lp.articles) >= lp.total:
+            yield from self.end_api(state, "reached_total" if ended else "empty_page")
+        elif ended:
             yield from self.end_api(state, "reached_total")
         else:
             yield self.list_request(cat_id, page + 1)
@@ -170,9 +183,13 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
     def end_api(self, state: CategoryState, reason: str) -> Iterator[Any]:
         state.stop_reason = reason
         stated, total = state.stated, state.api_total
-        if self.search_base and stated is not None and total is not None and stated > total:
-            yield self.search_request(state.node.id, 1)
-        elif self.search_base and stated is not None and total is None and reason != "reached_total":
+        if stated is None:
+            short = False
+        elif total is not None:
+            short = stated > total  # the API window
+        else:  # no total known (a failed first page, or pages without totals): compare what was listed
+            short = len(state.api_ids) < stated
+        if self.search_base and short:
             yield self.search_request(state.node.id, 1)
         else:
             yield self.finish_category(state)
@@ -201,11 +218,12 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             yield self.finish_category(state)
             return
         capture = response.meta.get(CAPTURE_ID, "")
+        state.caveat(sp.notes)
         for result in sp.results:
             article = search_to_article(result)
             if str(article.get("id")) not in state.api_ids:
                 yield from self.document(article, "search", state, capture)
-        if sp.results and page * self.search_page_size < sp.count:
+        if sp.results and (sp.count is None or page * self.search_page_size < sp.count):
             yield self.search_request(cat_id, page + 1)
         else:
             yield self.finish_category(state)
@@ -222,13 +240,15 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         listed = len(state.api_ids | state.search_ids)
         stated = state.stated
         complete = stated is not None and listed >= stated and not state.problems
-        healthy = not state.problems and state.stop_reason in ("reached_total", "http_404")
+        # Without totals an empty page is the only end the API gives (and a throttled one cannot be told apart).
+        ends = ("reached_total", "http_404", "empty_page") if state.no_totals else ("reached_total", "http_404")
+        healthy = not state.problems and state.stop_reason in ends
         return CategoryRunItem(
             agency=self.agency_id, native_id=state.node.id, name=state.node.name, stated_post_count=stated,
             api_total=state.api_total, harvested=len(state.api_ids), search_backfilled=len(state.search_ids - state.api_ids),
             pages_fetched=state.pages, stop_reason=state.stop_reason, complete=complete, healthy=healthy,
             window=stated is not None and state.api_total is not None and state.api_total < stated,
-            notes=list(state.problems), listed_ids=sorted(state.api_ids | state.search_ids),
+            notes=[*state.problems, *state.caveats], listed_ids=sorted(state.api_ids | state.search_ids),
         )
 
     # ------------------------------------------------------------ documents
@@ -257,7 +277,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             listing_source=source, list_fields=article, list_fingerprint=list_fingerprint(article),
             list_capture_id=capture, index_no=str(article.get("identifier") or ""),
             publisher=str(article.get("publisher") or ""), written_date=written_date(article.get("date")),
-            published_ts=int(article["create_time"]) if str(article.get("create_time", "")).isdigit() else None,
+            published_ts=article_time(article),
             doc_number=str(article.get("document_number") or ""), keywords=str(article.get("keywords") or ""),
             abstract=str(article.get("abstract") or ""),
             attachments=[a for a in (article.get("attachment") or []) if isinstance(a, dict)],

@@ -160,7 +160,7 @@ class WechatSpider(ArchiveSpider):
             agency=self.agency_id, native_id=lister.name, name=f"WeChat lister: {lister.name}", channel="wechat",
             stated_post_count=lister.total, harvested=lister.listed, pages_fetched=lister.pages, stop_reason=reason,
             complete=complete, healthy=complete, oldest_date=local_date(lister.oldest) if lister.oldest else "",
-            notes=list(lister.problems), check_disappearance=False)
+            notes=[*lister.problems, *lister.caveats], check_disappearance=False)
 
     # ------------------------------------------------------------ articles
 
@@ -193,6 +193,7 @@ class WechatSpider(ArchiveSpider):
             return
         url = page
         fingerprint = listing_fingerprint(art)
+        fields = {k: v for k, v in art.__dict__.items() if k != "content"}  # a feed's full text stays out
         headers = {"User-Agent": DESKTOP_UA}
         if self.readers:
             headers["Cookie"] = f"wap_sid2={self.readers['WECHAT_WAP_SID2']}; pass_ticket={self.readers['WECHAT_PASS_TICKET']}"
@@ -201,9 +202,9 @@ class WechatSpider(ArchiveSpider):
                                                "url": url, "fingerprint": fingerprint}}
         item = DocumentItem(agency=self.agency_id, channel="wechat", native_id=key or "", canonical_url=url,
                             title=art.title or "", category=self.account, category_id=self.account,
-                            listing_source=source, list_fields=art.__dict__, list_fingerprint=fingerprint,
+                            listing_source=source, list_fields=fields, list_fingerprint=fingerprint,
                             list_capture_id=capture, published_ts=art.sent_at,
-                            extra={"listed": art.__dict__})
+                            extra={"listed": fields})
         yield Request(url, callback=self.parse_article_page, errback=self.article_failed, headers=headers, meta=meta,
                       cb_kwargs={"item": item}, priority=-1)
 
@@ -218,7 +219,7 @@ class WechatSpider(ArchiveSpider):
         if response.meta.get(BLOCKED) == "verification_wall" or response.status == 302:
             yield from self.wall()
             return
-        page = parse_article(response.text, response.url)
+        page = parse_article(response.body, response.url)  # raw bytes: a 3 MB page is never decoded whole
         if page.state == "blocked":
             yield from self.wall()
             return

@@ -6,8 +6,11 @@ Routes under `/{site_code}/gkmlpt/` (or `/gkmlpt/` for a catalogue at the host r
   single-quoted SID) whose TREE value is valid JSON and is followed by SERVICE_AREA_ID.
 - `api/all/{cat}?page=&sid=`: the JSON list API; 100 per page, page 0 == page 1, 404 past the
   last page, `total` capped by the agency's API window (older items only via search.gd.gov.cn).
+  Fault `list_without_totals` serves pages without `total` and `offset`, as other cities' catalogs
+  and the real trimmed capture in ../shared/real-pages/gkmlpt do.
 - `content/{id//1e6}/{id//1e3}/post_{id}.html`: the server-rendered document page with the
-  `div.classify` metadata table and a `window._CONFIG.DETAIL` JSON copy with `\\u003C`-style escapes.
+  `div.classify` metadata table and a `window._CONFIG.DETAIL` JSON copy with `\\u003C`-style escapes;
+  its `_CONFIG` starts with `ACTION: 'content'` (a real document page's does).
 
 Choices where the reference is uncertain (gkmlpt.md marks them [unc]):
 - a `sid` that differs from the site's answers `{"code":-1,"msg":"sid error"}` with status 200;
@@ -363,6 +366,9 @@ def _api(req: SimRequest, state: SimState, day: _Day, cat_id: int) -> SimRespons
         articles = [day.article(d) for d in docs[offset:min(offset + PAGE_SIZE, total)]]
         body = SimResponse.json({"classify": classify, "total": total, "offset": offset, "articles": articles}).body
         day.pages[(cat_id, page)] = body
+    if state.active("list_without_totals", req):  # as other cities' catalogs (and trimmed captures) serve it
+        data = json.loads(body)
+        body = SimResponse.json({"classify": data["classify"], "articles": data["articles"]}).body
     return SimResponse(body=body, content_type="application/json; charset=utf-8")
 
 
@@ -389,7 +395,8 @@ def _js_str(text: str) -> str:
 def _config(day: _Day, detail: dict[str, Any] | None) -> str:
     agency = day.agency
     g = agency.gkmlpt
-    lines = [f"    SID: {_js_str(agency.sid)},",
+    lines = ["    ACTION: 'content',"] if detail is not None else []  # document pages say so (a real capture)
+    lines += [f"    SID: {_js_str(agency.sid)},",
              f"    SITE_NAME: {_js_str(agency.name)},",
              f"    SITE_CODE: {_js_str(agency.site_code)},"]
     if detail is not None:

@@ -1,15 +1,17 @@
-"""WeChat article pages as HTML: the current (2025) and the legacy (2018) layouts, with every field of
+"""WeChat article pages as HTML: the current (2025) layout (the legacy one: wechat_legacy.py), with every field of
 reference wechat.md §1.2–1.3 and the value encodings described in wechat_pages.py."""
 
 from __future__ import annotations
 
 import base64
 import weakref
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 from ..http import SimState
 from ..world import SHANGHAI, World, WxAccount, WxArticle, hexdigest, rng_for
+from .wechat_weight import page_weight
 
 # ---------------------------------------------------------------- escaping
 
@@ -152,36 +154,32 @@ def body_html(world: World, art: WxArticle, legacy: bool = False) -> str:
 # ---------------------------------------------------------------- current layout (2025)
 
 
-def render_current(world: World, art: WxArticle, state: SimState, with_stats: bool = False) -> str:
-    """A live article in the 2025 layout (§1.2, §1.3); read counts only `with_stats`."""
-    acct = art.push.account
-    nonce = _nonce(world, art)
-    title, digest, author, nick = art.title, art.digest, art.author, acct.name
+@dataclass
+class Current:
+    """What a current-layout page shows of one article, as the page writes it."""
+
+    world: World
+    art: WxArticle
+    state: SimState
+    with_stats: bool
+    long_link: bool  # opened by its long link: og:url and msg_link long, the short one in user_info
+
+    @property
+    def link(self) -> str:
+        return self.art.long_url if self.long_link else self.art.short_url
+
+    @property
+    def nonce(self) -> str:
+        return _nonce(self.world, self.art)
+
+    @property
+    def stats(self) -> dict[str, int] | None:
+        return article_stats(self.world, self.art) if self.with_stats else None
+
+
+def _head(c: Current, title: str, digest: str, author: str, weight: str) -> str:
+    art, nonce = c.art, c.nonce
     cover = art.cover
-    cover_1_1 = cover.replace("/0?", "/300?")
-    short = art.short_url
-    ct, svr = _unix(art), _svr_time(state)
-    created = _local(art, "%Y-%m-%d %H:%M")
-    stat = "1" if art.original else "0"
-    head_img, hd_img = account_images(world, acct)
-    comment_id = _comment_id(world, art)
-    daily = _daily_idx(world, art)
-    stats = article_stats(world, art) if with_stats else None
-    login = "1" if with_stats else "0"
-    read_num = str(stats["read_num"]) if stats else ""
-    req_id = hexdigest(world.seed, "req_id", art.token, n=24)
-    logo = ('<span id="copyright_logo" class="wx_tap_link js_wx_tap_highlight rich_media_meta icon_appmsg_tag '
-            'appmsg_title_tag weui-wa-hotarea">原创</span>\n') if art.original else ""
-    author_span = (f'<span class="rich_media_meta rich_media_meta_text">\n{esc_html(author)}\n</span>\n') if author else ""
-    user_info = ""
-    if stats:
-        user_info = ("    user_info: {\n      appmsg_bar_data: {\n"
-                     f"        read_num: '{stats['read_num']}' * 1,\n"
-                     f"        old_like_count: '{stats['old_like_count']}' * 1,\n"
-                     f"        share_count: '{stats['share_count']}' * 1,\n"
-                     f"        like_count: '{stats['like_count']}' * 1,\n"
-                     f"        comment_count: '{stats['comment_count']}' * 1\n"
-                     "      }\n    },\n")
     return f"""<!DOCTYPE html>
 <html class="">
 <head>
@@ -205,10 +203,10 @@ String.prototype.html = function (encode) {{
 }};
 function htmlDecode(str) {{ return String(str).html(false); }}
 </script>
-<meta name="description" content="{esc_html(digest)}" />
+{weight}<meta name="description" content="{esc_html(digest)}" />
 <meta name="author" content="{esc_html(author)}" />
 <meta property="og:title" content="{esc_html(title)}" />
-<meta property="og:url" content="{short}" />
+<meta property="og:url" content="{esc_html(c.link)}" />
 <meta property="og:image" content="{cover}" />
 <meta property="og:description" content="{esc_html(digest)}" />
 <meta property="og:site_name" content="微信公众平台" />
@@ -217,17 +215,174 @@ function htmlDecode(str) {{ return String(str).html(false); }}
 <meta property="twitter:card" content="summary" />
 <meta property="twitter:image" content="{cover}" />
 <meta property="twitter:title" content="{esc_html(title)}" />
-<meta property="twitter:creator" content="{esc_html(author or nick)}" />
+<meta property="twitter:creator" content="{esc_html(author or art.push.account.name)}" />
 <meta property="twitter:site" content="微信公众平台" />
 <meta property="twitter:description" content="{esc_html(digest)}" />
 <title></title>
-<link rel="stylesheet" href="//res.wx.qq.com/mmbizappmsg/zh_CN/htmledition/js/assets/appmsg.{hexdigest(world.seed, 'css', n=8)}.css">
+<link rel="stylesheet" href="//res.wx.qq.com/mmbizappmsg/zh_CN/htmledition/js/assets/appmsg.{hexdigest(c.world.seed, 'css', n=8)}.css">
 </head>
-<body id="activity-detail" class="zh_CN wx_wap_page wx_wap_desktop_fontsize_2 mm_appmsg comment_feature discuss_tab appmsg_skin_default appmsg_style_default pages_skin_pc not_in_mm">
+"""
+
+
+def _pubtime_script(c: Current, library: str = "") -> str:
+    """The publish-time script; on real-weight pages it ends a library bundle, as on real pages."""
+    return f"""<script type="text/javascript" nonce="{c.nonce}" reportloaderror>
+{library}var oriCreateTime = '{_unix(c.art)}';
+var createTime = '{_local(c.art, "%Y-%m-%d %H:%M")}';
+var svrDate = '{_svr_time(c.state)}';
+function __setPubTime(oriTimestamp, dom) {{
+  var d = new Date(oriTimestamp * 1000);
+  var pad = function (n) {{ return ('0' + n).slice(-2); }};
+  var showDate = d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  if (dom) {{ dom.textContent = showDate; }}
+}}
+__setPubTime(oriCreateTime * 1, document.getElementById('publish_time'));
+</script>
+"""
+
+
+def _vars_script(c: Current, title: str, digest: str, author: str) -> str:
+    """The `var …` block of §1.3 (share posts carry no msg_title of their own when untitled)."""
+    world, art = c.world, c.art
+    acct = art.push.account
+    head_img, hd_img = account_images(world, acct)
+    stat = "1" if art.original else "0"
+    ct, svr = _unix(art), _svr_time(c.state)
+    stats = c.stats
+    msg_title = f"var msg_title = '{esc_js(title)}'.html(false);\n" if art.own_title else ""
+    return f"""<script type="text/javascript" nonce="{c.nonce}" reportloaderror>
+var appuin = "" || "{acct.biz}";
+var biz = "{acct.biz}" || "";
+var sn = "{art.sn}" || "" || "";
+var mid = "{art.mid}" || "" || "";
+var idx = "{art.idx}" || "" || "";
+var appmsgid = "{art.mid}" || '' || '';
+var itemidx = "" || "";
+var source = "";
+var scene = 75;
+var _copyright_stat = "{stat}";
+var _ori_article_type = "";
+var nickname = htmlDecode("{esc_js(acct.name)}");
+var appmsg_type = "9";
+var ct = "{ct}";
+var user_name = "{esc_js(acct.user_name)}";
+var user_name_new = "";
+var fakeid = "";
+var version = "";
+var is_limit_user = "0";
+var round_head_img = "{head_img}";
+var hd_head_img = "{hd_img}";
+{msg_title}var msg_desc = htmlDecode("{esc_js(digest)}");
+var msg_cdn_url = "{art.cover}";
+var cdn_url_1_1 = "{art.cover.replace("/0?", "/300?")}";
+var cdn_url_235_1 = "{art.cover}";
+var msg_link = "{esc_js(c.link)}";
+var user_uin = "" * 1;
+var msg_source_url = '';
+var img_format = 'jpeg';
+var srcid = '';
+var req_id = '{hexdigest(world.seed, "req_id", art.token, n=24)}';
+var networkType;
+var author = "{esc_js(author)}";
+var comment_id = '{_comment_id(world, art)}' || '0';
+var msg_daily_idx = "{_daily_idx(world, art)}" || "";
+var copyright_stat = "{stat}" * 1;
+var item_show_type = "{art.show_type}";
+var real_item_show_type = "{art.show_type}";
+var create_time = "{ct}" * 1;
+var svr_time = "{svr}" * 1;
+var read_num = "{stats["read_num"] if stats else ""}" * 1;
+window.wxtoken = "777";
+window.is_login = '{"1" if c.with_stats else "0"}' * 1;
+window.short_link = '{art.short_url if c.long_link else ""}' || '';
+</script>
+<script type="text/javascript" nonce="{c.nonce}" reportloaderror>
+var biz = "" || "{acct.biz}";
+var mid = "" || "" || "{art.mid}";
+var idx = "" || "" || "{art.idx}";
+var sn = "" || "" || "{art.sn}";
+window.__report_params = {{ biz: biz, mid: mid, idx: idx, sn: sn }};
+</script>
+"""
+
+
+def _cgi_script(c: Current, title: str, digest: str, author: str, content: str = "", extra: str = "") -> str:
+    """`window.cgiDataNew` (§1.3); `extra` adds members (a share post's text or pictures)."""
+    world, art = c.world, c.art
+    acct = art.push.account
+    head_img, _ = account_images(world, acct)
+    stat = "1" if art.original else "0"
+    link = esc_html(c.link) if c.long_link else c.link  # the long link keeps its &amp; there
+    user_info = ""
+    stats = c.stats
+    if stats or c.long_link:
+        bar = ("      appmsg_bar_data: {\n"
+               f"        read_num: '{stats['read_num']}' * 1,\n"
+               f"        old_like_count: '{stats['old_like_count']}' * 1,\n"
+               f"        share_count: '{stats['share_count']}' * 1,\n"
+               f"        like_count: '{stats['like_count']}' * 1,\n"
+               f"        comment_count: '{stats['comment_count']}' * 1\n"
+               "      },\n") if stats else ""
+        short = f"      short_link: JsDecode('{esc_jsd(art.short_url)}'),\n" if c.long_link else ""
+        user_info = f"    user_info: {{\n{bar}{short}    }},\n"
+    return f"""<script type="text/javascript" h5only nonce="{c.nonce}">
+var JsDecode = function (str) {{
+  return String(str).replace(/\\\\x([0-9a-fA-F]{{2}})/g, function (m, hex) {{ return String.fromCharCode(parseInt(hex, 16)); }});
+}};
+window.cgiDataNew = {{
+    base_resp: {{ ret: '0' * 1, errmsg: JsDecode('ok'), wxtoken: '777' * 1, sessionid: JsDecode('') }},
+    user_name: JsDecode('{esc_jsd(acct.user_name)}'),
+    nick_name: JsDecode('{esc_jsd(acct.name)}'),
+    round_head_img: JsDecode('{esc_jsd(head_img)}'),
+    title: JsDecode('{esc_jsd(title)}'),
+    desc: JsDecode('{esc_jsd(digest)}'),
+    content_noencode: JsDecode('{esc_jsd(content)}'),
+    create_time: JsDecode('{_local(art, "%Y-%m-%d %H:%M")}'),
+    ori_create_time: '{_unix(art)}' * 1,
+    svr_time: '{_svr_time(c.state)}' * 1,
+    filter_time: '0' * 1,
+    cdn_url: JsDecode('{esc_jsd(art.cover)}'),
+    link: JsDecode('{esc_jsd(link)}'),
+    source_url: JsDecode(''),
+    alias: JsDecode(''),
+    type: 9,
+    author: JsDecode('{esc_jsd(author)}'),
+    total_item_num: '1' * 1,
+    comment_id: JsDecode('{_comment_id(world, art)}'),
+    copyright_info: {{ copyright_stat: '{stat}' * 1, ori_article_type: JsDecode('') }},
+    bizuin: JsDecode('{acct.biz}'),
+    mid: '{art.mid}' * 1,
+    idx: '{art.idx}' * 1,
+    sn: JsDecode('{art.sn}'),
+    msg_daily_idx: '{_daily_idx(world, art)}' * 1,
+    item_show_type: '{art.show_type}' * 1,
+    is_login: '{"1" if c.with_stats else "0"}' * 1,
+    del_reason_id: JsDecode(''),
+{extra}{user_info}}};
+</script>
+"""
+
+
+def render_current(world: World, art: WxArticle, state: SimState, with_stats: bool = False,
+                   long_link: bool = False) -> str:
+    """A live article in the 2025 layout (§1.2, §1.3); read counts only `with_stats`; share posts
+    (item_show_type 8, 10) in their own layout; real-weight articles with a real page's scripts."""
+    c = Current(world, art, state, with_stats, long_link)
+    if art.show_type in (8, 10):
+        from .wechat_share import render_share  # share posts reuse this module's parts
+
+        return render_share(c)
+    acct = art.push.account
+    title, digest, author, nick = art.title, art.digest, art.author, acct.name
+    weight = page_weight(world, art)
+    logo = ('<span id="copyright_logo" class="wx_tap_link js_wx_tap_highlight rich_media_meta icon_appmsg_tag '
+            'appmsg_title_tag weui-wa-hotarea">原创</span>\n') if art.original else ""
+    author_span = (f'<span class="rich_media_meta rich_media_meta_text">\n{esc_html(author)}\n</span>\n') if author else ""
+    return _head(c, title, digest, author, weight.head) + f"""<body id="activity-detail" class="zh_CN wx_wap_page wx_wap_desktop_fontsize_2 mm_appmsg comment_feature discuss_tab appmsg_skin_default appmsg_style_default pages_skin_pc not_in_mm">
 <div id="js_article" class="rich_media">
 <div id="js_top_ad_area" class="top_banner"></div>
 <div id="js_row_immersive_stream_wrap" class="wx_row_immersive_stream_wrap">
-<div id="js_row_immersive_cover_img" class="wx_row_immersive_cover_img"><img src="{cover}" alt="cover_image"></div>
+<div id="js_row_immersive_cover_img" class="wx_row_immersive_cover_img"><img src="{art.cover}" alt="cover_image"></div>
 </div>
 <div class="rich_media_inner">
 <div id="page-content" class="rich_media_area_primary">
@@ -250,7 +405,7 @@ function htmlDecode(str) {{ return String(str).html(false); }}
 <div class="rich_media_content js_underline_content autoTypeSetting24psection" id="js_content" style="visibility: hidden; opacity: 0; ">
 {body_html(world, art)}
 </div>
-<script type="text/javascript" nonce="{nonce}" reportloaderror>
+<script type="text/javascript" nonce="{c.nonce}" reportloaderror>
 var first_sceen__time = (+new Date());
 </script>
 <div id="js_tags_preview_toast" class="article-tag__error-tips" style="display: none;"></div>
@@ -263,230 +418,6 @@ var first_sceen__time = (+new Date());
 </div>
 <div id="js_pc_qr_code" class="qr_code_pc_outer" style="display:none;"><div class="qr_code_pc_inner"><div class="qr_code_pc"><img id="js_pc_qr_code_img" class="qr_code_pc_img" alt=""><p>微信扫一扫<br>关注该公众号</p></div></div></div>
 </div>
-<script type="text/javascript" nonce="{nonce}" reportloaderror>
-var oriCreateTime = '{ct}';
-var createTime = '{created}';
-var svrDate = '{svr}';
-function __setPubTime(oriTimestamp, dom) {{
-  var d = new Date(oriTimestamp * 1000);
-  var pad = function (n) {{ return ('0' + n).slice(-2); }};
-  var showDate = d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
-  if (dom) {{ dom.textContent = showDate; }}
-}}
-__setPubTime(oriCreateTime * 1, document.getElementById('publish_time'));
-</script>
-<script type="text/javascript" nonce="{nonce}" reportloaderror>
-var appuin = "" || "{acct.biz}";
-var biz = "{acct.biz}" || "";
-var sn = "{art.sn}" || "" || "";
-var mid = "{art.mid}" || "" || "";
-var idx = "{art.idx}" || "" || "";
-var appmsgid = "{art.mid}" || '' || '';
-var itemidx = "" || "";
-var source = "";
-var scene = 75;
-var _copyright_stat = "{stat}";
-var _ori_article_type = "";
-var nickname = htmlDecode("{esc_js(nick)}");
-var appmsg_type = "9";
-var ct = "{ct}";
-var user_name = "{esc_js(acct.user_name)}";
-var user_name_new = "";
-var fakeid = "";
-var version = "";
-var is_limit_user = "0";
-var round_head_img = "{head_img}";
-var hd_head_img = "{hd_img}";
-var msg_title = '{esc_js(title)}'.html(false);
-var msg_desc = htmlDecode("{esc_js(digest)}");
-var msg_cdn_url = "{cover}";
-var cdn_url_1_1 = "{cover_1_1}";
-var cdn_url_235_1 = "{cover}";
-var msg_link = "{short}";
-var user_uin = "" * 1;
-var msg_source_url = '';
-var img_format = 'jpeg';
-var srcid = '';
-var req_id = '{req_id}';
-var networkType;
-var author = "{esc_js(author)}";
-var comment_id = '{comment_id}' || '0';
-var msg_daily_idx = "{daily}" || "";
-var copyright_stat = "{stat}" * 1;
-var item_show_type = "0";
-var real_item_show_type = "0";
-var create_time = "{ct}" * 1;
-var svr_time = "{svr}" * 1;
-var read_num = "{read_num}" * 1;
-window.wxtoken = "777";
-window.is_login = '{login}' * 1;
-</script>
-<script type="text/javascript" nonce="{nonce}" reportloaderror>
-var biz = "" || "{acct.biz}";
-var mid = "" || "" || "{art.mid}";
-var idx = "" || "" || "{art.idx}";
-var sn = "" || "" || "{art.sn}";
-window.__report_params = {{ biz: biz, mid: mid, idx: idx, sn: sn }};
-</script>
-<script type="text/javascript" h5only nonce="{nonce}">
-var JsDecode = function (str) {{
-  return String(str).replace(/\\\\x([0-9a-fA-F]{{2}})/g, function (m, hex) {{ return String.fromCharCode(parseInt(hex, 16)); }});
-}};
-window.cgiDataNew = {{
-    base_resp: {{ ret: '0' * 1, errmsg: JsDecode('ok'), wxtoken: '777' * 1, sessionid: JsDecode('') }},
-    user_name: JsDecode('{esc_jsd(acct.user_name)}'),
-    nick_name: JsDecode('{esc_jsd(nick)}'),
-    round_head_img: JsDecode('{esc_jsd(head_img)}'),
-    title: JsDecode('{esc_jsd(title)}'),
-    desc: JsDecode('{esc_jsd(digest)}'),
-    content_noencode: JsDecode(''),
-    create_time: JsDecode('{created}'),
-    ori_create_time: '{ct}' * 1,
-    svr_time: '{svr}' * 1,
-    filter_time: '0' * 1,
-    cdn_url: JsDecode('{esc_jsd(cover)}'),
-    link: JsDecode('{esc_jsd(short)}'),
-    source_url: JsDecode(''),
-    alias: JsDecode(''),
-    type: 9,
-    author: JsDecode('{esc_jsd(author)}'),
-    total_item_num: '1' * 1,
-    comment_id: JsDecode('{comment_id}'),
-    copyright_info: {{ copyright_stat: '{stat}' * 1, ori_article_type: JsDecode('') }},
-    bizuin: JsDecode('{acct.biz}'),
-    mid: '{art.mid}' * 1,
-    idx: '{art.idx}' * 1,
-    sn: JsDecode('{art.sn}'),
-    msg_daily_idx: '{daily}' * 1,
-    item_show_type: '0' * 1,
-    is_login: '{login}' * 1,
-    del_reason_id: JsDecode(''),
-{user_info}}};
-</script>
-</body>
+{weight.before_data}{_pubtime_script(c, weight.pubtime_library)}{_vars_script(c, title, digest, author)}{_cgi_script(c, title, digest, author)}{weight.tail}</body>
 </html>
 """
-
-
-# ---------------------------------------------------------------- legacy layout (2018)
-
-
-def render_legacy(world: World, art: WxArticle, state: SimState) -> str:
-    """A live article in the 2018 layout: server-rendered date, post-user, profile card, no cgiDataNew."""
-    acct = art.push.account
-    nonce = _nonce(world, art)
-    title, digest, author, nick = art.title, art.digest, art.author, acct.name
-    day = _local(art, "%Y-%m-%d")
-    stat = "1" if art.original else "0"
-    head_img, hd_img = account_images(world, acct)
-    link = "http://" + art.long_url.split("://", 1)[1]
-    logo = '<span id="copyright_logo" class="rich_media_meta meta_original_tag">原创</span>\n' if art.original else ""
-    author_em = f'<em class="rich_media_meta rich_media_meta_text">{esc_html(author)}</em>\n' if author else ""
-    return f"""<!DOCTYPE html>
-<!--headTrap<body></body><head></head><html></html>--><html>
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<meta http-equiv="X-UA-Compatible" content="IE=edge">
-<meta name="viewport" content="width=device-width,initial-scale=1.0,maximum-scale=1.0,user-scalable=0" >
-<meta name="apple-mobile-web-app-capable" content="yes">
-<meta name="apple-mobile-web-app-status-bar-style" content="black">
-<meta name="format-detection" content="telephone=no">
-<script nonce="{nonce}" type="text/javascript">
-window.logs = {{ pagetime: {{}} }};
-window.logs.pagetime['html_begin'] = (+new Date());
-</script>
-<script nonce="{nonce}" type="text/javascript">
-var biz = "{acct.biz}"||"";
-var sn = "" || ""|| "{art.sn}";
-var mid = "{art.mid}" || ""|| "{art.mid}";
-var idx = "{art.idx}" || "" || "{art.idx}";
-window.__allowLoadResFromMp = true;
-</script>
-<link rel="dns-prefetch" href="//res.wx.qq.com">
-<link rel="dns-prefetch" href="//mmbiz.qpic.cn">
-<link rel="shortcut icon" type="image/x-icon" href="//res.wx.qq.com/mmbizwap/zh_CN/htmledition/images/icon/common/favicon22c41b.ico">
-<title>{esc_html(title)}</title>
-</head>
-<body id="activity-detail" class="zh_CN mm_appmsg">
-<div id="js_article" class="rich_media">
-<div id="js_top_ad_area" class="top_banner"></div>
-<div class="rich_media_inner">
-<div id="page-content">
-<div id="img-content" class="rich_media_area_primary">
-<h2 class="rich_media_title" id="activity-name">
-{esc_html(title)}
-</h2>
-<div id="meta_content" class="rich_media_meta_list">
-{logo}<em id="post-date" class="rich_media_meta rich_media_meta_text">{day}</em>
-{author_em}<a class="rich_media_meta rich_media_meta_link rich_media_meta_nickname" href="##" id="post-user">{esc_html(nick)}</a>
-<span class="rich_media_meta rich_media_meta_text rich_media_meta_nickname">{esc_html(nick)}</span>
-<div id="js_profile_qrcode" class="profile_container" style="display:none;">
-<div class="profile_inner">
-<strong class="profile_nickname">{esc_html(nick)}</strong>
-<img class="profile_avatar" id="js_profile_qrcode_img" src="" alt="">
-<p class="profile_meta"><label class="profile_meta_label">微信号</label><span class="profile_meta_value">{esc_html(account_alias(world, acct))}</span></p>
-<p class="profile_meta"><label class="profile_meta_label">功能介绍</label><span class="profile_meta_value">{esc_html(account_intro(world, acct))}</span></p>
-</div>
-</div>
-</div>
-<div class="rich_media_content " id="js_content">
-{body_html(world, art, legacy=True)}
-</div>
-<div class="rich_media_tool" id="js_toobar3">
-<div id="js_read_area3" class="media_tool_meta tips_global meta_primary" style="display:none;">阅读 <span id="readNum3"></span></div>
-</div>
-</div>
-</div>
-</div>
-</div>
-<script nonce="{nonce}" type="text/javascript">
-var appuin = "{acct.biz}"||"";
-var source = "";
-var scene = 75;
-var itemidx = "";
-var _copyright_stat = "{stat}";
-var _ori_article_type = "";
-var nickname = "{esc_js(nick)}";
-var appmsg_type = "9";
-var ct = "{_unix(art)}";
-var publish_time = "{day}" || "";
-var user_name = "{esc_js(acct.user_name)}";
-var user_name_new = "";
-var fakeid = "";
-var version = "";
-var is_limit_user = "0";
-var round_head_img = "{head_img}";
-var ori_head_img_url = "{hd_img.rsplit('/', 1)[0]}/132";
-var msg_title = "{esc_js(title)}";
-var msg_desc = "{esc_js(digest)}";
-var msg_cdn_url = "{art.cover}";
-var msg_link = "{esc_js(link)}";
-var user_uin = "0"*1;
-var msg_source_url = '';
-var img_format = 'jpeg';
-var srcid = '';
-var networkType;
-var appmsgid = '' || '{art.mid}'|| "{art.mid}";
-var comment_id = "{_comment_id(world, art)}" * 1;
-var comment_enabled = "" * 1;
-var is_need_reward = "0" * 1;
-var msg_daily_idx = "{_daily_idx(world, art)}" || "";
-var author = "{esc_js(author)}";
-var __appmsgCgiData = {{
-  can_use_page : "0"*1,
-  is_wxg_stuff_uin : "0"*1,
-  card_pos : "",
-  copyright_stat : "{stat}",
-  source_biz : "",
-  hd_head_img : "{hd_img}"
-}};
-var copyright_stat = "{stat}" * 1;
-var svr_time = "{_svr_time(state)}" * 1;
-window.wxtoken = "";
-window.is_login = '0' * 1;
-</script>
-</body>
-</html>
-"""
-
-

@@ -204,7 +204,7 @@ def _appmsgex(art: WxArticle, today: date, query: str) -> dict[str, Any]:
         "aid": f"{art.mid}_{art.idx}", "appmsgid": art.mid, "itemidx": art.idx,
         "title": _highlight(art.title, query), "link": art.short_url, "digest": art.digest,
         "cover": art.cover, "author_name": art.author, "create_time": ts, "update_time": ts,
-        "is_deleted": state == "deleted", "item_show_type": 0,
+        "is_deleted": state == "deleted", "item_show_type": art.show_type,
         "copyright_stat": 1 if art.original else 0, "copyright_type": 1 if art.original else 0,
         "album_id": "0", "appmsg_album_infos": [], "ban_flag": 1 if state == "violation" else 0,
         "checking": 0, "is_pay_subscribe": 0, "has_red_packet_cover": 0, "media_duration": "0:00",
@@ -264,7 +264,7 @@ def _list_item(art: WxArticle) -> dict[str, Any]:
     return {
         "aid": f"{art.mid}_{art.idx}", "appmsgid": art.mid, "itemidx": art.idx, "title": art.title,
         "link": art.long_url, "digest": art.digest, "cover": art.cover, "author_name": art.author,
-        "create_time": ts, "update_time": ts, "item_show_type": 0, "copyright_type": 1 if art.original else 0,
+        "create_time": ts, "update_time": ts, "item_show_type": art.show_type, "copyright_type": 1 if art.original else 0,
         "album_id": "0", "appmsg_album_infos": [], "checking": 0, "is_pay_subscribe": 0,
         "has_red_packet_cover": 0, "media_duration": "0:00", "mediaapi_publish_status": 0,
         "pay_album_info": {"appmsg_album_infos": []}, "tagid": [],
@@ -306,7 +306,7 @@ def _msg_item(art: WxArticle, today: date) -> dict[str, Any]:
         "fileid": int(art.sn[:7], 16), "content_url": "" if deleted else escaped_url(art),
         "source_url": "", "cover": "" if deleted else art.cover, "author": art.author,
         "copyright_stat": 11 if art.original else 100, "del_flag": 4 if deleted else 1,
-        "item_show_type": 0, "audio_fileid": 0, "duration": 0, "play_url": "",
+        "item_show_type": art.show_type, "audio_fileid": 0, "duration": 0, "play_url": "",
         "malicious_title_reason_id": 0, "malicious_content_type": 0,
     }
 

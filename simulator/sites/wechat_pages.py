@@ -2,7 +2,11 @@
 
 Paths served (the listers under /cgi-bin/ and /mp/profile_ext live in wechat_listers.py):
 - `/s/<token>` (short link) and `/s?__biz=&mid=&idx=&sn=` (long link; chksm, scene, #rd ignored).
-  Live articles render in the "current" (2025) or "legacy" (2018) layout; deleted, violation and
+  Live articles render in the "current" (2025) or "legacy" (2018) layout (share posts, item_show_type
+  8 and 10, in their own: wechat_share.py; real-weight articles with a real page's scripts:
+  wechat_weight.py). A current page opened by its long link names the long link in og:url, msg_link
+  and cgiDataNew.link, its short link only in cgiDataNew.user_info.short_link and window.short_link,
+  as the real captures saved from long links do; deleted, violation and
   unavailable articles get their message pages; unknown tokens, a wrong sn and articles not yet
   published on the scenario day get the small 「参数错误」 page. All with status 200.
 - `POST /mp/getappmsgext`: read/like counts for one article, only with client credentials.
@@ -31,8 +35,9 @@ Guesses where the reference is silent [unc]:
   uin+key+pass_ticket (query or cookie) or appmsg_token (query) + wap_sid2 cookie.
 - Violation reasons: two fixed variants chosen per article from the seed (del_reason_id 10001
   「过度营销、骚扰用户」, rule 26; 20004 「违反相关法律法规和政策」, rule 1).
-- aboutbiz markup (`div.item-info > .item-info__label + .item-info__desc`) is our choice; 微信号
-  is the scenario's `wechat.alias`, else the gh_ user name.
+- aboutbiz markup is the real pages' (`div.item-info > .item-title + .item-desc`, the captures in
+  ../shared/real-pages/wechat/articles/wechat-article-exporter/aboutbiz); 微信号 is the scenario's
+  `wechat.alias`, else the gh_ user name (as real accounts without an alias show).
 """
 
 from __future__ import annotations
@@ -50,8 +55,8 @@ from .wechat_article_html import (
     esc_html,
     esc_js,
     render_current,
-    render_legacy,
 )
+from .wechat_legacy import render_legacy
 
 HOST = "mp.weixin.qq.com"
 CAPTCHA_PATH = "/mp/wappoc_appmsgcaptcha"
@@ -106,7 +111,8 @@ def _article(req: SimRequest, state: SimState) -> SimResponse:
     creds = has_client_credentials(req)
     if art.layout == "legacy":
         return SimResponse.html(render_legacy(world, art, state))
-    return SimResponse.html(render_current(world, art, state, with_stats=creds and art.push.account.read_counts))
+    return SimResponse.html(render_current(world, art, state, with_stats=creds and art.push.account.read_counts,
+                                           long_link=req.path == "/s"))
 
 
 def requested_url(req: SimRequest) -> str:
@@ -296,14 +302,14 @@ def aboutbiz_page(world: World, acct: WxAccount) -> str:
     head_img, _ = account_images(world, acct)
 
     def item(label: str, value: str, extra: str = "") -> str:
-        return (f'<div class="item-info"{extra}><div class="item-info__label">{label}</div>'
-                f'<div class="item-info__desc">{value}</div></div>\n')
+        return (f'<div class="item-info"{extra}><div class="item-title">{label}</div>'
+                f'<div class="item-desc">{value}</div></div>\n')
 
     return _MSG_HEAD.replace("<title></title>", "<title>公众号信息</title>") + f"""<body class="zh_CN wx_wap_page">
 <div class="wx_profile_card">
 <div class="profile_info"><img class="profile_avatar" src="{head_img}" alt=""><strong class="profile_nickname" id="js_nickname">{esc_html(acct.name)}</strong></div>
 <div class="item-list">
-{item("公众号简介", esc_html(account_intro(world, acct)))}{item("微信号", esc_html(account_alias(world, acct)))}{item("认证类型", "其他组织")}{item("认证主体", f'<a href="https://mp.weixin.qq.com/mp/getverifyinfo?__biz={acct.biz}#wechat_redirect">{esc_html(owner)}</a>')}{item("IP属地", '<span id="js_login_ip">广东</span>')}{item("服务及数据使用", "秀米、壹伴")}</div>
+{item("公众号简介", esc_html(account_intro(world, acct)))}{item("微信号", esc_html(account_alias(world, acct)))}{item("认证类型", "其他组织")}{item("认证主体", f'<a href="https://mp.weixin.qq.com/mp/getverifyinfo?__biz={acct.biz}#wechat_redirect">{esc_html(owner)}</a>')}{item("IP属地", '<span id="js_login_ip">广东</span>')}{item("授权第三方服务", '<p class="principal-data">秀米</p><p class="principal-data">壹伴</p>')}</div>
 </div>
 <script type="text/javascript">
 var biz = "{acct.biz}" || "";

@@ -6,7 +6,12 @@
   account's `weread_depth_days`) are ever served; past the end, `reviews` is empty. Deleted and
   violation articles are left out; a push with nothing left is left out as a whole.
   Needs cookies `wr_vid` and `wr_skey` (non-empty). Every call counts in `state.count("weread")`;
-  fault `weread_error` (params `code`, default -2041) fires once that count exceeds `after`.
+  fault `weread_error` (params `code`, default -2041) fires once that count exceeds `after`; with
+  `login_ok: true` it plays the refusal reported since 2026-10: -2041 for this account's list while
+  the login works (the shelf still answers). Fault `weread_app_shape` answers in the app's shape,
+  one article per entry: `reviews[].review.mpInfo` (no `subReviews`), `offset` counting entries.
+- `GET /web/shelf/bookIds`: the shelf's book ids (the account's bookId); login needed; -2041 and
+  -2012 there too unless the fault says `login_ok`.
 - `GET /api/mp/cover?bookId=`: the latest article only, no login needed (not counted).
 
 Guessed (plausible forms): error bodies `{"errCode", "errMsg"}` come with HTTP 401 (a public
@@ -74,9 +79,23 @@ def _mp_info(world: World, acct: WxAccount, art: WxArticle) -> dict[str, Any]:
             "likeNum": likes, "payType": 0}
 
 
+def _logged_in(req: SimRequest) -> bool:
+    return bool(cookie_value(req, "wr_vid") and cookie_value(req, "wr_skey"))
+
+
+def _shelf(req: SimRequest, state: SimState) -> SimResponse:
+    if not _logged_in(req):
+        return _error(-2041)
+    fault = state.active("weread_error", req)
+    if fault is not None and not fault.params.get("login_ok"):
+        return _error(int(fault.params.get("code", -2041)))
+    return SimResponse.json({"bookIds": sorted(a.weread_book_id for a in state.world.wx_account_by_biz.values()),
+                             "synckey": 0})
+
+
 def _articles(req: SimRequest, state: SimState) -> SimResponse:
     n = state.count("weread")
-    if not (cookie_value(req, "wr_vid") and cookie_value(req, "wr_skey")):
+    if not _logged_in(req):
         return _error(-2041)
     fault = state.active("weread_error", req)
     if fault is not None and n > fault.after:
@@ -88,16 +107,20 @@ def _articles(req: SimRequest, state: SimState) -> SimResponse:
         offset = max(0, int(req.query.get("offset", "0")))
     except ValueError:
         offset = 0
-    page = groups[offset:offset + GROUPS_PER_PAGE]
-    reviews = []
-    for push, arts in page:
-        ts = unix(push.sent)
-        reviews.append({"createTime": ts, "subCount": len(arts), "subReviews": [
-            {"reviewId": review_id(push.account, a),
-             "review": {"type": 16, "createTime": ts, "mpInfo": _mp_info(world, push.account, a)}}
-            for a in arts]})
-    return SimResponse.json({"reviews": reviews, "clearAll": 1 if offset == 0 else 0,
-                             "synckey": reviews[-1]["createTime"] if reviews else 0})
+
+    def review(push: WxPush, art: WxArticle) -> dict[str, Any]:
+        return {"reviewId": review_id(push.account, art),
+                "review": {"type": 16, "createTime": unix(push.sent), "mpInfo": _mp_info(world, push.account, art)}}
+
+    if state.active("weread_app_shape", req) is not None:  # one entry per article; offset counts entries
+        flat = [(push, art) for push, arts in groups for art in arts]
+        reviews = [review(p, a) for p, a in flat[offset:offset + GROUPS_PER_PAGE]]
+        last = reviews[-1]["review"]["createTime"] if reviews else 0
+    else:
+        reviews = [{"createTime": unix(push.sent), "subCount": len(arts), "subReviews": [review(push, a) for a in arts]}
+                   for push, arts in groups[offset:offset + GROUPS_PER_PAGE]]
+        last = reviews[-1]["createTime"] if reviews else 0
+    return SimResponse.json({"reviews": reviews, "clearAll": 1 if offset == 0 else 0, "synckey": last})
 
 
 def _cover(req: SimRequest, state: SimState) -> SimResponse:
@@ -121,4 +144,6 @@ def handle(req: SimRequest, state: SimState) -> SimResponse | None:
         return _articles(req, state)
     if req.path == "/api/mp/cover":
         return _cover(req, state)
+    if req.path == "/web/shelf/bookIds":
+        return _shelf(req, state)
     return None

@@ -33,8 +33,8 @@ def test_comments_everywhere() -> None:
         C: [1, /* in an array */ 2],
         D: 4
     };</script>""")
-    # a comment inside a value makes it non-JSON: kept as source text, the next keys still read
-    assert got == {"A": 1, "B": "two", "C": "[1, /* in an array */ 2]", "D": 4}
+    # a comment inside an array makes it non-JSON: read member by member, the next keys still read
+    assert got == {"A": 1, "B": "two", "C": [1, 2], "D": 4}
 
 
 def test_strings_with_braces_quotes_and_escapes() -> None:
@@ -70,6 +70,20 @@ def test_json_unicode_escapes_in_detail() -> None:
     # DETAIL content escapes <, >, " and & as \u003C, \u003E, \u0022, \u0026 (reference §5.3)
     got = config(r'{ DETAIL: {"content":"\u003Cp class=\u0022x\u0022\u003EA \u0026 B\u003C/p\u003E"}, TREE: [] }')
     assert got["DETAIL"]["content"] == '<p class="x">A & B</p>' and got["TREE"] == []
+
+
+def test_arrays_of_js_objects_are_read_member_by_member() -> None:
+    # WeChat image posts: picture_page_info_list holds objects with bare keys and JsDecode calls
+    got = config("""{ L: [
+        { cdn_url: JsDecode('https://x/0?a=1\\x26amp;b'), width: '1201' * 1, poi: [ ], nested: {k: [1, {z: 'w'}]}, },
+        { cdn_url: 'plain', width: 3 },
+    ], E: [ ], M: [1, f(2), 'x' + y], After: 'ok' }""")
+    assert got["L"] == [{"cdn_url": "JsDecode('https://x/0?a=1\\x26amp;b')", "width": "'1201' * 1", "poi": [],
+                         "nested": {"k": [1, {"z": "w"}]}},
+                        {"cdn_url": "plain", "width": 3}]
+    assert got["E"] == [] and got["M"] == [1, "f(2)", "'x' + y"] and got["After"] == "ok"
+    # an array that is only the start of an expression stays source text
+    assert config("{ A: [1, 2].join(','), B: {a: 1}.a, C: 2 }") == {"A": "[1, 2].join(',')", "B": "{a: 1}.a", "C": 2}
 
 
 def test_trailing_comma_and_empty_object() -> None:

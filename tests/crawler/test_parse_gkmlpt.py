@@ -10,6 +10,8 @@ import pytest
 
 from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
+    NO_TOTALS,
+    article_time,
     clean_title,
     list_fingerprint,
     parse_document,
@@ -185,17 +187,39 @@ def test_parse_list_errors(state: SimState, agency: Agency) -> None:
     cases = {
         b"": "invalid JSON",
         b"[1, 2]": "expected a JSON object, got list",
-        b'{"classify": {}, "offset": 0, "articles": []}': "missing key 'total'",
-        b'{"total": 1, "offset": 0, "articles": []}': "missing key 'classify'",
-        b'{"classify": {}, "total": "5", "offset": 0, "articles": []}': "'total' is not an integer",
+        b'{"classify": {}, "total": 5, "offset": 0}': "missing key 'articles'",
         b'{"classify": {}, "total": 5, "offset": 0, "articles": {}}': "'articles' is not a list",
-        b'{"classify": [], "total": 5, "offset": 0, "articles": []}': "'classify' is not an object",
         b'{"classify": {}, "total": 5, "offset": 0, "articles": [{"title": "x"}]}': "articles[0] has no 'id'",
         b"\xff\xfe{}": "not UTF-8",
     }
     for body, message in cases.items():
         with pytest.raises(ParseError, match=re.escape(message)):
             parse_list(body)
+
+
+def test_parse_list_degrades_when_a_catalog_leaves_out_totals() -> None:
+    # Other cities' catalogs (and trimmed captures) leave out or stringify total/offset/classify: the
+    # page is still read, and says what it left out.
+    got = parse_list(b'{"classify": {"id": 7}, "articles": [{"id": 1}]}')
+    assert (got.total, got.offset, got.classify, got.articles) == (None, None, {"id": 7}, [{"id": 1}])
+    assert got.notes == [NO_TOTALS]
+    got = parse_list(b'{"classify": {}, "total": "5", "offset": "0", "articles": []}')
+    assert (got.total, got.offset, got.notes) == (5, 0, [])
+    got = parse_list(b'{"total": 1, "offset": 0, "articles": []}')
+    assert got.classify == {} and got.notes == ["the list page's classify is missing"]
+    got = parse_list(b'{"classify": [], "total": "many", "offset": 0, "articles": []}')
+    assert got.total is None and got.notes == ["the list page's classify is not an object",
+                                               NO_TOTALS + " (total 'many')"]
+
+
+def test_article_time_reads_create_time_else_created_at_else_display_time() -> None:
+    assert article_time({"create_time": 1783392529, "created_at": "1999-01-01"}) == 1783392529
+    assert article_time({"create_time": "1783392529"}) == 1783392529
+    for text in ("2026-07-07 10:48:49", "2026.07.07 10:48:49", "2026/7/7 10:48:49", "2026年7月7日 10:48:49"):
+        assert article_time({"created_at": text}) == 1783392529, text  # local time, Asia/Shanghai
+    assert article_time({"created_at": "2026-07-07"}) == 1783353600
+    assert article_time({"display_publish_time": 1783353601}) == 1783353601
+    assert article_time({"created_at": "soon"}) is None and article_time({}) is None
 
 
 # ---------------------------------------------------------------- titles
@@ -267,10 +291,13 @@ def test_parse_search_errors(state: SimState) -> None:
     with pytest.raises(ParseError, match="not closed"):
         parse_search(full[: len(full) // 2])
     for body, message in [(b"cb([1,2])", "expected a JSON object"), (b'cb({"count": 1})', "missing key 'results'"),
-                          (b'cb({"results": [], "count": "3"})', "'count' is not an integer"),
                           (b"<html>", "no callback"), (b'cb({"results": [1], "count": 1})', "list of objects")]:
         with pytest.raises(ParseError, match=re.escape(message)):
             parse_search(body)
+    # a count written as a string is read; a missing one degrades to paging until an empty page
+    assert parse_search(b'cb({"results": [], "count": "3"})').count == 3
+    page = parse_search(b'cb({"results": [{"id": 1}]})')
+    assert page.count is None and page.results == [{"id": 1}] and "no count" in page.notes[0]
     assert parse_search(search_call(state, page=0, callback="cb").body).count == 0
 
 

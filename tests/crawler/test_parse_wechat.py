@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from archive.times import SHANGHAI, local_date
+from crawler.listers.mp_backend import gaps_of
 from crawler.parsing.common import ParseError
 from crawler.parsing.wechat import (
     ArticlePage,
@@ -29,7 +30,9 @@ from crawler.parsing.wechat import (
     parse_searchbiz,
     parse_url_list,
     parse_weread,
+    parse_weread_shelf,
 )
+from crawler.parsing.wechat.listers import PushEntry
 from simulator.http import SimRequest, SimResponse, SimState
 from simulator.scenario import load
 from simulator.sites import feeds, wechat_listers, wechat_pages, weread
@@ -130,11 +133,19 @@ def page_all(fetch: Any, parse: Any, start: int = 0) -> tuple[list[ListedArticle
 def test_appmsgpublish_paged_to_the_end_is_what_the_world_lists(state: SimState, acct: WxAccount, count: int) -> None:
     today = state.today
     got, pages = page_all(lambda b: mp_publish(state, acct, b, count), parse_appmsgpublish)
-    expected = newest_first(lister_sees(acct, "mp_backend", today))
+    # what the MP backend lists, less what its lister seeks through list_ex (pushes with an empty publish_info)
+    expected = newest_first([(p, a) for p, a in lister_sees(acct, "mp_backend", today)
+                             if not wechat_listers.empty_publish_info(p)])
     assert [(a.push_key, a.mid, a.idx) for a in got] == [(str(p.msgid), a.mid, a.idx) for p, a in expected]
-    # begin counts pushes, empty publish_info entries included: the pages cover every push.
+    # begin counts pushes, empty publish_info entries included: the pages cover every push, and the
+    # entries keep each push in order with its send time (None for an empty publish_info).
     pushes = published(acct, today)
     assert sum(p.pushes_on_page for p in pages) == len(pushes) == pages[0].total
+    entries = [e for page in pages for e in page.entries]
+    assert [e.sent_at for e in entries] == [None if wechat_listers.empty_publish_info(p) else ts(p.sent)
+                                            for p in reversed(pushes)]
+    assert [e.mids for e in entries if not e.empty] == [{p.mid} for p in reversed(pushes)
+                                                         if not wechat_listers.empty_publish_info(p)]
     assert len({a.push_key for a in got}) < len(pushes)  # some pushes came with an empty publish_info
     assert pages[-1].articles == [] and pages[-1].pushes_on_page == 0 and pages[-1].next_offset is None
     for listed, (push, art) in zip(got, expected, strict=True):
@@ -264,7 +275,7 @@ def test_feeds_paged_to_the_end_are_what_the_world_lists(state: SimState, acct: 
     page = 1
     while True:
         resp = feed(state, f"{acct.weread_book_id}.{kind}", limit="60", page=str(page))
-        items = parse_feed(resp.body, resp.content_type)
+        items = parse_feed(resp.body, resp.content_type).items
         if not items:
             break
         got += items
@@ -276,9 +287,9 @@ def test_feeds_paged_to_the_end_are_what_the_world_lists(state: SimState, acct: 
         if kind != "atom":
             assert listed.cover == art.cover
     # Fulltext mode and the all-accounts feed parse the same way, whatever the content type says.
-    full = parse_feed(feed(state, f"{acct.weread_book_id}.{kind}", limit="3", mode="fulltext").body)
+    full = parse_feed(feed(state, f"{acct.weread_book_id}.{kind}", limit="3", mode="fulltext").body).items
     assert [a.token for a in full] == [art.token for _, art in expected[:3]]
-    every = parse_feed(feed(state, f"all.{kind}", limit="5").body, "text/plain")
+    every = parse_feed(feed(state, f"all.{kind}", limit="5").body, "text/plain").items
     assert [a.token for a in every] == [art.token for _, art in expected[:5]]
 
 
@@ -302,7 +313,7 @@ def test_we_mp_rss_item_ids_give_the_article_key() -> None:
            '<item><id>3094172651-2247483700_2</id><title>标题 &amp; 更多</title>'
            '<link>https://mp.weixin.qq.com/s?__biz=MzA5NDE3MjY1MQ==&amp;mid=2247483700&amp;idx=2&amp;sn=ab</link>'
            '<description>摘要</description><pubDate>Tue, 31 Dec 2024 15:55:00 GMT</pubDate></item></channel></rss>')
-    (item,) = parse_feed(rss)
+    (item,) = parse_feed(rss).items
     assert article_key(item) == ("MzA5NDE3MjY1MQ==", 2247483700, 2) and item.sn == "ab"
     assert item.title == "标题 & 更多" and item.digest == "摘要"
     assert local_date(item.sent_at or 0) == "2024-12-31"
@@ -330,7 +341,7 @@ def test_hostile_titles_survive_every_lister() -> None:
                    find(parse_weread(weread_page(state, acct, 0), 0).articles)):
         assert listed.title == HOSTILE and listed.digest == art.digest, listed.source
     for kind in ("rss", "atom", "json"):
-        assert find(parse_feed(feed(state, f"{acct.weread_book_id}.{kind}").body)).title == HOSTILE
+        assert find(parse_feed(feed(state, f"{acct.weread_book_id}.{kind}").body).items).title == HOSTILE
 
 
 # ---------------------------------------------------------------- searchbiz
@@ -401,6 +412,42 @@ def test_weread_errors(world: World, acct: WxAccount) -> None:
     assert parse_weread(weread_page(state, acct, 0), 0).articles
     err = raised(parse_weread, weread_page(state, acct, 20), 20)
     assert (err.code, err.kind) == (-2012, "session_expired") and "WEREAD_COOKIE" in str(err)
+
+
+def test_weread_app_shape_lists_the_same_articles(world: World, acct: WxAccount) -> None:
+    grouped, _ = page_all(lambda o: weread_page(SimState(world), acct, o), parse_weread)
+    app_state = SimState(world, faults=[{"kind": "weread_app_shape"}])
+    assert b"subReviews" not in weread_page(app_state, acct, 0)  # reviews[].review.mpInfo
+    flat, pages = page_all(lambda o: weread_page(app_state, acct, o), parse_weread)
+    assert [(a.token, a.sent_at, a.push_key) for a in flat] == [(a.token, a.sent_at, a.push_key) for a in grouped]
+    assert len(pages) > len(grouped) // 20  # offset counts entries (articles) in this shape
+    # entries that carry no article in either shape are an error, never an empty page
+    with pytest.raises(ParseError, match="2 reviews, none with an article"):
+        parse_weread(json.dumps({"reviews": [{"review": {"type": 16}}, {"subReviews": [{"reviewId": "x"}]}]}), 0)
+
+
+def test_weread_minus_2041_names_both_causes_and_the_shelf_tells_which(world: World, acct: WxAccount) -> None:
+    err = raised(parse_weread, weread_page(SimState(world), acct, 0, cookie="wr_vid=1"), 0)
+    assert "WEREAD_COOKIE" in str(err) and "2026-10" in str(err)
+    for login_ok in (True, False):
+        state = SimState(world, faults=[{"kind": "weread_error", "code": -2041, "login_ok": login_ok}])
+        assert raised(parse_weread, weread_page(state, acct, 0), 0).code == -2041
+        shelf = call(weread, state, "weread.qq.com", "/web/shelf/bookIds", {}, WR_COOKIE).body
+        assert parse_weread_shelf(shelf) is login_ok
+    assert not parse_weread_shelf(call(weread, SimState(world), "weread.qq.com", "/web/shelf/bookIds", {}).body)
+
+
+def test_push_list_gaps_are_bracketed_by_the_known_pushes() -> None:
+    entries = [PushEntry(300, {30}, 2), PushEntry(None), PushEntry(None), PushEntry(200, {20}, 1), PushEntry(None),
+               PushEntry(100, {10}, 3)]
+    first, second = gaps_of(entries)
+    assert (first.pushes, first.newer, first.older, first.newer_mids, first.older_mids, first.articles_before) == \
+        (2, 300, 200, {30}, {20, 10}, 2)
+    assert (second.pushes, second.newer, second.older, second.newer_mids, second.older_mids, second.articles_before) == \
+        (1, 200, 100, {30, 20}, {10}, 3)
+    (edge,) = gaps_of([PushEntry(None), PushEntry(50, {5}, 1)])
+    assert (edge.newer, edge.older, edge.articles_before) == (None, 50, 0)
+    assert gaps_of([PushEntry(1, {1}, 1)]) == []
 
 
 def test_malformed_lister_bodies_are_parse_errors() -> None:

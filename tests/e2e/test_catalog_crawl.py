@@ -192,6 +192,26 @@ def test_faults_retry_block_partial_and_never_disappear(tmp_path: Path) -> None:
     assert query(db, "select count(*) n from documents where body_text like '%安全验证%' or title like '%验证%'")[0]["n"] == 0
 
 
+def test_list_pages_without_totals_are_paged_to_the_end_with_a_caveat(tmp_path: Path) -> None:
+    # Other cities' catalogs leave total/offset out of their list pages (as the real trimmed capture in
+    # ../shared/real-pages/gkmlpt does): the crawl pages until a 404 and archives the same documents.
+    db = tmp_path / "archive.sqlite"
+    with start_simulator("kaiping-2024") as sim:
+        sim.set_faults([{"kind": "list_without_totals"}])
+        result = run_crawl(sim, db)
+        truth = sim.truth()
+    assert result["status"] == "ok", result["summary"]
+    assert archived_by_year_and_category(db) == truth_by_year_and_category(truth)
+    runs = query(db, "select * from category_runs where run_id = ?", (result["run_id"],))
+    assert runs and all(r["complete"] and r["healthy"] for r in runs)
+    assert all(r["api_total"] is None and r["stop_reason"] == "http_404" for r in runs), [dict(r) for r in runs]
+    assert all("no total/offset: paged until an empty page or a 404" in r["notes"] for r in runs)
+    # without totals the window shows as fewer listed than stated, and the search JSONP still backfills it
+    search_only = {str(i) for i in truth["agencies"]["kaiping-edu"]["catalog"]["search_only_ids"]}
+    rows = query(db, "select native_id from documents where listing_source = 'search'")
+    assert {r["native_id"] for r in rows} >= search_only
+
+
 def _snapshot(db: Path) -> dict:
     docs = query(db, "select native_id, title, category_id, published_at, written_date, status, content_sha256, "
                      "list_fingerprint, item_type, canonical_url, index_no, attachments from documents order by native_id")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
 
 from simulator.testing import start_simulator
 from simulator.truth import WECHAT_LISTERS, lister_sees
-from simulator.world import World
+from simulator.world import World, WxAccount, WxArticle
 from tests.support import crawl_args, xxgk
 
 from .helpers import query
@@ -36,6 +36,42 @@ def wechat_crawl(sim, db: Path, env: dict[str, str], *extra: str, expect: int = 
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     out = xxgk(*crawl_args(sim.url, db, "wechat", *extra), env=env, base_env=clean, expect=expect, timeout=600)
     return json.loads(out.stdout), out.stdout, out.stderr
+
+
+def doc(db: Path, art: WxArticle) -> dict | None:
+    rows = query(db, "select d.*, w.item_show_type, w.short_url, w.page_state from documents d join wechat_articles w "
+                     "on w.document_id = d.id where d.native_id = ?", (f"{BIZ}/{art.mid}/{art.idx}",))
+    return dict(rows[0]) if rows else None
+
+
+def expected_text(world: World, art: WxArticle) -> tuple[str, str]:
+    """(title, body text) a reader sees on a share post's page: a text post's text (its first line as the
+    title when it has none of its own), an image post's description."""
+    paras = world.body_paragraphs("wechat", art.token, art.ct.year)
+    if art.show_type == 8:
+        paras = paras[:2]
+    title = art.title if art.own_title else (paras[0] if len(paras[0]) <= 64 else paras[0][:64] + "…")
+    return title, "\n".join(paras)
+
+
+def check_share_posts_and_real_weight(db: Path, world: World, acct: WxAccount) -> None:
+    """Share posts archived with their own text (not the page's header), real-weight pages read whole."""
+    today = world.start_today
+    shares = [a for a in acct.articles if a.show_type and a.state(today) == "ok" and doc(db, a)]
+    assert {a.show_type for a in shares} == {8, 10} and {a.own_title for a in shares if a.show_type == 10} == {True, False}
+    for art in shares:
+        row = doc(db, art)
+        assert row is not None and row["item_show_type"] == art.show_type
+        assert (row["title"], row["body_text"]) == expected_text(world, art), art.token
+        assert acct.name not in row["body_text"].splitlines()[0]
+    heavy = [a for a in acct.articles if a.real_weight and a.state(today) == "ok" and doc(db, a)]
+    assert len(heavy) >= 5
+    for art in heavy:
+        row = doc(db, art)
+        assert row is not None and row["title"] == (art.title if art.own_title else expected_text(world, art)[0])
+        assert row["published_at"][:10] == art.ct.astimezone(UTC).date().isoformat() and row["body_text"]
+        cap = query(db, "select payload_length, warc_length from captures where id = ?", (row["capture_id"],))[0]
+        assert 2_000_000 <= cap["payload_length"] <= 4_000_000 and cap["warc_length"] < cap["payload_length"] / 2
 
 
 def year_keys(db: Path, year: int) -> set[tuple[int, int]]:
@@ -76,6 +112,11 @@ def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, w
     assert {"mp_backend", "getmsg", "weread", "feed"} <= sources
     metric = query(db, "select read_num, read_at from metrics limit 1")[0]
     assert metric["read_num"] > 0 and metric["read_at"]
+    check_share_posts_and_real_weight(db, world, acct)
+    # Pushes appmsgpublish shows with an empty publish_info were sought through list_ex, and the record says so.
+    mp = query(db, "select complete, notes from category_runs where category_id like '%mp_backend' and run_id = ?",
+               (result["run_id"],))[0]
+    assert mp["complete"] == 1 and "empty publish_info: found through list_ex" in mp["notes"]
     # An unchanged re-crawl fetches lister pages only (+ robots.txt, + re-checks of unavailable pages).
     fetched = query(db, "select url from captures where run_id = ? and url like 'https://mp.weixin.qq.com/s/%'",
                     (again["run_id"],))
@@ -92,23 +133,35 @@ def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, w
             assert value not in blob
 
 
-@pytest.mark.parametrize("lister", ["mp_backend", "getmsg", "weread", "feed"])
+@pytest.mark.parametrize("lister", ["mp_backend", "getmsg", "weread", "weread_app_shape", "feed"])
 def test_each_lister_alone_sees_its_own_subset(tmp_path: Path, world: World, lister: str) -> None:
     db = tmp_path / "archive.sqlite"
-    env = {k: SECRETS[k] for k in LISTER_ENV.get(lister, ())}
+    name = lister.removesuffix("_app_shape")
+    env = {k: SECRETS[k] for k in LISTER_ENV.get(name, ())}
     extra = ["-s", f"XXGK_WECHAT_BIZ={BIZ}"]
     if lister == "feed":
         extra += ["-s", f"XXGK_WECHAT_FEEDS={FEED}"]
     with start_simulator("kaiping-2024") as sim:
+        if lister == "weread_app_shape":  # WeRead's app-style answers: one article per entry
+            sim.set_faults([{"kind": "weread_app_shape"}])
         result, _, _ = wechat_crawl(sim, db, env, *extra)
-        truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]["listers"]["feeds" if lister == "feed" else lister]
+        truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]["listers"]["feeds" if name == "feed" else name]
     assert result["status"] == "ok"
     for year, want in truth["by_year"].items():
         got = query(db, "select count(*) n from documents where channel = 'wechat' and year = ?", (int(year),))[0]["n"]
         assert got == want["articles"], (lister, year)
     cov = query(db, "select * from category_runs where channel = 'wechat'")[0]
-    assert cov["category_id"].endswith(lister) and cov["complete"] == 1
+    assert cov["category_id"].endswith(name) and cov["complete"] == 1
     assert cov["oldest_date"] == truth["oldest"][:10]
+    acct = world.agencies[0].wechat
+    if name == "mp_backend":
+        notes = json.loads(cov["notes"])
+        assert any("found through list_ex" in n for n in notes) and any("stay unknown" in n for n in notes)
+    if name == "getmsg":  # every page was opened by its long link: the short link came from the page itself
+        fetched = [a for a in acct.articles if a.layout == "current" and a.state(world.start_today) == "ok"
+                   and doc(db, a)]
+        assert fetched and all(doc(db, a)["short_url"] == a.short_url for a in fetched)
+        assert not query(db, "select 1 from captures where url like 'https://mp.weixin.qq.com/s/%'")
 
 
 def test_lister_faults_and_the_verification_wall(tmp_path: Path) -> None:
@@ -132,6 +185,58 @@ def test_lister_faults_and_the_verification_wall(tmp_path: Path) -> None:
     blocked = query(tmp_path / "wall.sqlite", "select count(*) n from captures where blocked_reason = 'verification_wall'")
     assert blocked[0]["n"] >= 1
     assert query(tmp_path / "wall.sqlite", "select count(*) n from documents where title like '%环境异常%'")[0]["n"] == 0
+
+
+def test_weread_minus_2041_says_whether_the_login_or_the_account_is_refused(tmp_path: Path) -> None:
+    env = {"WEREAD_COOKIE": SECRETS["WEREAD_COOKIE"]}
+    runs = {}
+    with start_simulator("kaiping-2024") as sim:
+        for case, login_ok in (("refused", True), ("login", False)):
+            sim.set_faults([{"kind": "weread_error", "code": -2041, "after": 0, "login_ok": login_ok}])
+            db = tmp_path / f"{case}.sqlite"
+            result, _, _ = wechat_crawl(sim, db, env, "-s", f"XXGK_WECHAT_BIZ={BIZ}")
+            runs[case] = query(db, "select * from category_runs where channel = 'wechat'")[0]
+            assert result["status"] == "partial" and not runs[case]["complete"]
+            fetched = query(db, "select url from captures")
+            assert any(r["url"].endswith("/web/shelf/bookIds") for r in fetched)  # the shelf told which
+    assert runs["refused"]["stop_reason"] == "refused"
+    assert "although the login works" in runs["refused"]["notes"] and "2026-10" in runs["refused"]["notes"]
+    assert runs["login"]["stop_reason"] == "session_expired" and "WEREAD_COOKIE" in runs["login"]["notes"]
+
+
+WE_MP_RSS = "http://{host}/rss/MP_WXS_3094172651?limit=40&offset=120"  # late 2024 to early 2025
+
+
+@pytest.mark.parametrize("host, zone, right", [
+    ("we-mp-rss.localhost", "Asia/Shanghai", True),  # a bridge in Asia/Shanghai, read as such
+    ("we-mp-rss-utc.localhost", "UTC", True),  # a bridge in a UTC container, told so
+    ("we-mp-rss-utc.localhost", "Asia/Shanghai", False),  # the UTC bridge read as Shanghai: 8 hours early
+])
+def test_we_mp_rss_times_without_a_zone_land_in_the_right_year(tmp_path: Path, world: World, host: str, zone: str,
+                                                                right: bool) -> None:
+    db = tmp_path / "archive.sqlite"
+    feed = WE_MP_RSS.format(host=host)
+    with start_simulator("kaiping-2024") as sim:
+        result, _, _ = wechat_crawl(sim, db, {}, "-s", f"XXGK_WECHAT_FEEDS={feed}", "-s", f"XXGK_WECHAT_FEED_ZONE={zone}")
+    assert result["status"] == "ok"
+    acct = world.agencies[0].wechat
+    sent = {p.mid: p.sent for p in acct.pushes}
+    pushes = query(db, "select mid, sent_date, year from wechat_pushes")
+    assert len(pushes) >= 10
+    boundary = [p for p in pushes if sent[p["mid"]].date() in (date(2024, 12, 31), date(2025, 1, 1))]
+    assert {sent[p["mid"]].year for p in boundary} == {2024, 2025}  # both sides of the year boundary listed
+    wrong = [p for p in pushes if p["sent_date"][:10] != sent[p["mid"]].date().isoformat()]
+    if right:
+        assert not wrong and all(p["year"] == sent[p["mid"]].year for p in pushes)
+    else:  # the first push of 2025 (00:05) moves into 2024
+        assert any(p["year"] == 2024 and sent[p["mid"]].year == 2025 for p in wrong)
+    notes = query(db, "select notes from category_runs where channel = 'wechat'")[0]["notes"]
+    assert "without a zone" in notes and zone in notes
+    # the documents' own times come from the article pages, whatever the feed said
+    for p in pushes:
+        art = next(a for a in acct.articles if a.mid == p["mid"])
+        if doc(db, art):
+            assert doc(db, art)["year"] == art.ct.year
 
 
 def test_deletions_over_time_become_events(tmp_path: Path, world: World) -> None:

@@ -429,3 +429,21 @@ def test_js_json_escapes_round_trip() -> None:
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert '\\"' not in text.replace("\\\\", "")
     assert "\\u003C/script\\u003E" in text and "\\u0022" in text
+
+
+def test_list_pages_without_totals_on_a_fault(world: World, agency) -> None:
+    state = SimState(world, faults=[{"kind": "list_without_totals", "match": {"path": "/api/all/1805"}}])
+    bare = api(state, 1805, page=1)
+    assert set(bare) == {"classify", "articles"} and bare["articles"]  # total and offset left out
+    assert bare["articles"] == api(SimState(world), 1805, page=1)["articles"]
+    assert {"total", "offset"} <= set(api(state, 1806, page=1))  # other categories as before
+    # the end of the list is still a 404
+    pages = -(-min(len(world.agencies[0].catalog_listing(1805, state.today)), agency.api_window()) // 100)
+    assert get(state, "/jmkpsjyj/gkmlpt/api/all/1805", page=pages + 1, sid=agency.sid).status == 404
+
+
+def test_document_pages_say_action_content(world: World, agency) -> None:
+    state = SimState(world)
+    doc = next(d for d in agency.docs if d.kind == "normal" and d.visible(state.today))
+    page = get(state, doc_path(agency, doc)).body.decode()
+    assert re.search(r"window\._CONFIG = \{\n    ACTION: 'content',\n    SID: ", page)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..common import ParseError, load_json
+from ..jsobject import JSObjectError, read_assignment
 from ._common import ARTICLE_HOST, UrlIds, as_int, as_str, b64_biz, clean_url, url_ids
 
 # ---------------------------------------------------------------- shapes
@@ -38,6 +39,8 @@ class ListedArticle:
     cover: str | None = None
     author: str | None = None
     read_num: int | None = None
+    zone_assumed: bool = False  # a feed stamp without a zone, read in the zone the caller named
+    content: str | None = field(default=None, repr=False)  # a feed's full text (HTML), when it carries one
 
     @classmethod
     def from_url(cls, source: str, url: str, **fields: Any) -> ListedArticle:
@@ -50,11 +53,25 @@ class ListedArticle:
 
 
 @dataclass
+class PushEntry:
+    """One entry of appmsgpublish's push list, in list order (newest first)."""
+
+    sent_at: int | None  # None when its publish_info came back empty
+    mids: set[int] = field(default_factory=set)
+    articles: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return self.sent_at is None and not self.mids
+
+
+@dataclass
 class ListerPage:
     articles: list[ListedArticle]
     pushes_on_page: int  # pushes/groups/messages covered, entries without articles included
     next_offset: int | None  # begin/offset to ask for next; None when the list is complete
     total: int | None  # total_count / app_msg_cnt when given
+    entries: list[PushEntry] = field(default_factory=list)  # appmsgpublish only: every entry, empty ones too
 
 
 class ListerError(ParseError):
@@ -153,7 +170,8 @@ def parse_searchbiz(body: bytes | str, name: str) -> dict[str, Any] | None:
 def parse_appmsgpublish(body: bytes | str, begin: int) -> ListerPage:
     """One page of `cgi-bin/appmsgpublish?sub=list` (§2.1): `publish_page` and each `publish_info`
     are JSON strings. `begin` counts pushes, so every entry counts, empty `publish_info` included
-    (skipping those silently lost a month of posts in a real tool, exporter#24)."""
+    (skipping those silently lost a month of posts in a real tool, exporter#24); `entries` keeps
+    every entry in order, so the lister can seek an empty one's articles elsewhere."""
     what = f"appmsgpublish begin={begin}"
     data = _object(body, what)
     _check_base_resp(data, what)
@@ -164,10 +182,12 @@ def parse_appmsgpublish(body: bytes | str, begin: int) -> ListerPage:
         raise ParseError(f"{what}: publish_page has no publish_list")
     entries = page["publish_list"]
     articles: list[ListedArticle] = []
+    pushes: list[PushEntry] = []
     for n, entry in enumerate(entries):
         raw = entry.get("publish_info") if isinstance(entry, dict) else None
+        pushes.append(PushEntry(sent_at=None))
         if not raw:
-            continue  # an empty publish_info: the push counts, its articles are not shown
+            continue  # an empty publish_info: the push counts, its articles are not shown (the lister seeks them)
         info = _inner_json(raw, f"{what} publish_list[{n}].publish_info")
         if not isinstance(info, dict):
             continue
@@ -180,6 +200,7 @@ def parse_appmsgpublish(body: bytes | str, begin: int) -> ListerPage:
             notified = bool(flag) if flag is not None else None
         push_key = as_str(info.get("msgid"))
         sent_at = as_int(sent.get("time"))
+        pushes[-1].sent_at = sent_at
         reads = {(as_int(m.get("appmsgid")), as_int(m.get("itemidx"))): as_int(m.get("read_num"))
                  for m in info.get("appmsg_info") or [] if isinstance(m, dict)}  # owner view only
         for ex in info.get("appmsgex") or []:
@@ -190,15 +211,18 @@ def parse_appmsgpublish(body: bytes | str, begin: int) -> ListerPage:
             if (mid is None or idx is None) and re.fullmatch(r"\d+_\d+", aid):
                 mid, idx = (int(x) for x in aid.split("_"))
             deleted = ex.get("is_deleted")
+            if mid is not None:
+                pushes[-1].mids.add(mid)
+            pushes[-1].articles += 1
             articles.append(ListedArticle.from_url(
                 "mp_backend", clean_url(ex.get("link")), title=_unhighlight(ex.get("title")), mid=mid, idx=idx,
                 push_key=push_key, sent_at=sent_at if sent_at is not None else as_int(ex.get("create_time")),
                 notified=notified, deleted=bool(deleted) if deleted is not None else None,
                 digest=as_str(ex.get("digest")), cover=as_str(ex.get("cover")), author=as_str(ex.get("author_name")),
                 read_num=reads.get((mid, idx))))
-    pushes = len(entries)
-    return ListerPage(articles=articles, pushes_on_page=pushes, next_offset=begin + pushes if pushes else None,
-                      total=as_int(page.get("total_count")))
+    n = len(entries)
+    return ListerPage(articles=articles, pushes_on_page=n, next_offset=begin + n if n else None,
+                      total=as_int(page.get("total_count")), entries=pushes)
 
 
 # ---------------------------------------------------------------- MP backend: appmsg list_ex
@@ -281,6 +305,8 @@ def parse_getmsg(body: bytes | str) -> ListerPage:
 
 def _getmsg_item(item: dict[str, Any], pos: int, comm: dict[str, Any]) -> ListedArticle:
     url = clean_url(item.get("content_url"))
+    if url.startswith("/"):  # Sogou's copy of the list carries relative temporary links (/s?timestamp=…)
+        url = f"https://{ARTICLE_HOST}{url}"
     flag = as_int(item.get("del_flag"))
     # del_flag 1 on live items (public sample); other values and a missing URL mean deleted [unc].
     deleted = True if not url else (flag not in (0, 1) if flag is not None else None)
@@ -295,19 +321,38 @@ def _getmsg_item(item: dict[str, Any], pos: int, comm: dict[str, Any]) -> Listed
     return listed
 
 
+def parse_history_page(html: str) -> ListerPage:
+    """An account's history page as Sogou or the client served it (2017): it embeds the getmsg list
+    as `var msgList = {"list": [...]}`; its links are temporary (`/s?timestamp=…&signature=…`)."""
+    try:
+        inner = read_assignment(html, "var msgList")
+    except JSObjectError as exc:
+        raise ParseError(f"history page: no readable `var msgList = {{…}}`: {exc}") from None
+    return parse_getmsg(json.dumps({"ret": 0, "general_msg_list": inner}, ensure_ascii=False))
+
+
 # ---------------------------------------------------------------- WeRead
+
+
+WEREAD_REFUSED = -2041  # not logged in, or (reported since 2026-10) this account's list refused
 
 
 def parse_weread(body: bytes | str, offset: int) -> ListerPage:
     """One page of WeRead `/web/mp/articles?bookId=&offset=` (§2.3): groups (= pushes) of
-    subReviews; `offset` counts groups; an empty `reviews` ends the list."""
+    subReviews; `offset` counts groups; an empty `reviews` ends the list. App-style answers list
+    one article per entry (`reviews[].review.mpInfo`); their push is the entry's createTime.
+    Entries that carry no article in either shape are a ParseError, never a silent empty page."""
     what = f"weread articles offset={offset}"
     data = _object(body, what)
     code = data.get("errCode", data.get("errcode"))
     if code is not None and as_int(code) != 0:
         c = as_int(code) if as_int(code) is not None else str(code)
         msg = f"{what}: errCode {code} ({data.get('errMsg') or data.get('errmsg') or 'no message'})"
-        if c in (-2041, -2012):  # not logged in / login timed out
+        if c == WEREAD_REFUSED:
+            raise ListerError(f"{msg}: the WeRead login is no longer valid ({_WEREAD_LOGIN}), or WeRead refuses "
+                              "this account's article list (reported for some accounts since 2026-10)", c,
+                              "session_expired")
+        if c == -2012:  # login timed out
             raise ListerError(f"{msg}: the WeRead login is no longer valid: {_WEREAD_LOGIN}", c, "session_expired")
         raise ListerError(f"{msg}: WeRead refused the request", c, "other")
     groups = data.get("reviews")
@@ -317,17 +362,32 @@ def parse_weread(body: bytes | str, offset: int) -> ListerPage:
     for group in groups:
         if not isinstance(group, dict):
             continue
+        subs = group.get("subReviews")
+        reviews = [sub.get("review") for sub in subs if isinstance(sub, dict)] if isinstance(subs, list) \
+            else [group.get("review")]
         created = as_int(group.get("createTime"))
-        for sub in group.get("subReviews") or []:
-            review = sub.get("review") if isinstance(sub, dict) else None
+        for review in reviews:
             info = review.get("mpInfo") if isinstance(review, dict) else None
             if not isinstance(info, dict):
                 continue
+            sent = created if created is not None else as_int(review.get("createTime"))
+            sent = sent if sent is not None else as_int(info.get("time"))
             token = as_str(info.get("originalId"))
             url = clean_url(info.get("doc_url")) or (f"https://{ARTICLE_HOST}/s/{token}" if token else "")
             articles.append(ListedArticle.from_url(
-                "weread", url, title=as_str(info.get("title")), push_key=str(created) if created is not None else None,
-                sent_at=created if created is not None else as_int(info.get("time")), digest=as_str(info.get("content")),
-                cover=as_str(info.get("pic_url")), read_num=as_int(info.get("readNum"))))
+                "weread", url, title=as_str(info.get("title")), push_key=str(sent) if sent is not None else None,
+                sent_at=sent, digest=as_str(info.get("content")), cover=as_str(info.get("pic_url")),
+                read_num=as_int(info.get("readNum"))))
+    if groups and not articles:
+        keys = sorted({k for g in groups if isinstance(g, dict) for k in g})
+        raise ParseError(f"{what}: {len(groups)} reviews, none with an article (mpInfo under subReviews[].review "
+                         f"or review); entry keys: {', '.join(keys) or 'none'}")
     n = len(groups)
     return ListerPage(articles=articles, pushes_on_page=n, next_offset=offset + n if n else None, total=None)
+
+
+def parse_weread_shelf(body: bytes | str) -> bool:
+    """Whether WeRead's shelf (`/web/shelf/bookIds`, which needs a login) answered as logged in."""
+    data = _object(body, "weread shelf")
+    code = data.get("errCode", data.get("errcode"))
+    return code is None or as_int(code) == 0
