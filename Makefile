@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser score-claims
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP) browser
 browser:
 	@{ command -v chromium && dpkg -s fonts-wqy-zenhei; } >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
+
+# The claims extractor on the development corpus of real annual reports (CI clones ../shared beside the repo).
+score-claims: $(STAMP)
+	@python3 ../shared/fixtures/annual-reports/dev/score.py $(BIN)/xxgk --quiet
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,16 +1,24 @@
 """The agency's annual report (政府信息公开工作年度报告) as the simulator publishes it.
 
-The text is the real 开平市教育局 2024 report (clean simplified Chinese) with its three tables
-restored. The numbers come from a *report spec*: the scenario's `annual_report` block for its
-agency and year (claims as stated, possibly wrong on purpose), otherwise claims derived from the
-world. Presentation variants reproduce what real reports and their copies look like
-(reference annual-report-format.md §6), so parsers can be tested against hard inputs.
+The narrative is generated from the scenario in one of the wordings of report_wording.py (a small
+grammar of real report wordings, drawn deterministically from the scenario seed unless the scenario
+fixes it), with the agency's own name, WeChat account and category names; the three tables follow
+the 2021 or 2019 format.  Only the report of 开平市教育局 itself, in the seed's wording, carries the
+seed report's local passages (its schools, its development account).  The numbers come from a
+*report spec*: the scenario's `annual_report` block for its agency and year (claims as stated,
+possibly wrong on purpose), otherwise claims derived from the world.  Presentation variants
+reproduce what real reports and their copies look like (reference annual-report-format.md §6), so
+parsers can be tested against hard inputs; the spec's `readback` lists what a careful reader
+extracts from the narrative.
 
 Everything is pure and deterministic: the same world, agency and year give the same output.
 
 Spec keys read from `annual_report` (all optional except agency/year):
     claims:   catalog_total, catalog {category: n}, website, wechat, wechat_reads, applications,
-              key_areas {sub-column: n}; missing ones are derived from the world
+              key_areas {sub-column: n}, website_columns {column name: n}, weibo, apps {app name: n};
+              missing ones are derived from the world.  A value is a count, or a string written as
+              a report writes it: "约48万" (approximate), "超300" / "120余" (lower bounds)
+    wording:  {style, script, digits, tables} (report_wording.py); unset keys drawn from the seed
     format:   "2021" (default) or "2019"
     variants: see VARIANTS
     planted:  identity ids deliberately broken by explicit tables (passed through to the spec)
@@ -19,7 +27,7 @@ Spec keys read from `annual_report` (all optional except agency/year):
                   fees:[2], procurement:[count, amount in 元]},
               t3 {row key: [7 values]} (T3_ROWS_2021 / T3_ROWS_2019 keys),
               t4 {review:[5], litigation_direct:[5], litigation_after_review:[5]}; missing → 0
-    telephone: the contact number of the intro (default 0750-2213093)
+    telephone: the contact number of the intro (default for 开平市教育局 0750-2213093, else drawn)
 """
 
 from __future__ import annotations
@@ -29,6 +37,17 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from .report_wording import (
+    SEED_AGENCY,
+    TABLES,
+    Wording,
+    build_narrative,
+    in_script,
+    key_areas_paragraphs,
+    parse_claim_value,
+    resolve_wording,
+    show,
+)
 from .world import Agency, World, rng_for
 
 # Presentation variants (spec key `variants`), reference §6:
@@ -45,6 +64,7 @@ VARIANTS = ("format2019", "blank_cells", "split_labels", "tables_as_text_cells",
 BLANK_MARKERS = ("", "-", "—", "_")
 DEFAULT_TELEPHONE = "0750-2213093"
 KEY_AREAS = ("教育工作信息", "政策法规", "发展规划", "教育数据", "教育经费信息", "教育高质量发展")
+GENERIC_KEY_AREAS = ("政策文件", "财政信息", "重大建设项目", "公共资源配置")
 
 # ---------------------------------------------------------------- table labels (reference §2-§4)
 
@@ -246,7 +266,7 @@ def _derived_claims(world: World, agency: Agency, year: int) -> dict[str, Any]:
         "wechat": len(wx),
         "wechat_reads": f"{round(reads / 10000)}万",
         "applications": 0,
-        "key_areas": {name: rng.randint(1, 9) for name in KEY_AREAS},
+        "key_areas": {name: rng.randint(1, 9) for name in (KEY_AREAS if agency.name == SEED_AGENCY else GENERIC_KEY_AREAS)},
     }
 
 
@@ -288,7 +308,10 @@ def _resolve_tables(given: dict[str, Any], fmt: str) -> dict[str, Any]:
 
 def _resolve(world: World, agency: Agency, year: int) -> dict[str, Any]:
     block = _scenario_block(world, agency, year) or {}
+    wording = resolve_wording(world, agency, year, block.get("wording"))
     variants = [str(v) for v in block.get("variants") or []]
+    if TABLES[wording.tables] and TABLES[wording.tables] not in variants:
+        variants.append(TABLES[wording.tables])
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
         raise ValueError(f"unknown annual-report variants {unknown}; known: {', '.join(VARIANTS)}")
@@ -297,7 +320,13 @@ def _resolve(world: World, agency: Agency, year: int) -> dict[str, Any]:
     given = copy.deepcopy(block.get("claims") or {})
     claims.update(given)
     if "catalog" in given and "catalog_total" not in given:
-        claims["catalog_total"] = sum(int(n) for n in given["catalog"].values())
+        values = [parse_claim_value(n) for n in given["catalog"].values()]
+        total = sum(v for v, _ in values)
+        bounds = {b for _, b in values}
+        claims["catalog_total"] = total if bounds == {"exact"} else f"{'约' if 'approx' in bounds else ''}{total}" + (
+            "余" if bounds == {"lower"} else "")
+    rng = rng_for(world.seed, agency.id, "report-contact", year)
+    seed_agency = agency.name == SEED_AGENCY
     return {
         "agency": agency.id,
         "agency_name": agency.name,
@@ -306,13 +335,17 @@ def _resolve(world: World, agency: Agency, year: int) -> dict[str, Any]:
         "published_at": str(block["published_at"]) if block.get("published_at") else None,
         "format": fmt,
         "variants": variants,
+        "wording": wording.as_dict(),
         "planted": list(block.get("planted") or []),
         "claims": claims,
         "tables": _resolve_tables(copy.deepcopy(block.get("tables") or {}), fmt),
         "tables_present": "tables_missing" not in variants,
         "blank_cells": [],  # filled while the tables are built: zeros shown blank or as a placeholder
-        "telephone": str(block.get("telephone") or DEFAULT_TELEPHONE),
+        "telephone": str(block.get("telephone") or (DEFAULT_TELEPHONE if seed_agency else
+                                                    f"0{rng.randint(200, 999)}-{rng.randint(2000000, 8999999)}")),
+        "postcode": str(rng.randint(100000, 899999)),
         "urls": {"catalog": agency.gkmlpt_base + "index", "website": agency.website_base},
+        "readback": [],  # filled while the narrative is built: the claims a careful reader extracts
     }
 
 
@@ -333,6 +366,7 @@ class _Builder:
     def __init__(self, world: World, agency: Agency, year: int, spec: dict[str, Any]):
         self.world, self.agency, self.year, self.spec = world, agency, year, spec
         self.variants = set(spec["variants"])
+        self.wording = Wording(**spec["wording"])
         self.blank_rng = rng_for(world.seed, agency.id, "report-blanks", year)
         self.split_rng = rng_for(world.seed, agency.id, "report-splits", year)
 
@@ -444,32 +478,16 @@ class _Builder:
 
     def fill(self, text: str) -> str:
         c = self.spec["claims"]
-        wx_name = self.agency.wechat.name if self.agency.wechat else "开平教育"
+        wx_name = self.agency.wechat.name if self.agency.wechat else ""
         for key, value in (("{Y1}", self.year - 1), ("{Y}", self.year), ("{WX_NAME}", wx_name),
-                           ("{WX}", c["wechat"]), ("{READS}", c["wechat_reads"])):
+                           ("{WX}", show(c["wechat"], self.wording)), ("{READS}", show(c["wechat_reads"], self.wording))):
             text = text.replace(key, str(value))
         return text
 
     def blocks(self) -> list[Block]:
-        c, y, name = self.spec["claims"], self.year, self.agency.name
-        urls = self.spec["urls"]
-        wx_name = self.agency.wechat.name if self.agency.wechat else "开平教育"
-        out: list[Block] = [_Para("p", (
-            f"根据《中华人民共和国政府信息公开条例》文件精神，现向社会公开{name}{y}年政府信息公开工作年度报告。"
-            "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
-            "存在的主要问题及改进情况、其他需要报告的事项等六部分组成，"
-            f"本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
-            f"如对本年报有疑义，请与{name}联系（联系电话：{self.spec['telephone']}）。"))]
-        parts = "；".join(f"{k}{v}条" for k, v in (c["catalog"] or {}).items())
-        out += [_Para("h1", "一、总体情况"), _Para("h2", "（一）主动公开情况"), _Para("p", (
-            f"{y}年，市教育局在政府信息公开目录系统（{urls['catalog']}）主动公开政府信息{c['catalog_total']}条。"
-            + (f"其中，{parts}。" if parts else "")
-            + f"在{name}政务网（{urls['website']}）发布信息{c['website']}条。"
-            f"通过“{wx_name}”微信公众号发布信息{c['wechat']}条。"))]
-        out += [_Para("h2", "（二）依申请公开情况"), _Para("p", (
-            f"{y}年，市教育局共受理政府信息公开申请{c['applications']}宗。我局严格依照《中华人民共和国政府信息公开条例》"
-            "和《广东省政府信息公开申请办理答复规范》规定和要求进行办理，已全部依法依规依时答复。"))]
-        out += [_Para(k, self.fill(t)) for k, t in _MANAGEMENT]
+        rng = rng_for(self.world.seed, self.agency.id, "report-narrative", self.year)
+        narrative = build_narrative(self.agency, self.year, self.spec, self.wording, rng)
+        out: list[Block] = [_Para(k, t) for k, t in narrative.paras]
         tables = "tables_missing" not in self.variants
         out.append(_Para("h1", "二、主动公开政府信息情况"))
         out += [self.table2()] if tables else []
@@ -479,16 +497,34 @@ class _Builder:
         out += [self.table4()] if tables else []
         out.append(_Para("h1", "五、存在的主要问题及改进情况"))
         out += [_Para(k, self.fill(t)) for k, t in _PROBLEMS]
-        areas = c["key_areas"] or {}
-        quoted = "".join(f"“{k}”" for k in areas)
-        counts = "，".join(f"“{k}”公开信息{v}条" for k, v in areas.items())
-        out += [_Para("h1", "六、其他需要报告的事项"), _Para("h2", "（一）重点领域信息公开情况"), _Para("p", (
-            f"开平市政府网“重点领域信息公开专栏”的“教育信息公开”栏目共包括{len(areas)}个子栏目，即{quoted}。"
-            f"{y}年，我局在{counts}。"))]
-        out += [_Para(k, self.fill(t)) for k, t in _DEVELOPMENT + _PROPOSALS]
+        out.append(_Para("h1", "六、其他需要报告的事项"))
+        start = len(narrative.paras)
+        key_areas_paragraphs(narrative, self.spec, self.year)
+        out += [_Para(k, t) for k, t in narrative.paras[start:]]
+        if self.agency.name == SEED_AGENCY and self.wording.style == "seed":
+            # the seed report's own account of the year: it states the WeChat total again, with its reads
+            out += [_Para(k, self.fill(t)) for k, t in _DEVELOPMENT + _PROPOSALS]
+            c = self.spec["claims"]
+            if c.get("wechat") is not None and self.agency.wechat:
+                narrative.claim("wechat", None, c["wechat"])
+            if c.get("wechat_reads") is not None and self.agency.wechat:
+                narrative.claim("wechat", None, c["wechat_reads"], kind="reads")
         if not tables:  # the tables were images or attachments: only this line remains
             out.append(_Para("p", "相关附件:"))
-        return self.flatten(out)
+        self.spec["readback"] = narrative.readback
+        return self.flatten([self.in_script(b) for b in out])
+
+    def in_script(self, block: Block) -> Block:
+        """A traditional-character copy converts every paragraph and table label (mirror §7.1)."""
+        if self.wording.script == "simplified":
+            return block
+        if isinstance(block, _Para):
+            return _Para(block.kind, in_script(block.text, self.wording))
+        for row in block.rows:
+            for cell in row:
+                cell.text = in_script(cell.text, self.wording)
+                cell.spans = [in_script(x, self.wording) for x in cell.spans]
+        return block
 
     def flatten(self, blocks: list[Block]) -> list[Block]:
         """Apply the text-flattening variants: tables become paragraphs (cells or rows per line)."""

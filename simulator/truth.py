@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from .report_wording import parse_claim_value
 from .sites.wechat_listers import empty_publish_info
 from .world import Agency, CatalogDoc, World, WxAccount
 
@@ -199,7 +200,10 @@ def wechat_truth(world: World, agency: Agency, today: date) -> dict[str, Any]:
 
 
 def reconciliation_truth(world: World, truth_agencies: dict[str, Any]) -> dict[str, Any] | None:
-    """Expected status of each claim of the scenario's annual report for a crawl on the start day."""
+    """Expected status of each claim of the scenario's annual report for a crawl on the start day.
+
+    A claim value may be written as the report would ("约48万", "超300", "120余"): each row carries the
+    number and its bound, and the status follows judge_claim()."""
     spec = world.scenario.get("annual_report")
     if not spec:
         return None
@@ -208,15 +212,12 @@ def reconciliation_truth(world: World, truth_agencies: dict[str, Any]) -> dict[s
     t = truth_agencies[agency_id]
     rows = []
 
-    def row(channel: str, category: str | None, claimed: int | None, observed: int | None, live: int | None,
+    def row(channel: str, category: str | None, claimed: Any, observed: int | None, live: int | None,
             note: str = "") -> None:
-        if observed is None or claimed is None:
-            status, delta = "unverifiable", None
-        else:
-            delta = observed - claimed
-            status = "match" if delta == 0 else ("fewer_found" if delta < 0 else "more_found")
-        rows.append({"channel": channel, "category": category, "claimed": claimed, "observed": observed,
-                     "observed_live": live, "delta": delta, "status": status, "note": note})
+        value, bound = parse_claim_value(claimed) if claimed is not None else (None, "exact")
+        status, delta = judge_claim(observed, value, bound)
+        rows.append({"channel": channel, "category": category, "claimed": value, "bound": bound,
+                     "observed": observed, "observed_live": live, "delta": delta, "status": status, "note": note})
 
     cat_year = t["catalog"]["by_year"].get(year, {})
     if "catalog_total" in claims:
@@ -238,19 +239,43 @@ def reconciliation_truth(world: World, truth_agencies: dict[str, Any]) -> dict[s
         row("wechat", "pushes", claims["wechat"], seen.get("pushes", 0), None, "pushes (群发/发表 records)")
     if "wechat_reads" in claims and "wechat" in t:
         reads = t["wechat"]["by_year"].get(year, {}).get("reads_total")
-        row("wechat", "reads", _wan(claims["wechat_reads"]), None, None,
+        row("wechat", "reads", claims["wechat_reads"], None, None,
             f"read counts need client credentials; with them the sum of current read_num is {reads}")
+    if claims.get("website_columns") and "website" in t:
+        by_column = t["website"]["by_year"].get(year, {}).get("by_column", {})
+        paths = {name: path for path, name in world.agency_by_id[agency_id].column_names().items()}
+        for name, n in claims["website_columns"].items():
+            path = paths.get(name)
+            row("website", name, n, by_column.get(path, 0) if path else None, None,
+                f"articles of column {path}" if path else "no website column of that name")
     for name, n in (claims.get("key_areas") or {}).items():
         row("key_areas", name, n, None, None, "the city site's key-areas columns are not a configured channel")
+    if claims.get("weibo") is not None:
+        row("weibo", None, claims["weibo"], None, None, "Weibo is not a configured channel")
+    for name, n in (claims.get("apps") or {}).items():
+        row("other", name, n, None, None, "apps are not a configured channel")
     if "applications" in claims:
         row("applications", None, claims["applications"], None, None, "applications are not published documents")
     return {"agency": agency_id, "year": int(year), "rows": rows}
 
 
-def _wan(value: Any) -> int:
-    """'91万' → 910000."""
-    text = str(value)
-    return int(round(float(text[:-1]) * 10000)) if text.endswith("万") else int(text)
+# A claim written 约N / 近N matches an observed count within this share of N; a lower bound (N余, 超过N …)
+# matches any count ≥ N; an exact claim only N itself.
+APPROX_TOLERANCE = 0.10
+
+
+def judge_claim(observed: int | None, claimed: int | float | None, bound: str) -> tuple[str, int | None]:
+    """(status, observed − claimed) of one claim, by the rule of its bound."""
+    if observed is None or claimed is None:
+        return "unverifiable", None
+    delta = int(round(observed - claimed))
+    if bound == "lower":
+        return ("match" if observed >= claimed else "fewer_found"), delta
+    if bound == "approx" and abs(observed - claimed) <= APPROX_TOLERANCE * abs(claimed):
+        return "match", delta
+    if delta == 0:
+        return "match", delta
+    return ("fewer_found" if delta < 0 else "more_found"), delta
 
 
 def ground_truth(world: World, today: date | None = None) -> dict[str, Any]:

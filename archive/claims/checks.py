@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .tables import T3_COLUMNS, T3_RESULT_2019, T3_RESULT_2021, T4_COLUMNS, T4_GROUPS
+from .vocab import APPROX_TOLERANCE
 
 _SEVERITY = {
     "T3-H1": "error", "T3-H2": "error", "T3-H3": "error", "T3-H4": "error",
@@ -60,14 +61,21 @@ def _t3_checks(t3: dict | None) -> list[dict]:
         _verdict("T3-H2", bad, skipped, f"总计 = sum of the {len(results)} result rows in every column")
     )
 
-    # H3: 总计列 = Σ six applicant columns, per row
-    bad, skipped = [], []
+    # H3: 总计列 = Σ six applicant columns, per row (judged on every row that is complete)
+    bad, skipped, judged = [], [], 0
     for key, cells in rows.items():
         if cells is None or not _known(*cells):
             skipped.append(key)
-        elif sum(cells[:6]) != cells[6]:
+            continue
+        judged += 1
+        if sum(cells[:6]) != cells[6]:
             bad.append(f"{key}: 总计 {cells[6]} != {'+'.join(str(v) for v in cells[:6])} = {sum(cells[:6])}")
-    out.append(_verdict("T3-H3", bad, skipped, "总计 column = sum of the six applicant columns in every row"))
+    rule = "总计 column = sum of the six applicant columns in every row"
+    if bad or not judged:
+        out.append(_verdict("T3-H3", bad, skipped, rule))
+    else:
+        out.append(_check("T3-H3", True, rule + (f" ({judged} complete rows; not in the text: "
+                                                    f"{', '.join(skipped)})" if skipped else "")))
 
     # H4: every cell a non-negative integer
     bad = [
@@ -150,38 +158,75 @@ def _n1(t3: dict | None, claims: list[dict]) -> dict:
 
 
 def _n2(t4: dict | None, text: str) -> dict:
-    none_said = re.search(r"(?:未发生|没有发生|未出现|无)[^。]{0,20}?(?:行政复议|行政诉讼)", text)
+    """Narrative about 复议/诉讼 against table 四: "无…复议诉讼" ⇒ all zeros; "均维持" ⇒ no 纠正, 其他,
+    尚未审结; "未被…纠错" / "未发生…复议纠错或诉讼败诉" ⇒ no 纠正 only (reviews may still exist)."""
+    none_said = re.search(r"(?:未发生|没有发生|未出现|无)[^。]{0,20}?(?:行政复议|行政诉讼)(?![^。,]{0,6}(?:纠错|纠正|败诉|撤销))",
+                          text)
     upheld_said = re.search(r"均(?:获|被|予)?维持", text)
+    not_corrected = re.search(r"未被[^。,]{0,12}纠错|未被纠正|(?:行政复议|复议)纠错", text)
     if t4 is None:
         return _check("N-2", None, "table 四 absent")
-    if not none_said and not upheld_said:
+    if not none_said and not upheld_said and not not_corrected:
         return _check("N-2", None, "narrative says nothing checkable about 复议/诉讼")
     cells = [v for g in T4_GROUPS for v in t4[g]]
     if none_said:
         ok = all(v == 0 for v in cells if v is not None)
         return _check("N-2", ok, f"narrative {none_said.group(0)!r}; table 四 cells {cells}")
-    bad = [f"{g}.{T4_COLUMNS[i]}={t4[g][i]}" for g in T4_GROUPS for i in (1, 2, 3) if t4[g][i]]
-    return _check(
-        "N-2", not bad, f"narrative {upheld_said.group(0)!r}; " + (", ".join(bad) or "no 纠正/其他/尚未审结")
-    )
+    said = upheld_said or not_corrected
+    columns = (1, 2, 3) if upheld_said else (1,)
+    bad = [f"{g}.{T4_COLUMNS[i]}={t4[g][i]}" for g in T4_GROUPS for i in columns if t4[g][i]]
+    what = "no 纠正/其他/尚未审结" if upheld_said else "no 纠正"
+    return _check("N-2", not bad, f"narrative {said.group(0)!r}; " + (", ".join(bad) or what))
+
+
+def _range(c: dict) -> tuple[float, float]:
+    """What a stated value allows: exact v; lower bound [v, ∞); approximate ±10 %."""
+    v = c["value"]
+    bound = c.get("bound") or ("approx" if c.get("approx") else "exact")
+    if bound == "lower":
+        return v, float("inf")
+    if bound == "approx":
+        return v * (1 - APPROX_TOLERANCE), v * (1 + APPROX_TOLERANCE)
+    return v, v
 
 
 def _n4(claims: list[dict]) -> dict:
+    """Breakdowns ("共 N 条，其中 a 条、b 条…") read as trees: the parts of every total must add up.
+
+    A breakdown is judged only when it can be a partition: parts adding to more than the total fail;
+    parts adding to less fail only when they come close (≥ 90 %) and the list is not marked open
+    ("…等"), since many reports name a few parts of a larger whole."""
     groups: dict[int, list[dict]] = {}
     for c in claims:
-        if c.get("part_of") is not None:
+        if c.get("part_of") is not None and c["kind"] == "published":
             groups.setdefault(c["part_of"], []).append(c)
     if not groups:
         return _check("N-4", None, "no '共 N 条，其中 …' breakdown in the narrative")
-    details, ok = [], True
-    for parent_idx, parts in groups.items():
-        total = claims[parent_idx]["value"]
-        s = sum(p["value"] for p in parts)
-        ok = ok and s == total
-        details.append(
-            f"{claims[parent_idx]['channel']} {total} {'=' if s == total else '!='} "
-            f"{'+'.join(str(p['value']) for p in parts)} = {s}"
-        )
+    details: list[str] = []
+    verdicts: list[bool | None] = []
+    for parent_idx, parts in sorted(groups.items()):
+        total = claims[parent_idx]
+        name = "/".join(str(x) for x in (total["channel"], total["category"]) if x) or "total"
+        lo = sum(_range(p)[0] for p in parts)
+        hi = sum(_range(p)[1] for p in parts)
+        t_lo, t_hi = _range(total)
+        shown = "+".join(str(p["value"]) for p in parts)
+        if len(parts) < 2:
+            verdicts.append(None)
+            details.append(f"{name} {total['value']}: one part named ({shown}), not a breakdown to add up")
+        elif lo <= t_hi and hi >= t_lo:
+            verdicts.append(True)
+            details.append(f"{name} {total['value']} = {shown} = {lo:g}")
+        elif lo > t_hi:
+            verdicts.append(False)
+            details.append(f"{name} {total['value']} < {shown} = {lo:g}: the parts exceed the total")
+        elif total.get("breakdown_open") or hi < 0.9 * t_lo:
+            verdicts.append(None)
+            details.append(f"{name} {total['value']} > {shown} = {hi:g}: an open list (some parts unnamed)")
+        else:
+            verdicts.append(False)
+            details.append(f"{name} {total['value']} != {shown} = {lo:g}")
+    ok = False if False in verdicts else True if True in verdicts else None
     return _check("N-4", ok, "; ".join(details))
 
 

@@ -8,376 +8,307 @@ schools, events, percentages and telephone numbers never are.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections import Counter
 
 from .checks import run_checks
+from .narrative import NUMBER, channel_of, english_claims, number_value, read_claims
 from .normalize import Normalized, normalize, parse_number
 from .tables import detect_format, parse_tables
+from .view import View, build_view
 
-DEFAULT_AGENCY_HOSTS = ["www.kaiping.gov.cn"]
+# Kept only so the `xxgk claims` command module can import it until it moves to
+# xxgk/commands/claims.py; extraction never uses it: without --agency-host no host is assumed.
+DEFAULT_AGENCY_HOSTS = ["none"]
 
 # --- patterns -----------------------------------------------------------------------------------
 
-_NUM = r"(?P<pre>约|近|逾|超过|大约)?(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<mul>万|亿)?(?P<more>余|多)?"
-_VERB = r"(?P<verb>主动公开|公开|发布|推送|发表|更新|刊发|刊登|上传|公布|推出|编发)"
-_PUB_UNIT = r"(?P<unit>条(?!例|款|龙)|篇|期|则|件|份)"
-_VERB_WORDS = r"公开|发布|推送|发表|更新|刊发|刊登|上传|公布|推出|编发"
-# the noun may not hold another verb: the verb nearest the number is the one that counts
-_PUB_RE = re.compile(
-    _VERB
-    + rf"(?P<noun>(?:(?!{_VERB_WORDS})[^\d,;:。!?“”]){{0,16}}?)(?:共计|共|合计|累计)?"
-    + _NUM
-    + _PUB_UNIT
-)
+_NUM = NUMBER
 _APP_RE = re.compile(
-    r"(?:受理|收到|接收|接到|新收)(?P<noun>[^\d,;:。!?]{0,20}?)申请(?:共计|共|合计|总计|累计)?"
+    r"(?:受理|收到|接收|接到|新收|办理)(?P<noun>[^\d,;:。!?]{0,20}?)(?:公开)?申请(?:共计|共|合计|总计|累计)?"
     + _NUM
-    + r"(?P<unit>件|宗|个|份|条|起)"
+    + r"(?P<unit>件|宗|个|份|条|起|项)"
 )
-_APP_DIRECT_RE = re.compile(r"依申请公开(?:政府信息)?(?:申请)?(?:共计|共|合计)?" + _NUM + r"(?P<unit>件|宗)")
-_APP_NONE_RE = re.compile(r"(?:未|没有)(?:收到|受理|接到)(?:任何)?(?:的)?(?:政府信息公开|依申请公开)?申请")
+_APP_DIRECT_RE = re.compile(
+    r"(?:收到|受理)?(?:政府信息)?依申请公开(?:政府信息)?(?:申请)?(?:共计|共|合计)?" + _NUM + r"(?P<unit>件|宗|项|份)"
+)
+_APP_BARE_RE = re.compile(r"(?<!依)(?:政府信息)?公开申请(?:共计|共|合计)?" + _NUM + r"(?P<unit>件|宗|项|份)")
+_APP_NUM_FIRST_RE = re.compile(r"(?:共)?(?:收到|受理)" + _NUM + r"(?P<unit>件|宗|条|份)(?:政府信息)?(?:公开)?申请")
+_APP_NONE_RE = re.compile(
+    r"(?:未|没有)(?:收到|受理|接到)(?:任何)?(?:的)?(?:政府信息公开|依申请公开(?:政府信息)?的?|公开)?(?:申请|来信)|"
+    r"(?:未|没有)(?:收到|受理|接到)依申请公开件"
+)
+_APP_EN_RE = re.compile(r"(?:handled|received|accepted)\s+(?P<num>\d{1,3}(?:,\d{3})+|\d+)\s+(?:information\s+)?"
+                        r"(?:disclosure\s+)?applications", re.I)
 _READS_RE = re.compile(
-    r"阅读(?:量|数|次数|总量|人次)(?:累计|共|达到|达|为|超过|超|约|近)*" + _NUM + r"(?P<unit>人次|次)?"
-)
-_LIST_ITEM_RE = re.compile(
-    r"(?P<cat>[^\d,;:。!?、]{1,30}?)(?:共|有|为)?" + _NUM + r"(?P<unit>条|篇|件|个|期)"
+    r"阅读(?:量|数|次数|总量|人次)" + _NUM + r"(?P<unit>人次|次)?"
 )
 
-_CHANNELS = [
-    ("key_areas", re.compile(r"重点领域")),
-    ("wechat", re.compile(r"微信公众号|公众号|微信")),
-    ("weibo", re.compile(r"微博")),
-    ("catalog", re.compile(r"政府信息公开目录|信息公开目录|公开目录|目录系统|信息公开平台|公开平台|gkmlpt")),
-    ("website", re.compile(r"政务网|门户网站|网站|政府网|官网")),
-    ("other", re.compile(r"抖音|视频号|今日头条|头条号|政务新媒体|公开栏|客户端")),
-]
-_GENERIC_NOUNS = set("信息 政府信息 政务信息 各类信息 各类政府信息 文章 推文 稿件 内容 了 了信息".split()) | {
-    ""
-}
-
-_MASK_RES = [
-    re.compile(r"(?:https?://|www\.)[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+"),
-    re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
-    re.compile(r"\d{3,4}-\d{7,8}(?:-\d+)?|\d{7,8}(?!\d)"),  # telephone numbers
-]
-_HEADING_RE = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、](?!\d)|\(\d+\))"
-)
-
-_SPAM_RE = re.compile(
-    r"365bet[^\s,;。\d]{0,12}|bet365|成人直播|[^\s,;。\d]{0,6}赌场[^\s,;。\d]{0,8}|澳门金沙|金沙官网|金沙城中心|"
-    r"博彩|六合彩|娱乐城|真人视讯|棋牌游戏|色情|av在线|无码",
+# Spam strings mirrors put into a page (reference §7.4).  Matched from a short anchor word and widened
+# over the neighbouring non-space characters, which keeps the scan linear.
+_SPAM_ANCHORS = re.compile(
+    r"365bet|bet365|成人直播|赌场|澳门金沙|金沙官网|金沙城中心|博彩|六合彩|娱乐城|真人视讯|棋牌游戏|色情|av在线|无码|毛片|"
+    r"精品国产|在线观看",
     re.IGNORECASE,
 )
-_AGENCY_SUFFIX = r"(?:局|委员会|委|办公室|办|人民政府|政府|厅|署|院|中心|馆|所|队|站|处|街道办事处|管委会)"
-_TITLE_RE = re.compile(r"(?P<before>[^\n。]{0,60}?)(?P<year>\d{4})\s*年度?政府信息公开(?:工作)?(?:年度)?报告")
-_CONTACT_RE = re.compile(
-    r"(?:请与|请联系|联系单位[:为]?)(?P<name>[\u4e00-\u9fff]{2,30}?" + _AGENCY_SUFFIX + r")(?:联系|\()"
-)
-_PLACE_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡)")
-_PERIOD_RE = re.compile(
-    r"统计(?:期限|时限|期间|时间|区间)(?:为|是)?(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?"
-    r"(?:至|到|-|~|—)(\d{4})年(\d{1,2})月(\d{1,2})日"
-)
+_SPAM_WIDEN = {"365bet": (0, 12), "赌场": (6, 8)}
+_NOT_SPAM_CHAR = re.compile(r"[\s,;。\d]")
 
 
-@dataclass
-class _Sentence:
-    start: int
-    end: int  # exclusive, includes the terminator
-    para: int
+class _Spam:
+    def __init__(self, start: int, end: int, text: str):
+        self._s, self._e, self._t = start, end, text
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self, _n: int = 0) -> str:
+        return self._t[self._s : self._e]
 
 
-def _mask(text: str) -> str:
-    """Blank URLs, e-mails and telephone numbers (same length, so offsets hold)."""
-    for rx in _MASK_RES:
-        text = rx.sub(lambda m: " " * len(m.group(0)), text)
-    return text
-
-
-def _sentences(text: str) -> list[_Sentence]:
-    out = []
-    for para, m in enumerate(re.finditer(r"[^\n]+", text)):
-        for s in re.finditer(r"[^。!?]+[。!?]?", m.group(0)):
-            if s.group(0).strip():
-                out.append(_Sentence(m.start() + s.start(), m.start() + s.end(), para))
+def _spam(text: str) -> list[_Spam]:
+    out: list[_Spam] = []
+    for m in _SPAM_ANCHORS.finditer(text):
+        back, ahead = _SPAM_WIDEN.get(m.group(0).lower(), (0, 0))
+        a, b = m.start(), m.end()
+        while back and a > 0 and not _NOT_SPAM_CHAR.match(text[a - 1]):
+            a, back = a - 1, back - 1
+        while ahead and b < len(text) and not _NOT_SPAM_CHAR.match(text[b]):
+            b, ahead = b + 1, ahead - 1
+        if out and a <= out[-1].end():  # overlapping or touching: one spam string
+            out[-1] = _Spam(out[-1].start(), max(b, out[-1].end()), text)
+            continue
+        out.append(_Spam(a, b, text))
     return out
 
 
-def _clause_bounds(text: str, pos: int, sent: _Sentence) -> tuple[int, int]:
-    a = max(text.rfind(c, sent.start, pos) for c in ",;:") + 1
-    a = max(a, sent.start)
-    ends = [i for i in (text.find(c, pos, sent.end) for c in ",;:") if i != -1]
-    return a, min(ends) if ends else sent.end
+_AGENCY_SUFFIX = (
+    r"(?:局|委员会|委|办公室|办|人民政府|政府|厅|署|院|中心|馆|所|队|站|处|街道办事处|管委会|管理委员会|分局|"
+    r"研究室|机关|开发区|新区|事务中心|集团)"
+)
+_TITLE_RE = re.compile(r"(?P<year>\d{4})\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 
 
-def _nearest_channel(text: str, a: int, b: int, pos: int) -> str | None:
-    """The channel keyword in text[a:b] nearest before pos (else the first after it)."""
-    before, after = None, None
-    for name, rx in _CHANNELS:
-        for m in rx.finditer(text, a, b):
-            if m.end() <= pos:
-                if before is None or m.end() > before[0]:
-                    before = (m.end(), name)
-            elif after is None or m.start() < after[0]:
-                after = (m.start(), name)
-    if before:
-        return before[1]
-    return after[1] if after else None
+def _titles(text: str):
+    """(title match, the words before the year on its line, up to 60 characters)."""
+    for m in _TITLE_RE.finditer(text):
+        a = max(text.rfind("\n", 0, m.start()), text.rfind("。", max(0, m.start() - 61), m.start()),
+                m.start() - 61) + 1
+        yield m, text[a : m.start()]
+_CONTACT_RE = re.compile(
+    r"(?:请与|请联系|联系单位[:为]?)(?P<name>[\u4e00-\u9fff]{2,30}?" + _AGENCY_SUFFIX + r")(?:联系|\()"
+)
+_PLACE_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道)")
+_PERIOD_RE = re.compile(
+    r"统计(?:期限|时限|期间|时间|区间|周期)(?:为|是)?(?:自|从)?(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?"
+    r"(?:至|到|-|~|—)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+)
 
 
-def _heading_context(text: str, pos: int) -> str:
-    """The nearest heading line above pos."""
-    for line in reversed(text[:pos].split("\n")[:-1]):
-        if _HEADING_RE.match(line) and len(line) <= 40:
-            return line
-    return ""
+def _span_dict(norm: Normalized, view: View, a: int, b: int) -> tuple[int, int]:
+    na, nb = view.norm_span(a, b)
+    return norm.span(na, nb) if nb > na else (norm.starts[na] if na < len(norm.starts) else len(norm.original),) * 2
 
 
-def _value(m: re.Match) -> tuple[int | float | None, bool, str]:
-    value = parse_number(m.group("num"), m.group("mul"))
-    pre, more = m.group("pre"), m.group("more")
-    bound = "lower" if more or pre in ("逾", "超过") else "approx" if pre else "exact"
-    return value, bound != "exact", bound
+def _claim_dict(norm: Normalized, view: View, *, kind: str, channel, category, value, bound: str, unit: str,
+                span: tuple[int, int], num: tuple[int, int], sent: tuple[int, int]) -> dict:
+    oa, ob = _span_dict(norm, view, *span)
+    qa, qb = _span_dict(norm, view, *sent)
+    na, nb = _span_dict(norm, view, *num)
+    quote = norm.original[qa:qb]
+    lead = len(quote) - len(quote.lstrip())
+    quote = quote.strip()
+    return {
+        "kind": kind,
+        "channel": channel,
+        "category": category,
+        "value": value,
+        "approx": bound != "exact",
+        "lower_bound": bound == "lower",
+        "bound": bound,
+        "unit": unit,
+        "quote": quote,
+        "start": oa,
+        "end": ob,
+        "quote_start": qa + lead,
+        "quote_end": qa + lead + len(quote),
+        "number": norm.original[na:nb],
+    }
 
 
-class _Collector:
-    def __init__(self, norm: Normalized, work: str):
-        self.norm, self.work = norm, work
-        self.claims: list[dict] = []
-        self.taken: list[tuple[int, int]] = []
+class _Sentences:
+    """Sentence spans of the view text, found by bisection (one pass to index the boundaries)."""
 
-    def free(self, a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in self.taken)
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.start() for m in re.finditer(r"[。!?\n]", text)]
 
-    def add(
-        self,
-        m: re.Match,
-        sent: _Sentence,
-        *,
-        kind: str,
-        channel: str | None,
-        category: str | None,
-        unit: str,
-        span: tuple[int, int] | None = None,
-        value=None,
-        approx=None,
-        bound=None,
-    ) -> dict | None:
-        a, b = span or (m.start(), m.end())
-        num_a, num_b = (
-            (m.start("num"), m.end("num")) if "num" in m.re.groupindex and m.group("num") else (a, b)
-        )
-        if not self.free(num_a, num_b):
-            return None
+    def of(self, pos: int) -> tuple[int, int]:
+        k = bisect.bisect_left(self.ends, pos)
+        a = self.ends[k - 1] + 1 if k > 0 else 0
+        if k < len(self.ends):
+            b = self.ends[k] + (self.text[self.ends[k]] != "\n")
+        else:
+            b = len(self.text)
+        return a, b
+
+
+def _published(norm: Normalized, view: View) -> list[dict]:
+    claims = read_claims(view)
+    out = []
+    for c in claims:
+        a = c.atom
+        d = _claim_dict(norm, view, kind="published", channel=c.channel, category=c.category, value=a.value,
+                        bound=a.bound, unit=a.unit, span=(c.span_start if c.span_start >= 0 else a.start, a.end),
+                        num=(a.num_start, a.num_end), sent=c.sent)
+        d["channel_source"] = c.channel_source
+        d["object"] = a.obj
+        d["breakdown_open"] = c.list_open if c.children else None
+        d["_claim"] = c
+        out.append(d)
+    sentences = _Sentences(view.text)
+    for m in english_claims(view.text):
+        value = parse_number(m.group("num"))
+        out.append(_claim_dict(norm, view, kind="published", channel=None, category=None, value=value,
+                               bound="exact", unit=m.group("unit"), span=(m.start(), m.end()),
+                               num=(m.start("num"), m.end("num")), sent=sentences.of(m.start())))
+    return out
+
+
+def _regex_claims(norm: Normalized, view: View, taken: set[int]) -> list[dict]:
+    """Applications (受理/收到 … 申请 N 件, or none received) and WeChat reads."""
+    out = []
+    text = view.text
+    sentences = _Sentences(text)
+
+    def add(m, kind, unit, value=None, bound="exact", channel=None, num=None):
+        if num is None:
+            num = (m.start("num"), m.end("num"))
+        if num[0] in taken:
+            return
         if value is None:
-            value, approx, bound = _value(m)
+            value, bound = number_value(m)
             if value is None:
-                return None
-        oa, ob = self.norm.span(a, b)
-        qa, qb = self.norm.span(sent.start, sent.end)
-        claim = {
-            "kind": kind,
-            "channel": channel,
-            "category": category,
-            "value": value,
-            "approx": bool(approx),
-            "bound": bound,
-            "unit": unit,
-            "quote": self.norm.original[qa:qb].strip(),
-            "start": oa,
-            "end": ob,
-            "quote_start": qa,
-            "quote_end": qb,
-            "number": self.norm.orig(num_a, num_b),
-        }
-        claim["_pos"], claim["_num"] = num_a, (num_a, num_b)
-        self.claims.append(claim)
-        self.taken.append((num_a, num_b))
-        return claim
+                return
+        taken.add(num[0])
+        out.append(_claim_dict(norm, view, kind=kind, channel=channel, category=None, value=value, bound=bound,
+                               unit=unit, span=(m.start(), m.end()), num=num, sent=sentences.of(m.start())))
 
-
-def _find_lists(col: _Collector, sents: list[_Sentence]) -> None:
-    """'…191条。其中,指南1条;制度2条;…' → one category claim per item, channel of the total."""
-    work = col.work
-    for m in re.finditer(r"其中[,:]?", work):
-        if m.start() and work[m.start() - 1] not in "。,;:\n ":
-            continue
-        sent = next((s for s in sents if s.start <= m.start() < s.end), None)
-        if sent is None:
-            continue
-        k = sents.index(sent)
-        near = [s for s in sents[max(0, k - 1) : k + 1] if s.para == sent.para]
-        parents = [
-            c
-            for c in col.claims
-            if c["kind"] == "published"
-            and c["category"] is None
-            and c["_pos"] < m.start()
-            and any(s.start <= c["_pos"] < s.end for s in near)
-        ]
-        if not parents:
-            continue
-        parent = parents[-1]
-        items = []
-        for seg in re.finditer(r"[^;、,。]+", work[m.end() : sent.end]):
-            a, b = m.end() + seg.start(), m.end() + seg.end()
-            while b > a and work[b - 1].isspace():
-                b -= 1
-            im = _LIST_ITEM_RE.fullmatch(work, a, b)
-            if im is None:
-                break
-            items.append(im)
-        if len(items) < 2:
-            continue
-        # Items such as "政府信息公开指南1条" contain a verb and may have been read as claims: drop them.
-        col.claims = [c for c in col.claims if c is parent or not m.end() <= c["_pos"] < sent.end]
-        col.taken = [c["_num"] for c in col.claims]
-        for im in items:
-            claim = col.add(
-                im,
-                sent,
-                kind="published",
-                channel=parent["channel"],
-                category=im.group("cat").strip(),
-                unit=im.group("unit"),
-            )
-            if claim is not None:
-                claim["_parent"] = parent
-
-
-def _find_published(col: _Collector, sents: list[_Sentence]) -> None:
-    work = col.work
-    for sent in sents:
-        for m in _PUB_RE.finditer(work, sent.start, sent.end):
-            if work[m.start("verb") - 2 : m.start("verb")] == "申请" or "申请" in m.group("noun"):
-                continue  # 依申请公开… is about applications
-            if work[m.start("num") - 1 : m.start("num")] == "第":
-                continue
-            ca, cb = _clause_bounds(work, m.start("num"), sent)
-            if m.start("verb") < ca:
-                continue
-            channel = _nearest_channel(work, ca, cb, m.start("num"))
-            channel = channel or _nearest_channel(work, sent.start, sent.end, m.start("num"))
-            if channel is None and "重点领域" in _heading_context(work, sent.start):
-                channel = "key_areas"
-            if channel is None:
-                continue  # no channel named: not a publication claim (e.g. 论文发表301篇)
-            noun = m.group("noun").strip()
-            category = None if noun in _GENERIC_NOUNS else noun
-            span = None
-            if channel == "key_areas":  # the sub-column is named in quotes before the verb
-                q = list(re.finditer(r"“([^“”]{1,30})”", work[ca : m.start("verb")]))
-                if q:
-                    category = q[-1].group(1)
-                    span = (ca + q[-1].start(), m.end())
-            col.add(
-                m, sent, kind="published", channel=channel, category=category, unit=m.group("unit"), span=span
-            )
-
-
-def _find_applications(col: _Collector, sents: list[_Sentence]) -> None:
-    work = col.work
-    for sent in sents:
-        for rx in (_APP_RE, _APP_DIRECT_RE):
-            for m in rx.finditer(work, sent.start, sent.end):
-                col.add(m, sent, kind="applications", channel=None, category=None, unit=m.group("unit"))
-        for m in _APP_NONE_RE.finditer(work, sent.start, sent.end):
-            col.add(
-                m,
-                sent,
-                kind="applications",
-                channel=None,
-                category=None,
-                unit="件",
-                value=0,
-                approx=False,
-                bound="exact",
-            )
-
-
-def _find_reads(col: _Collector, sents: list[_Sentence]) -> None:
-    work = col.work
-    for sent in sents:
-        for m in _READS_RE.finditer(work, sent.start, sent.end):
-            channel = _nearest_channel(work, sent.start, sent.end, m.start("num"))
-            col.add(m, sent, kind="reads", channel=channel, category=None, unit="次")
+    for rx in (_APP_RE, _APP_DIRECT_RE, _APP_NUM_FIRST_RE, _APP_BARE_RE, _APP_EN_RE):
+        for m in rx.finditer(text):
+            add(m, "applications", m.groupdict().get("unit") or "applications")
+    for m in _APP_NONE_RE.finditer(text):
+        add(m, "applications", "件", value=0, num=(m.start(), m.end()))
+    for m in _READS_RE.finditer(text):
+        a, b = sentences.of(m.start())
+        channel, several = channel_of(text[a : m.start()])
+        add(m, "reads", "次", channel=None if several else channel)
+    return out
 
 
 def find_claims(norm: Normalized) -> list[dict]:
-    """Every count claim in the narrative, ordered by position."""
-    work = _mask(norm.text)
-    sents = _sentences(work)
-    col = _Collector(norm, work)
-    _find_published(col, sents)
-    _find_lists(col, sents)
-    _find_applications(col, sents)
-    _find_reads(col, sents)
-    claims = sorted(col.claims, key=lambda c: c["start"])
+    """Every count claim in the narrative, ordered by position; parts point at their totals."""
+    view = build_view(norm.text)
+    pub = _published(norm, view)
+    taken = {c["_claim"].atom.num_start for c in pub if "_claim" in c}
+    claims = sorted(pub + _regex_claims(norm, view, taken), key=lambda c: (c["start"], c["end"]))
+    index = {id(c["_claim"]): i for i, c in enumerate(claims) if "_claim" in c}
     for c in claims:
-        parent = c.pop("_parent", None)
-        c["part_of"] = claims.index(parent) if parent is not None else None
-        c.pop("_pos", None)
-        c.pop("_num", None)
+        obj = c.pop("_claim", None)
+        c["part_of"] = index[id(obj.parent)] if obj is not None and obj.parent is not None else None
+        c["duplicate_of"] = index[id(obj.duplicate_of)] if obj is not None and obj.duplicate_of else None
+        c["category_repeat_of"] = (
+            index[id(obj.category_repeat_of)] if obj is not None and obj.category_repeat_of else None
+        )
+        if obj is None:
+            c.setdefault("channel_source", None)
+            c.setdefault("object", None)
+            c.setdefault("breakdown_open", None)
     return claims
 
 
 # --- year, period, agency -----------------------------------------------------------------------
 
 
+_YEAR_MENTION = re.compile(r"(?<![\d〔\[(])(20\d\d)\s*年(?:度)?(?!\s*\d{1,2}\s*月)")
+_YEAR_EN = re.compile(r"\b(?:in|for|of)\s+(20\d\d)\b")
+
+
 def find_period(norm: Normalized) -> tuple[int | None, dict | None, str | None]:
+    """The report year: its statistics sentence, else its title, else the year its prose speaks of."""
     text = norm.text
     m = _PERIOD_RE.search(text)
     if m:
-        y1, m1, d1, y2, m2, d2 = (int(g) for g in m.groups())
+        y1, m1, d1, y2, m2, d2 = (int(g) if g else None for g in m.groups())
+        y2 = y2 or y1
         period = {"start": f"{y1:04d}-{m1:02d}-{d1:02d}", "end": f"{y2:04d}-{m2:02d}-{d2:02d}"}
         return y2, period, None
     t = _TITLE_RE.search(text)
+    note = "period assumed to be the calendar year of the title"
     if t:
         y = int(t.group("year"))
-        return (
-            y,
-            {"start": f"{y}-01-01", "end": f"{y}-12-31"},
-            "period assumed to be the calendar year of the title",
+    else:
+        years = (
+            [int(x) for x in _YEAR_MENTION.findall(text)]
+            or [int(x) for x in re.findall(r"(?<![\d〔\[(])(20\d\d)\s*年", text)]
+            or [int(x) for x in _YEAR_EN.findall(text)]
         )
-    return None, None, None
+        if not years:
+            return None, None, None
+        counts = Counter(years)
+        y = max(counts, key=lambda k: (counts[k], k))
+        note = f"year {y} is the year the text speaks of most (no title or statistics period found)"
+    return y, {"start": f"{y}-01-01", "end": f"{y}-12-31"}, note
+
+
+_LEADS = ("现向社会公开", "向社会公开", "现予公布", "现将", "现公布", "公开", "公布", "发布", "的", "》", "“", ",", ":", ">")
+_NAME = r"[\u4e00-\u9fff]{2,30}?" + _AGENCY_SUFFIX
+_SELF_RES = [
+    re.compile(r"由(?P<name>" + _NAME + r")(?:编制|制作|发布)"),
+    re.compile(r"(?:现将|现公布|现予公布|现向社会公布|现向社会公开)(?P<name>" + _NAME + r")\(以下(?:简|统)称"),
+    re.compile(r"(?:^|\n)\s*(?:20\d\d年度?,)?(?:在[^,。]{2,30}下,)?(?P<name>" + _NAME + r")(?=认真|严格|坚持|深入|进一步|"
+               r"以|紧紧|全面|积极|按照|根据|紧密|不断|持续|高度|扎实|始终)"),
+]
 
 
 def _strip_lead(before: str) -> str:
-    """'现向社会公开开平市教育局' → '开平市教育局'."""
-    for sep in (
-        "现向社会公开",
-        "向社会公开",
-        "现予公布",
-        "现将",
-        "现公布",
-        "公开",
-        "公布",
-        "发布",
-        "的",
-        "》",
-        "“",
-        ",",
-    ):
+    """'现向社会公开开平市教育局' → '开平市教育局'; '(以下简称…)' dropped."""
+    before = re.sub(r"\(以下(?:简|统)称[^)]*\)", "", before)
+    for sep in _LEADS:
         if sep in before:
             before = before.rsplit(sep, 1)[1]
     return before.strip()
 
 
+def _good_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX, name)) and bool(
+        _PLACE_RE.search(name[:-1])
+    ) and not name.startswith(("在", "以", "我", "本", "各", "全"))
+
+
 def find_agency(norm: Normalized) -> dict:
+    """The reporting unit as the text names it: title, self-description, first sentence, contact line."""
     text = norm.text
-    spam = [m for m in _SPAM_RE.finditer(text)]
-    for t in _TITLE_RE.finditer(text):
-        before = t.group("before")
-        bad = _SPAM_RE.search(before)
+    spam = _spam(text)
+    for _t, before in _titles(text):
+        before = re.sub(r"\s+", "", before)
+        bad = next(iter(_spam(before)), None)
         if bad:
             return _agency_fallback(
                 text, f"agency name replaced by spam string {bad.group(0).strip()!r} in the title"
             )
         name = _strip_lead(before)
-        if re.fullmatch(r"[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX, name) and _PLACE_RE.search(name[:-1]):
+        if _good_name(name):
             return {"name": name, "note": None}
+    for rx in _SELF_RES:
+        for m in rx.finditer(text):
+            name = _strip_lead(m.group("name"))
+            if _good_name(name) and not _spam(name):
+                return {"name": name, "note": "name taken from the report's description of itself"}
     note = "agency name not found in the text"
     if spam:
         note += f"; spam strings present: {', '.join(sorted({m.group(0) for m in spam}))}"
@@ -387,43 +318,65 @@ def find_agency(norm: Normalized) -> dict:
 def _agency_fallback(text: str, note: str) -> dict:
     """A name stated elsewhere in the text (contact sentence); never a guess from boilerplate."""
     m = _CONTACT_RE.search(text)
-    if m and _PLACE_RE.search(m.group("name")[:-1]) and not _SPAM_RE.search(m.group("name")):
+    if m and _PLACE_RE.search(m.group("name")[:-1]) and not _spam(m.group("name")):
         return {"name": m.group("name"), "note": note + "; name taken from the contact sentence"}
     return {"name": None, "note": note}
+
+
+def notice_evidence(text: str, year: int | None) -> dict[str, list[str]]:
+    """Format evidence from the format notice a report cites, when its tables say nothing.
+
+    The 2021 notice (国办公开办函〔2021〕30号) means the 2021 format.  The 2019 notice (〔2019〕60号) is
+    cited by reports of every year; it tells the format only for the 2019 and 2020 reports."""
+    evidence: dict[str, list[str]] = {"2021": [], "2019": []}
+    if re.search(r"〔2021〕30号", text):
+        evidence["2021"].append("cites the 2021 format notice 国办公开办函〔2021〕30号")
+    elif re.search(r"〔2019〕60号", text) and year is not None and year <= 2020:
+        evidence["2019"].append(f"a {year} report citing the 2019 format notice 国办公开办函〔2019〕60号")
+    return evidence
 
 
 # --- notes --------------------------------------------------------------------------------------
 
 
 def host_notes(norm: Normalized, agency_hosts: list[str]) -> list[str]:
+    """Hosts in the text that are not the agency's: mirrors rewrite in-text URLs to their own host."""
     notes = []
     seen: dict[str, list[str]] = {}
     for m in re.finditer(
-        r"(?:https?://)?((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(/[A-Za-z0-9._~/%-]*)?", norm.text
+        r"(?:https?:)?(?://)?((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(/[A-Za-z0-9._~/%-]*)?", norm.text
     ):
-        if not (m.group(0).startswith("http") or m.group(1).startswith("www.")):
+        if not (m.group(0).startswith(("http", "//")) or m.group(1).startswith("www.")):
             continue
         seen.setdefault(m.group(1).lower(), []).append(m.group(0))
+    own = {h.lower() for h in agency_hosts}
     real = agency_hosts[0] if agency_hosts else None
     for host, urls in seen.items():
-        if host in {h.lower() for h in agency_hosts}:
+        if host in own:
             continue
         if host.endswith(".gov.cn"):
-            notes.append(
-                f"host {host} in the text is another government host, not the agency's ({', '.join(agency_hosts)})"
-            )
+            if agency_hosts:
+                notes.append(f"host {host} in the text is another government host, not the agency's "
+                             f"({', '.join(agency_hosts)})")
             continue
-        mapped = "; ".join(f"{u} -> http://{real}{u.split(host, 1)[1]}" for u in urls) if real else ""
-        notes.append(
-            f"host {host} in the text is not the agency's host ({', '.join(agency_hosts)}): "
-            f"a mirror rewrote the URLs; same path on the agency host: {mapped}"
-        )
+        if real:
+            mapped = "; ".join(f"{u} -> http://{real}{u.split(host, 1)[1]}" for u in urls)
+            notes.append(
+                f"host {host} in the text is not the agency's host ({', '.join(agency_hosts)}): "
+                f"a mirror rewrote the URLs; same path on the agency host: {mapped}"
+            )
+        else:
+            paths = "; ".join(u.split(host, 1)[1] or "/" for u in urls)
+            notes.append(
+                f"host {host} in the text is not a government host: a mirror probably rewrote the URLs "
+                f"(paths {paths}; give the agency's host to map them back)"
+            )
     return notes
 
 
 def spam_notes(norm: Normalized) -> list[str]:
     out = []
-    for m in _SPAM_RE.finditer(norm.text):
+    for m in _spam(norm.text):
         a, b = norm.span(m.start(), m.end())
         out.append(f"spam substitution {norm.original[a:b]!r} at original[{a}:{b}]")
     return out
@@ -451,11 +404,13 @@ def _repeat_notes(claims: list[dict]) -> list[str]:
 
 def extract_claims(text: str, html: str | None = None, *, agency_hosts: list[str] | None = None) -> dict:
     """The JSON contract for one annual report (see archive/claims/__init__.py)."""
-    hosts = list(agency_hosts) if agency_hosts else list(DEFAULT_AGENCY_HOSTS)
+    hosts = list(agency_hosts or [])
     norm = normalize(text)
     year, period, period_note = find_period(norm)
     claims = find_claims(norm)
     tables, table_notes, evidence = parse_tables(norm.text, html)
+    if not evidence["2021"] and not evidence["2019"]:
+        evidence = notice_evidence(norm.text, year)
     fmt = detect_format(evidence)
     missing = [k for k in ("t2", "t3", "t4") if tables[k] is None]
     notes = list(norm.notes)

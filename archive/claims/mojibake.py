@@ -6,9 +6,10 @@ run is (trail byte of char i + lead byte of char i+1).  The run starts where the
 "_" of 開 or "C" of 機).  The mirror then NFKC-folded some full-width punctuation ("！" → "!"),
 dropped unmapped pairs silently and wrote "?" for others.
 
-Recovery is lossy.  We re-encode the run, re-pair the bytes, and fill a lost byte only when a small
-lexicon of report vocabulary makes exactly one candidate plausible; anything else stays unknown and
-is marked with UNKNOWN.  A repair is accepted only when it scores better than the literal text.
+Recovery is lossy.  We re-encode the run, re-pair the bytes and decode them again; a character that
+lost one of its bytes could be any of dozens, so it stays unknown and is marked with UNKNOWN.  A
+reading is scored by how common its characters are (GB2312 level 1 after t2s, report punctuation)
+and accepted only when it scores better than the literal text: no word list is involved.
 """
 
 from __future__ import annotations
@@ -30,22 +31,6 @@ _PINYIN_TAIL = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ
 _COMMON_PUNCT = set("　、。，：；！？“”‘’（）《》〈〉【】…—·")
 _MAX_TOKENS = 24
 _MAX_INNER_Q = 4
-
-# Two-character words of annual-report prose (simplified).  Used only to choose among candidates
-# for a byte the mirror lost; a candidate must form one of these words with a neighbour.
-LEXICON = frozenset(
-    """
-    公开 信息 政府 申请 管理 方面 主动 依据 根据 工作 情况 机制 制度 审核 审校 三校 三审 学校 专科
-    取得 突破 缴费 收费 领导 平台 网站 发布 政务 规范 落实 推进 加强 完善 建设 服务 办理 答复
-    依法 年度 报告 统计 期限 行政 复议 诉讼 处理 不予 部分 予以 文件 通知 公告 公示 指南 目录
-    机构 组织 部门 预算 决算 执法 年报 其他 重点 领域 栏目 专栏 法规 政策 解读 发展 规划 数据
-    经费 质量 安全 监督 保障 考核 评议 责任 追究 问题 改进 事项 建议 提案 代表 委员 会议 群众
-    社会 公众 查询 咨询 电话 窗口 中心 系统 微信 微博 门户 网络 教育 教师 学生 考试 招生 活动
-    开展 全面 进一步 提升 水平 质量 条例 要求 规定 印发 实施 方案 意见 办法 标准 检查 监测 意识
-    形态 职责 流程 具体 实际 内部 权益 合法 法律 顾问 同意 确保 权威 可靠 申请人 岗位 股室 业务
-    """.split()
-)
-
 
 @dataclass
 class Repair:
@@ -132,120 +117,54 @@ def _literal_score(toks: list[_Tok], text: str) -> int:
     score = 0
     for t in toks:
         if t.kind == "Q":
-            score -= 3
+            score -= 30
         elif t.kind == "T":
-            score -= 1
+            score -= 10
         elif text[t.start] in _FOLDED:
-            score -= 1
+            score -= 10
         else:
-            score += char_score(text[t.start])
+            score += 10 * char_score(text[t.start])
     return score
 
 
-@lru_cache(maxsize=4096)
-def _candidates(lead: int | None, trail: int | None) -> list[str]:
-    out = []
-    leads = range(0x81, 0xFF) if lead is None else (lead,)
-    trails = range(0x40, 0xFF) if trail is None else (trail,)
-    for a in leads:
-        for b in trails:
-            ch = _decode(bytes((a, b)))
-            if ch and char_score(ch) > 0:
-                out.append(ch)
-    return out
-
-
-@lru_cache(maxsize=16384)
-def _fill(prev: str | None, nxt: str | None, lead: int | None, trail: int | None) -> str | None:
-    """The single candidate for a half-known char that forms a lexicon word with a neighbour."""
-    if lead is None and trail is None:
-        return None
-    hits = set()
-    for ch in _candidates(lead, trail):
-        s = _simp(ch)
-        if (prev and _simp(prev) + s in LEXICON) or (nxt and s + _simp(nxt) in LEXICON):
-            hits.add(ch)
-    return hits.pop() if len(hits) == 1 else None
-
-
-@lru_cache(maxsize=4096)
-def _fill_pair(lead: int, trail: int) -> tuple[str, str] | None:
-    """Two chars around a silently dropped pair: (lead, t)(l, trail) with (t, l) unmapped."""
-    firsts = [(b, _decode(bytes((lead, b)))) for b in range(0x40, 0xFF)]
-    seconds = [(a, _decode(bytes((a, trail)))) for a in range(0x81, 0xFF)]
-    hits = set()
-    for t, c1 in firsts:
-        if not c1 or char_score(c1) <= 0:
-            continue
-        for ld, c2 in seconds:
-            if not c2 or _decode(bytes((t, ld))) is not None:
-                continue
-            if _simp(c1) + _simp(c2) in LEXICON:
-                hits.add((c1, c2))
-    return hits.pop() if len(hits) == 1 else None
-
-
-def _render(
-    pairs: list[tuple[int | None, int | None]],
-    drop: int | None,
-    prev: str | None,
-    nxt: str | None,
-    at_start: bool,
-) -> tuple[str, int, int]:
-    """Decode pairs (the one at index `drop` split around a silently dropped pair)."""
-    halves: list[tuple[int | None, int | None]] = []
-    for k, (a, b) in enumerate(pairs):
-        halves.extend([(a, None), (None, b)] if k == drop else [(a, b)])
-    decoded = [_decode(bytes(h)) if None not in h else None for h in halves]  # type: ignore[arg-type]
+def _render(pairs: list[tuple[int | None, int | None]], at_start: bool) -> tuple[str, int, int]:
+    """Decode byte pairs; a pair with a lost byte is UNKNOWN (one reading among many is a guess),
+    except a run's first character whose trail byte is A1: the full-width space that starts a
+    paragraph (A1A1), the usual place a run begins.  Scores are tenths: a common character +20, a
+    level-2 one 0, a rare one -20, an undecodable pair -30, an unknown half -9."""
     out: list[str] = []
     score = unknown = 0
-    k = 0
-    while k < len(halves):
-        a, b = halves[k]
+    for k, (a, b) in enumerate(pairs):
         if a is not None and b is not None:
-            ch = decoded[k]
+            ch = _decode(bytes((a, b)))
             out.append(ch or UNKNOWN)
             unknown += ch is None
-            score += char_score(ch) if ch else -3
-            k += 1
-            continue
-        left = out[-1] if out else prev
-        if k == drop and a is not None and halves[k + 1][1] is not None:
-            pair = _fill_pair(a, halves[k + 1][1])  # type: ignore[arg-type]
-            if pair:
-                out.extend(pair)
-                score += 2
-                k += 2
-                continue
-        right = decoded[k + 1] if k + 1 < len(halves) else nxt
-        if k == 0 and at_start and a is None and b == 0xA1:
-            out.append("\u3000")  # a run usually starts on a full-width space (A1A1)
-            score += 1
-        elif filled := _fill(left, right, a, b):
-            out.append(filled)
-            score += 1
+            score += 10 * char_score(ch) if ch else -30
+        elif k == 0 and at_start and a is None and b == 0xA1:
+            out.append("\u3000")
+            score += 10
         else:
             out.append(UNKNOWN)
             unknown += 1
-            score -= 1
-        k += 1
+            score -= 9
     return "".join(out), score, unknown
 
 
-def _decode_bytes(
-    seq: list[int | None], prev: str | None, nxt: str | None, at_start: bool
-) -> tuple[str, int, int]:
-    """Best decoding of a byte sequence; also tries one silently dropped pair at a bad spot."""
+def _decode_bytes(seq: list[int | None], at_start: bool) -> tuple[str, int, int]:
+    """Best decoding; also tries one pair the mirror silently dropped (an unmapped GBK pair) at a
+    spot where the plain reading gives a rare or undecodable character: its two neighbours then
+    each lost a byte."""
     pairs = [(seq[k], seq[k + 1]) for k in range(0, len(seq), 2)]
-    best = _render(pairs, None, prev, nxt, at_start)
+    best = _render(pairs, at_start)
     for k, (a, b) in enumerate(pairs):
         if a is None or b is None:
             continue
         ch = _decode(bytes((a, b)))
-        if ch is None or char_score(ch) <= 0:
-            text, score, unknown = _render(pairs, k, prev, nxt, at_start)
-            if score - 1 > best[1]:  # a dropped pair must earn its keep
-                best = (text, score - 1, unknown)
+        if ch is None or char_score(ch) < 0:
+            split = pairs[:k] + [(a, None), (None, b)] + pairs[k + 1 :]
+            cand = _render(split, at_start)
+            if cand[1] > best[1]:
+                best = cand
     return best
 
 
@@ -269,7 +188,6 @@ def _repair_at(text: str, i: int) -> tuple[Repair | None, int]:
         if not _has_signal(part, text):
             continue
         rest = toks[cut:]
-        nxt = text[part[-1].end] if part[-1].end < len(text) else None
         inner_q = [k for k, t in enumerate(part) if t.kind == "Q" and k > 0]
         if len(inner_q) > _MAX_INNER_Q:
             break  # 3^k readings: a run this broken is not worth searching further
@@ -286,11 +204,11 @@ def _repair_at(text: str, i: int) -> tuple[Repair | None, int]:
                 if part[-1].kind == "T":
                     continue
                 seq.append(None)  # the last char lost its trail byte
-            decoded, score, unknown = _decode_bytes(seq, prev, nxt, at_start=prev in (None, "\n", "　", " "))
-            score += _literal_score(rest, text) - 2 * choice.count("?")  # a real "？" is the rarer reading
-            if best is None or score > best[0]:
+            decoded, score, unknown = _decode_bytes(seq, at_start=prev in (None, "\n", "　", " "))
+            score += _literal_score(rest, text) - 20 * choice.count("?")  # a real "？" is the rarer reading
+            if best is None or score >= best[0]:  # ties: the longer run
                 best = (score, cut, decoded, unknown)
-    if best is None or best[0] <= _literal_score(toks, text) + 1:
+    if best is None or best[0] <= _literal_score(toks, text) + 10:
         return None, i + 1
     score, cut, decoded, unknown = best
     end = toks[cut - 1].end
@@ -300,11 +218,17 @@ def _repair_at(text: str, i: int) -> tuple[Repair | None, int]:
     return Repair(i, end, decoded, unknown), end
 
 
+MAX_ATTEMPTS = 5000  # candidate runs examined per text: a page that is mojibake throughout stays as it is
+
+
 def find_repairs(text: str) -> list[Repair]:
-    """Mojibake runs in text (traditional or simplified, pinyin already stripped) and their repair."""
+    """Mojibake runs in text (traditional or simplified, pinyin already stripped) and their repair.
+    At most MAX_ATTEMPTS candidate runs are examined, which bounds the time on a garbled page."""
     repairs = []
     i = text.find("?")
-    while i != -1:
+    attempts = 0
+    while i != -1 and attempts < MAX_ATTEMPTS:
+        attempts += 1
         rep, nxt = _repair_at(text, i)
         if rep:
             repairs.append(rep)

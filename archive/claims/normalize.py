@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import opencc
 
@@ -86,6 +87,9 @@ class _Buf:
 
     def map_chars(self, fn) -> _Buf:
         """Per-character rewrite; a char that becomes several keeps its span on each."""
+        mapped = [fn(c) for c in self.chars]
+        if all(len(m) == 1 for m in mapped):  # the usual case: one character for one
+            return _Buf(mapped, self.starts, self.ends)
         chars, starts, ends = [], [], []
         for c, s, e in zip(self.chars, self.starts, self.ends, strict=True):
             for out in fn(c):
@@ -111,6 +115,11 @@ def _t2s(buf: _Buf) -> _Buf:
         return _Buf(list(conv), buf.starts, buf.ends)
     # A length change would shift offsets: fall back to character-wise conversion.
     return buf.map_chars(lambda c: _T2S.convert(c) or c)
+
+
+@lru_cache(maxsize=8192)
+def _nfkc(c: str) -> str:
+    return unicodedata.normalize("NFKC", c)
 
 
 def to_simplified(text: str) -> str:
@@ -142,7 +151,7 @@ def normalize(original: str, *, repair: bool = True) -> Normalized:
             buf = buf.replace([(r.start, r.end, r.text) for r in reps])
             buf = _strip_pinyin(buf)  # a repaired char may now precede its own annotation: 學(xué)
     buf = _t2s(buf)
-    buf = buf.map_chars(lambda c: unicodedata.normalize("NFKC", c))
+    buf = buf.map_chars(_nfkc)
     return Normalized(original, buf.text, buf.starts, buf.ends, notes, unreadable)
 
 

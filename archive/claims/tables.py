@@ -11,8 +11,9 @@ Row keys of table 三 follow reference §3.2; in the 2019 format the single （�
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .normalize import normalize
 
@@ -62,7 +63,7 @@ _T3_PATTERNS = [
 ]
 _T2_PATTERNS = [
     ("regulations", r"^规章$"),
-    ("normative_documents", r"^(?:行政)?规范性文件$"),
+    ("normative_documents", r"^(?:行政)?规范性(?:文件|档案)(?:\(.*\))?$"),
     ("licensing", r"^行政许可$"),
     ("other_services", r"其他对外管理服务事项"),
     ("punishment", r"^行政处罚$"),
@@ -103,8 +104,10 @@ class Tok:
 
 @dataclass
 class Row:
-    labels: list[str]
+    labels: list[str]  # every label since the previous values
     values: list[Tok]
+    inrow: list[str] = field(default_factory=list)  # the labels on the same line / <tr> as the values
+
 
 
 def _clean(s: str) -> str:
@@ -171,21 +174,50 @@ def html_tables(html: str) -> list[list[Tok]]:
     return out
 
 
+def _row_style(toks: list[Tok]) -> bool:
+    has_label = has_num = False
+    for t in toks:
+        if t.kind == "eor":
+            if has_label and has_num:
+                return True
+            has_label = has_num = False
+        elif t.kind == "label":
+            has_label = True
+        elif t.kind == "num":
+            has_num = True
+    return has_label and has_num
+
+
 def walk(toks: list[Tok]) -> list[Row]:
-    """Group tokens into rows: the labels seen since the last values, then the values."""
+    """Group tokens into rows: the labels seen since the last values, then the values.
+
+    Each row also keeps the labels of its own line (or <tr>) apart: in a PDF conversion a row may
+    have lost its label, and the label lines printed above it belong to the rows that follow."""
     rows: list[Row] = []
-    labels: list[str] = []
+    loose: list[str] = []
+    line: list[str] = []
     values: list[Tok] = []
+    # Lines that hold both a label and a number make this a row-per-line table; in a table flattened
+    # to one cell per line a row's values run over several lines.
+    by_row = _row_style(toks)
     for t in toks:
         if t.kind == "label":
             if values:
-                rows.append(Row(labels, values))
-                labels, values = [], []
-            labels.append(t.text)
+                rows.append(Row(loose + line, values, line))
+                loose, line, values = [], [], []
+            line.append(t.text)
         elif t.kind in ("num", "blank"):
             values.append(t)
+        elif t.kind == "eor" and by_row:
+            if values:
+                rows.append(Row(loose + line, values, line))
+                loose, line, values = [], [], []
+            else:
+                loose, line = loose + line, []
+        elif t.kind == "eor" and not values:
+            loose, line = loose + line, []
     if values:
-        rows.append(Row(labels, values))
+        rows.append(Row(loose + line, values, line))
     return rows
 
 
@@ -241,12 +273,78 @@ def _t3_cells(key: str, row: Row, blank: list, warnings: list) -> list:
     return cells
 
 
+def _keys_in(labels: list[str], patterns: list[tuple[str, str]]) -> list[str]:
+    """Row keys named by a run of label fragments, in the order they appear (fragments joined)."""
+    out: list[str] = []
+    for k in range(len(labels)):
+        for n in (1, 2, 3):
+            if k + n > len(labels):
+                break
+            key = _match(labels[k : k + n], patterns) if n == 1 else _match(["".join(labels[k : k + n])], patterns)
+            if key and key not in out:
+                out.append(key)
+                break
+    return out
+
+
+_T3_HEADER = re.compile(r"^(?:自然人|商业企?业?|科研机?构?|社会公益组织|公益|法律服务机构|法律服务|其他|总计|申请人情况|"
+                        r"法人或其他组织)$")
+
+
+def _align_t3(rows: list[Row], fmt: str) -> dict[str, Row]:
+    """Row per key, in table order.  A row is found by its own label; a row that lost its label (PDF
+    conversions) takes the label printed above it that no row has claimed yet and that comes next in
+    table order, else the next row of the table after the previous one."""
+    order = list(T3_ROWS_2019 if fmt == "2019" else T3_ROWS_2021)
+    group = "other" if fmt == "2021" else None
+    patterns = [(k, rx) for k, rx in _T3_PATTERNS if k != group]
+    if not any(r.inrow and any(v.kind == "num" for v in r.values) for r in rows):
+        return _pick(rows, patterns)  # one cell per line: labels and values never share a line
+    found: dict[str, Row] = {}
+    pending: list[str] = []
+    last = -1
+    for row in rows:
+        if sum(bool(_T3_HEADER.search(label)) for label in row.inrow) >= 2:
+            continue  # the column header row (自然人 … 其他 | 总计): its "其他" is no row label
+        own = _match(row.inrow, patterns) if row.inrow else None
+        loose = row.labels[: len(row.labels) - len(row.inrow)]
+        for key in _keys_in(loose, patterns):
+            if key not in found and key not in pending and key != own:
+                pending.append(key)
+        if own is None:
+            if sum(v.kind == "num" for v in row.values) < 4:
+                continue  # a header row of empty cells, or a stray cell pulled out of its row
+            pending = [k for k in pending if k not in found]
+            ahead = [k for k in pending if k in order and order.index(k) > last]
+            if ahead:  # rows come in table order: the nearest named row still to come
+                own = min(ahead, key=order.index)
+            else:
+                own = next((k for k in order[last + 1 :] if k not in found), None)
+        if own is None:
+            continue
+        if own in pending:
+            pending.remove(own)
+        nums = sum(v.kind == "num" for v in row.values)
+        if own not in found or nums > sum(v.kind == "num" for v in found[own].values):
+            found[own] = row
+        if own in order:
+            last = max(last, order.index(own))
+    return found
+
+
 def build_t3(rows: list[Row]) -> dict | None:
-    found = _pick(rows, _T3_PATTERNS)
+    labels = "".join(label for row in rows for label in row.labels)
+    if re.search(r"逾期不补正|缴纳费用|收费通知", labels):
+        fmt = "2021"
+    elif re.search(r"其他处理", labels):
+        fmt = "2019"
+    else:
+        fmt = "2021"
+    found = _align_t3(rows, fmt)
     if any(k.startswith("other.") for k in found):
         found.pop("other", None)  # with sub-rows, （六）其他处理 is a group header (its cells are empty)
-    if len(found) < 3:
-        return None
+    if len(found) < 2 or not any(len(r.values) >= 5 for r in found.values()):
+        return None  # a couple of numbers in prose are not the table
     fmt = "2019" if "other" in found and not any(k.startswith("other.") for k in found) else "2021"
     keys = T3_ROWS_2019 if fmt == "2019" else T3_ROWS_2021
     blank: list = []
@@ -321,12 +419,28 @@ def build_t2(rows: list[Row], labels: list[str]) -> tuple[dict | None, str | Non
     fmt = "2019" if len(marks19) > len(marks21) else "2021"
     blank: list = []
     warnings: list[str] = []
+    # PDF conversions pull a multi-line cell ("55（含自然失效 29 件）") out of its row: the row keeps two
+    # of its three numbers and the number stands alone on a line above the table.
+    strays = [
+        r.values[0]
+        for r in rows
+        if not r.inrow and len(r.values) == 1 and r.values[0].kind == "num" and _match(r.labels, _T2_PATTERNS) is None
+    ] if any(r.inrow for r in rows) else []
 
     def cells(key: str, n: int) -> list | None:
         row = found.get(key)
         if row is None:
             return None
         vals = row.values[:n]
+        if n == 3 and len(vals) == 2 and row.inrow:
+            middle = strays.pop(0) if strays else None
+            warnings.append(
+                f"t2 row {key}: two cells in a three-column row; the middle one "
+                + (f"read from the loose number {middle.text!r} above the table" if middle else "is unknown")
+            )
+            out = [vals[0].value, middle.value if middle else None, vals[1].value]
+            blank.extend([key, i] for i, v in ((0, vals[0]), (2, vals[1])) if v.kind == "blank")
+            return out
         if len(row.values) > n and any(v.kind == "num" and v.value for v in row.values[n:]):
             warnings.append(f"t2 row {key}: extra cells {[v.text for v in row.values[n:]]} ignored")
         for i, v in enumerate(vals):
@@ -384,18 +498,25 @@ def sections(text: str) -> dict[int, int]:
     return found
 
 
-def _regions(text: str, secs: dict[int, int], n: int, anchor: str) -> list[str]:
+def _regions(text: str, secs: dict[int, int], n: int, anchor: str):
     """Where table n may be: its section (heading n to the next heading), then from the first
     anchor label to the next heading after it (a table placed outside its section)."""
-    out = []
     if n in secs:
         later = [v for k, v in secs.items() if k > n]
-        out.append(text[secs[n] : min(later) if later else len(text)])
+        yield text[secs[n] : min(later) if later else len(text)]
     m = re.search(anchor, text)
     if m:
         later = [v for v in secs.values() if v > m.start()]
-        out.append(text[m.start() : min(later) if later else len(text)])
-    return out
+        yield text[m.start() : min(later) if later else len(text)]
+    # Reports that number their narrative in their own way restart at 一、 for the tables: every line
+    # that carries this table's title opens a candidate region, up to the next 一、-style heading.
+    heading = re.compile(r"(?m)^\s*[一二三四五六七八九十]+\s*、")
+    for t in re.finditer(r"(?m)^[^\n]*(?:" + _TITLES[n] + r")[^\n]*$", text):
+        nxt = heading.search(text, t.end())
+        yield text[t.start() : nxt.start() if nxt else len(text)]
+
+
+_TITLES = {2: r"主动公开政府信息情况", 3: r"收到和处理政府信息公开申请", 4: r"复议[、,和及]?\s*(?:行政)?诉讼"}
 
 
 def _classify(toks: list[Tok]) -> str | None:
@@ -426,8 +547,10 @@ def parse_tables(text: str, html: str | None = None) -> tuple[dict, list[str], d
     }
     built: dict[str, tuple] = {}
     for kind, n in (("t2", 2), ("t3", 3), ("t4", 4)):
-        candidates = [streams[kind]] if kind in streams else []
-        candidates += [tokens_from_text(r) for r in _regions(text, secs, n, anchors[kind])]
+        candidates = itertools.chain(
+            [streams[kind]] if kind in streams else [],
+            (tokens_from_text(r) for r in _regions(text, secs, n, anchors[kind])),  # lazily: the first that builds
+        )
         built[kind] = (None, None)
         for toks in candidates:
             built[kind] = builders[kind](toks)

@@ -27,16 +27,52 @@ def test_pinyin_removal_leaves_real_parentheses(raw, expected):
     assert strip_pinyin(raw) == expected
 
 
+def shift_mojibake(text: str) -> str:
+    """What a mirror makes of text (reference §7.3): GBK bytes decoded one byte late, the orphan byte
+    printed as "?", unmapped pairs dropped, full-width punctuation NFKC-folded."""
+    data = text.encode("gbk")[1:]
+    out, i = ["?"], 0
+    while i < len(data):
+        if data[i] < 0x80:
+            out.append(chr(data[i]))
+            i += 1
+            continue
+        try:
+            out.append(data[i : i + 2].decode("gbk"))
+        except UnicodeDecodeError:
+            pass  # an unmapped pair: the mirror drops it
+        i += 2
+    return "".join({"！": "!", "，": ",", "（": "(", "）": ")", "：": ":", "；": ";"}.get(c, c) for c in out)
+
+
+@pytest.mark.parametrize(
+    ("original", "repaired"),
+    [
+        ("　（四）监督保障情况。", "　（四）监督保障情况" + UNKNOWN),  # the text ends inside the last character
+        ("　重点领域信息公开", "　重点领域信息" + UNKNOWN),
+        ("　（一）主動公開方面", "　（一）主動" + UNKNOWN * 2 + "方面"),  # an unmapped pair was dropped
+    ],
+)
+def test_mojibake_repaired_from_gbk_bytes_alone(original, repaired):
+    """Repair re-pairs the GBK bytes and keeps the reading made of common characters; a character that
+    lost a byte is marked unknown, never guessed from a word list."""
+    assert repair_text(shift_mojibake(original)) == repaired
+
+
 def test_mojibake_reference_example_repaired():
-    assert repair_text("?。ㄒ唬┲鲃庸_方面") == "\u3000（一）主動公開方面"
     n = normalize("?。ㄒ唬┲鲃庸_方面")
-    assert n.text.strip() == "(一)主动公开方面"
-    assert any(note.startswith("repaired GBK byte-shift mojibake") for note in n.notes)
+    assert n.text.strip() == f"(一)主动{UNKNOWN * 2}方面"
+    assert any(note.startswith("unreadable mojibake") for note in n.notes)
 
 
-def test_mojibake_seed_example_repaired():
-    # 三?!睓C制 = 三校”機制 inside "三审三核三校”机制" (reference §7.3)
-    assert normalize("嚴格履行“三審三核三?!睓C制,加強").text == "严格履行“三审三核三校”机制,加强"
+def test_mojibake_run_inside_a_sentence():
+    # "三?!睓C制": the byte before ” was lost, ” and 機 come back
+    assert normalize("嚴格履行“三審三核三?!睓C制,加強").text == f"严格履行“三审三核三{UNKNOWN}”机制,加强"
+
+
+def test_mojibake_fully_recovered_run_is_noted_as_repaired():
+    n = normalize("正文\n" + shift_mojibake("　（四）监督保障情况。") + "\n下文")
+    assert "(四)监督保障情况" in n.text and n.text.endswith("下文")
 
 
 def test_mojibake_unreadable_span_marked_with_offsets():

@@ -137,8 +137,17 @@ def test_tables_missing_and_checks(seed):
     assert checks["N-1"]["ok"] is None and checks["F-1"]["ok"] is None
 
 
-def test_mirror_host_note(seed):
+def test_mirror_host_note_without_agency_host(seed):
+    """No host is assumed: the note says the host is not a government one and lists the paths."""
     _, r = seed
+    (note,) = [n for n in r["notes"] if "m.38966.com.cn" in n]
+    assert "not a government host" in note and "/jmkpsjyj/gkmlpt/index" in note
+    assert "kaiping" not in note
+
+
+def test_mirror_host_note(seed):
+    text, _ = seed
+    r = extract_claims(text, agency_hosts=["www.kaiping.gov.cn"])
     host_notes = [n for n in r["notes"] if "m.38966.com.cn" in n]
     assert len(host_notes) == 1
     assert (
@@ -154,5 +163,5 @@ def test_agency_host_option_silences_host_note():
 
 def test_mojibake_spans_noted_on_the_mirror_text():
     r = extract_claims(_seed_text())
-    assert any(n.startswith("repaired GBK byte-shift mojibake") and "睓C" in n for n in r["notes"])
-    assert any(n.startswith("unreadable mojibake") for n in r["notes"])
+    assert any(n.startswith("unreadable mojibake") and "睓C" in n and "”機" in n for n in r["notes"])
+    assert len([n for n in r["notes"] if "mojibake" in n]) == 7

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from simulator import report
+from simulator import report, report_wording
 from simulator.report import T3_ROWS_2019, T3_ROWS_2021, report_body_html, report_spec, report_text
 from simulator.scenario import load
 from simulator.world import Agency, World
@@ -91,9 +91,30 @@ def labelled_rows(table: list[list[tuple[str, int, int]]]) -> dict[str, list[str
 # ---------------------------------------------------------------- the kaiping 2024 report
 
 
-def test_kaiping_2024_states_the_claims_verbatim(world: World, agency: Agency) -> None:
-    html = report_body_html(world, agency, 2024)
+SEED = {"style": "seed"}
+
+
+def test_kaiping_2024_states_every_claim(world: World, agency: Agency) -> None:
+    """Whichever wording the seed draws, every claim of the scenario is stated with its platform."""
+    spec = report_spec(world, agency, 2024)
+    assert spec["wording"]["style"] in report_wording.DRAWN_STYLES
     text = report_text(world, agency, 2024)
+    for category, n in CLAIMS["catalog"].items():
+        assert f"{category}{n}" in text
+    for n in (191, 162, 457):
+        assert str(n) in text
+    readback = {(c["kind"], c["channel"], c["category"], c["value"]) for c in spec["readback"]}
+    assert ("published", "catalog", None, 191) in readback and ("published", "website", None, 162) in readback
+    assert ("published", "wechat", None, 457) in readback and ("reads", "wechat", None, 910000) in readback
+    assert {("published", "catalog", k, n) for k, n in CLAIMS["catalog"].items()} <= readback
+    assert {("published", "key_areas", k, n) for k, n in CLAIMS["key_areas"].items()} <= readback
+    assert ("applications", None, None, 0) in readback
+
+
+def test_kaiping_2024_seed_wording_verbatim(world: World, agency: Agency) -> None:
+    w = with_report(world, wording=SEED)
+    html = report_body_html(w, agency, 2024)
+    text = report_text(w, agency, 2024)
     for body in (html, text):
         assert "主动公开政府信息191条" in body
         for category, n in CLAIMS["catalog"].items():
@@ -109,7 +130,7 @@ def test_kaiping_2024_states_the_claims_verbatim(world: World, agency: Agency) -
 
 
 def test_real_hosts_not_mirrors(world: World, agency: Agency) -> None:
-    html = report_body_html(world, agency, 2024)
+    html = report_body_html(with_report(world, wording=SEED), agency, 2024)
     assert "（http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/index）" in html
     assert "（http://www.kaiping.gov.cn/kpsjyjzww/）" in html
     for mirror in ("38966", "auxus", "51wts", "zyrhbw"):
@@ -117,7 +138,7 @@ def test_real_hosts_not_mirrors(world: World, agency: Agency) -> None:
 
 
 def test_sections_in_order(world: World, agency: Agency) -> None:
-    text = report_text(world, agency, 2024)
+    text = report_text(with_report(world, wording=SEED), agency, 2024)
     headings = ["一、总体情况", "（一）主动公开情况", "（二）依申请公开情况", "（三）政府信息管理", "（四）平台建设",
                 "（五）监督保障情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
@@ -383,11 +404,13 @@ def test_other_year_claims_equal_the_world(world: World, agency: Agency, year: i
     assert all(v == [0] * 7 for v in spec["tables"]["t3"].values())
 
     text = report_text(world, agency, year)
-    assert f"主动公开政府信息{claims['catalog_total']}条" in text
-    assert f"发布信息{claims['website']}条" in text
-    assert f"发布{claims['wechat']}篇教育动态，累计阅读量{claims['wechat_reads']}" in text
-    assert f"统计期限自{year}年1月1日起至{year}年12月31日止" in text
-    assert f"{year - 1}年履行教育职责评价结果" in text
+    for n in (claims["catalog_total"], claims["website"], claims["wechat"]):
+        assert str(n) in text
+    readback = {(c["kind"], c["channel"], c["category"], c["value"]) for c in spec["readback"]}
+    assert ("published", "catalog", None, claims["catalog_total"]) in readback
+    assert ("published", "website", None, claims["website"]) in readback
+    assert ("published", "wechat", None, claims["wechat"]) in readback
+    assert f"{year}年1月1日" in text and f"{year}年12月31日" in text
     assert "2024" not in text or year == 2024
 
 
@@ -414,7 +437,7 @@ def test_spec_is_a_copy(world: World, agency: Agency) -> None:
     spec = report_spec(world, agency, 2024)
     spec["claims"]["catalog"]["政务动态"] = 999
     assert world.scenario["annual_report"]["claims"]["catalog"]["政务动态"] == 42
-    assert "政务动态42条" in report_text(world, agency, 2024)
+    assert "政务动态42" in report_text(world, agency, 2024)
 
 
 def test_values_from_data_are_escaped() -> None:
@@ -423,6 +446,7 @@ def test_values_from_data_are_escaped() -> None:
     scenario["annual_report"]["claims"]["catalog"] = {"<script>alert(1)</script>": 3}
     scenario["annual_report"]["claims"]["wechat_reads"] = "91万<br>"
     scenario["annual_report"]["tables"] = {"t3": {"newReceived": ["<b>1</b>", 0, 0, 0, 0, 0, 1]}}
+    scenario["annual_report"]["wording"] = SEED
     w = World(scenario)
     agency = w.agency_by_id["kaiping-edu"]
     html = report_body_html(w, agency, 2024)
@@ -432,3 +456,86 @@ def test_values_from_data_are_escaped() -> None:
                     "开平&lt;市&gt;教育局&amp;"):
         assert escaped in html
     assert "<script>alert(1)</script>3条" in report_text(w, agency, 2024)
+
+
+# ---------------------------------------------------------------- wordings (report_wording.py)
+
+
+def test_wording_is_drawn_from_the_seed_and_can_be_fixed(world: World, agency: Agency) -> None:
+    fresh = World(load("kaiping-2024"))
+    years = range(2020, 2025)
+    drawn = [report_spec(world, agency, y)["wording"] for y in years]
+    assert drawn == [report_spec(fresh, fresh.agency_by_id["kaiping-edu"], y)["wording"] for y in years]
+    assert {d["style"] for d in drawn} <= set(report_wording.DRAWN_STYLES)
+    assert len({d["style"] for d in drawn}) > 1  # years differ
+    fixed = {"style": "channel_split", "script": "traditional", "digits": "grouped", "tables": "flat_rows"}
+    spec = report_spec(with_report(world, wording=fixed), agency, 2024)
+    assert spec["wording"] == fixed and "tables_as_text_rows" in spec["variants"]
+
+
+@pytest.mark.parametrize("wording", [{"style": "telegram"}, {"script": "klingon"}, {"tables": "png"},
+                                     {"colour": "red"}])
+def test_unknown_wording_is_refused(world: World, agency: Agency, wording: dict) -> None:
+    with pytest.raises(ValueError, match="wording"):
+        report_spec(with_report(world, wording=wording), agency, 2024)
+
+
+def test_traditional_copy_converts_narrative_and_tables(world: World, agency: Agency) -> None:
+    w = with_report(world, wording={"style": "seed", "script": "traditional"})
+    text = report_text(w, agency, 2024)
+    assert "總體情況" in text and "政務動態42條" in text and "本年新收政府信息公開申請數量" in text
+    assert "总体情况" not in text
+    assert "http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/index" in text  # URLs stay as they are
+
+
+@pytest.mark.parametrize(("digits", "shown"), [("grouped", "1,234"), ("fullwidth", "１２３４"), ("ascii", "1234")])
+def test_digits(world: World, agency: Agency, digits: str, shown: str) -> None:
+    w = with_report(world, wording={"style": "seed", "digits": digits}, claims={**CLAIMS, "website": 1234})
+    assert f"发布信息{shown}条" in report_text(w, agency, 2024)
+
+
+def other_agency_world() -> World:
+    scenario = load("kaiping-2024")
+    scenario["agencies"][0]["name"] = "鹤山市审计局"
+    scenario["agencies"][0]["wechat"]["name"] = "鹤山审计"
+    scenario["annual_report"]["claims"] = {
+        "catalog": {"组织机构": 2, "部门文件": 6, "工作动态": 35}, "website": "约4800", "wechat": "超300",
+        "wechat_reads": "约48万", "weibo": "120余", "apps": {"看鹤山": 41}, "website_columns": {"通知公告": 30},
+        "applications": 3}
+    return World(scenario)
+
+
+@pytest.mark.parametrize("style", report_wording.STYLES)
+def test_another_agency_has_its_own_names_and_no_kaiping_boilerplate(style: str) -> None:
+    w = other_agency_world()
+    w.scenario["annual_report"]["wording"] = {"style": style}
+    agency = w.agency_by_id["kaiping-edu"]
+    text = report_text(w, agency, 2024)
+    assert "鹤山市审计局" in text and "“鹤山审计”微信公众号" in text
+    assert "开平市" not in text and "开平教育" not in text and "教育" not in text and "2213093" not in text
+    assert "约4800" in text and "超300" in text and "120余条" in text and "“看鹤山”app" in text
+    spec = report_spec(w, agency, 2024)
+    bounds = {(c["channel"], c["value"], c["bound"]) for c in spec["readback"] if c["kind"] == "published"}
+    assert {("website", 4800, "approx"), ("wechat", 300, "lower"), ("weibo", 120, "lower"), ("other", 41, "exact")} <= bounds
+    assert spec["claims"]["catalog_total"] == 43
+
+
+def test_truth_judges_approximate_and_bounded_claims() -> None:
+    from simulator.truth import APPROX_TOLERANCE, judge_claim, reconciliation_truth
+
+    assert judge_claim(4500, 4800, "approx") == ("match", -300)  # within 10 %
+    assert judge_claim(4000, 4800, "approx") == ("fewer_found", -800)
+    assert judge_claim(301, 300, "lower") == ("match", 1) and judge_claim(299, 300, "lower")[0] == "fewer_found"
+    assert judge_claim(5, 5, "exact") == ("match", 0) and judge_claim(None, 5, "exact") == ("unverifiable", None)
+    assert APPROX_TOLERANCE == 0.10
+    w = other_agency_world()
+    from simulator.truth import ground_truth
+
+    truth = ground_truth(w)
+    rows = {(r["channel"], r["category"]): r for r in truth["reconciliation"]["rows"]}
+    assert rows[("wechat", "reads")]["claimed"] == 480000 and rows[("wechat", "reads")]["bound"] == "approx"
+    website = rows[("website", None)]
+    assert website["bound"] == "approx" and website["claimed"] == 4800 and website["status"] == "fewer_found"
+    assert rows[("weibo", None)]["status"] == "unverifiable" and rows[("other", "看鹤山")]["claimed"] == 41
+    assert rows[("website", "通知公告")]["observed"] is not None
+    assert reconciliation_truth is not None
