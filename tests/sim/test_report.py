@@ -497,6 +497,7 @@ def test_digits(world: World, agency: Agency, digits: str, shown: str) -> None:
 def other_agency_world() -> World:
     scenario = load("kaiping-2024")
     scenario["agencies"][0]["name"] = "鹤山市审计局"
+    del scenario["agencies"][0]["voice"]  # Kaiping's places, phone and address are not the audit bureau's
     scenario["agencies"][0]["wechat"]["name"] = "鹤山审计"
     scenario["annual_report"]["claims"] = {
         "catalog": {"组织机构": 2, "部门文件": 6, "工作动态": 35}, "website": "约4800", "wechat": "超300",
