@@ -130,3 +130,25 @@ def test_the_truth_names_the_report_of_the_scenario(name: str) -> None:
     spec = world.scenario["annual_report"]
     assert (truth["agency"], truth["year"]) == (spec["agency"], spec["year"])
     assert {r["status"] for r in truth["rows"]} >= {"match", "unverifiable"}
+
+
+def test_agencies_on_one_host_each_under_its_own_paths() -> None:
+    """The city-wide layout: a government office with its catalog and portal at the host root, and a bureau with
+    its own department catalog and website on the same host; each path reaches its own agency."""
+    gov = copy.deepcopy(load("enping-gov-2023"))["agencies"][0]
+    bureau = copy.deepcopy(load("jiangmen-health-2024"))["agencies"][0]
+    bureau.update(host=gov["host"], id="enping-health", name="恩平市卫生健康局")
+    bureau["gkmlpt"].update(site_code="epswjj", sid="750199")
+    bureau["website"].update(site_code="bmpd/epswjj")
+    del bureau["voice"]
+    scenario = {**load("enping-gov-2023"), "agencies": [gov, bureau], "events": [], "annual_report": None}
+    world = World(scenario)
+    host = gov["host"]
+    own = json.loads(fetch(world, host, "/epswjj/gkmlpt/api/all/0", {"page": "1", "sid": "750199"}).body)
+    assert {a["publisher"][:5] for a in own["articles"]} <= {"恩平市卫生"}  # the bureau's voice, derived from its name
+    root = json.loads(fetch(world, host, "/gkmlpt/api/all/0", {"page": "1", "sid": gov["gkmlpt"]["sid"]}).body)
+    assert root["articles"] and not {a["id"] for a in root["articles"]} & {a["id"] for a in own["articles"]}
+    assert "恩平市卫生健康局".encode() in fetch(world, host, "/bmpd/epswjj/").body
+    assert "恩平市人民政府办公室".encode() in fetch(world, host, "/").body
+    assert fetch(world, host, "/bmpd/epswjj/xxgk/tzgg/").status == 200
+    assert fetch(world, host, "/zwgk/tzgg/").status == 200 and fetch(world, host, "/xxgk/tzgg/").status == 404
