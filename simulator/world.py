@@ -11,14 +11,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 from typing import Any
 
 from . import textgen
 from .model import (
     SHANGHAI,
+    Agency,
     Attachment,
     CatalogDoc,
     Category,
@@ -30,115 +29,13 @@ from .model import (
     hexdigest,
     local_dt,
     rng_for,
+    url_item_base,
 )
 
 __all__ = ["SHANGHAI", "Agency", "Attachment", "CatalogDoc", "Category", "Timeline", "WebArticle", "World",
            "WxAccount", "WxArticle", "WxPush", "hexdigest", "local_dt", "rng_for"]
 
-# ---------------------------------------------------------------- agency and world
-
-
-@dataclass(eq=False)
-class Agency:
-    id: str
-    name: str
-    host: str
-    credit_code: str
-    spec: dict[str, Any]
-    categories: list[Category] = field(default_factory=list)  # top level, TREE order
-    docs: list[CatalogDoc] = field(default_factory=list)
-    articles: list[WebArticle] = field(default_factory=list)
-    wechat: WxAccount | None = None
-    voice: textgen.Voice | None = None  # what its titles and bodies say (simulator/textgen.py)
-
-    @property
-    def gkmlpt(self) -> dict[str, Any]:
-        return self.spec.get("gkmlpt") or {}
-
-    @property
-    def website(self) -> dict[str, Any]:
-        return self.spec.get("website") or {}
-
-    @property
-    def site_code(self) -> str:
-        """The catalog's department path (jmkpsjyj in /jmkpsjyj/gkmlpt/); '' for a catalog at the host root."""
-        return str(self.gkmlpt.get("site_code") or "").strip("/")
-
-    @property
-    def sid(self) -> str:
-        return str(self.gkmlpt.get("sid", ""))
-
-    @property
-    def web_code(self) -> str:
-        """The website's path on its host (kpsjyjzww, or bmpd/jmswjkj); '' for a website at the host root."""
-        return str(self.website.get("site_code") or "").strip("/")
-
-    @property
-    def web_host(self) -> str:
-        """The website's host: the agency's own unless the website spec names another."""
-        return str(self.website.get("host") or self.host)
-
-    @property
-    def gkmlpt_root(self) -> str:
-        """The catalog's path on the host: /jmkpsjyj/gkmlpt/, or /gkmlpt/ at the host root."""
-        return f"/{self.site_code}/gkmlpt/" if self.site_code else "/gkmlpt/"
-
-    @property
-    def web_root(self) -> str:
-        """The website's path on its host: /kpsjyjzww/, or / at the host root."""
-        return f"/{self.web_code}/" if self.web_code else "/"
-
-    @property
-    def gkmlpt_base(self) -> str:
-        return f"http://{self.host}{self.gkmlpt_root}"
-
-    @property
-    def website_base(self) -> str:
-        return f"http://{self.web_host}{self.web_root}"
-
-    def all_categories(self) -> list[Category]:
-        out: list[Category] = []
-
-        def walk(nodes: list[Category]) -> None:
-            for n in nodes:
-                out.append(n)
-                walk(n.children)
-
-        walk(self.categories)
-        return out
-
-    @cached_property
-    def category_by_id(self) -> dict[int, Category]:
-        return {c.id: c for c in self.all_categories()}
-
-    def leaf_categories(self) -> list[Category]:
-        return [leaf for c in self.categories for leaf in c.leaves()]
-
-    def column_names(self) -> dict[str, str]:
-        return {c["path"]: c["name"] for c in self.website.get("columns", [])}
-
-    # ---- what the sites show on a day
-
-    def catalog_listing(self, category_id: int, today: date) -> list[CatalogDoc]:
-        """Live documents of a category (and its descendants; 0 = all), newest first."""
-        if category_id == 0:
-            ids = {c.id for c in self.all_categories()}
-        else:
-            cat = self.category_by_id.get(category_id)
-            if cat is None:
-                return []
-            ids = {leaf.id for leaf in cat.leaves()} | {cat.id}
-        docs = [d for d in self.docs if d.category.id in ids and d.visible(today)]
-        docs.sort(key=lambda d: (d.published, d.id), reverse=True)
-        return docs
-
-    def api_window(self) -> int:
-        return int(self.gkmlpt.get("api_window", 10**9))
-
-    def column_listing(self, column: str, today: date) -> list[WebArticle]:
-        arts = [a for a in self.articles if column in a.columns and a.visible(today)]
-        arts.sort(key=lambda a: (a.published, a.id), reverse=True)
-        return arts
+# ---------------------------------------------------------------- the world
 
 
 class World:
@@ -545,11 +442,3 @@ class World:
                 "id": list(t.key) if event["channel"] == "wechat" else t.id,
                 "fields": event.get("fields") or ({"published": event["at"]} if action == "publish_at" else {}),
             })
-
-
-def url_item_base(agency: Agency) -> str:
-    """Where an agency's `type: url` catalog entries point: `gkmlpt.url_item_base`, else its first link
-    category's site, else its host root (the target is not simulated)."""
-    base = agency.gkmlpt.get("url_item_base") or next(
-        (c.jump_url for c in agency.all_categories() if c.jump_url), f"http://{agency.host}/")
-    return base if base.endswith("/") else base + "/"
