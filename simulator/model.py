@@ -1,6 +1,7 @@
 """The simulated world's items: catalog documents, website articles, WeChat articles and pushes, each
-with its timeline (publication, edits, deletions, restorations, state changes), and the seeded helpers
-that make every value reproducible."""
+with its timeline (publication, edits, deletions, restorations, state changes); the agencies that publish
+them, with where their channels live (host, catalog department path or the host root, website path and
+host); and the seeded helpers that make every value reproducible."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .textgen import Voice
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -258,3 +263,115 @@ class WxAccount:
         return [a for p in self.pushes for a in p.articles]
 
 
+# ---------------------------------------------------------------- agency
+
+
+@dataclass(eq=False)
+class Agency:
+    id: str
+    name: str
+    host: str
+    credit_code: str
+    spec: dict[str, Any]
+    categories: list[Category] = field(default_factory=list)  # top level, TREE order
+    docs: list[CatalogDoc] = field(default_factory=list)
+    articles: list[WebArticle] = field(default_factory=list)
+    wechat: WxAccount | None = None
+    voice: Voice | None = None  # what its titles and bodies say (simulator/textgen.py)
+
+    @property
+    def gkmlpt(self) -> dict[str, Any]:
+        return self.spec.get("gkmlpt") or {}
+
+    @property
+    def website(self) -> dict[str, Any]:
+        return self.spec.get("website") or {}
+
+    @property
+    def site_code(self) -> str:
+        """The catalog's department path (jmkpsjyj in /jmkpsjyj/gkmlpt/); '' for a catalog at the host root."""
+        return str(self.gkmlpt.get("site_code") or "").strip("/")
+
+    @property
+    def sid(self) -> str:
+        return str(self.gkmlpt.get("sid", ""))
+
+    @property
+    def web_code(self) -> str:
+        """The website's path on its host (kpsjyjzww, or bmpd/jmswjkj); '' for a website at the host root."""
+        return str(self.website.get("site_code") or "").strip("/")
+
+    @property
+    def web_host(self) -> str:
+        """The website's host: the agency's own unless the website spec names another."""
+        return str(self.website.get("host") or self.host)
+
+    @property
+    def gkmlpt_root(self) -> str:
+        """The catalog's path on the host: /jmkpsjyj/gkmlpt/, or /gkmlpt/ at the host root."""
+        return f"/{self.site_code}/gkmlpt/" if self.site_code else "/gkmlpt/"
+
+    @property
+    def web_root(self) -> str:
+        """The website's path on its host: /kpsjyjzww/, or / at the host root."""
+        return f"/{self.web_code}/" if self.web_code else "/"
+
+    @property
+    def gkmlpt_base(self) -> str:
+        return f"http://{self.host}{self.gkmlpt_root}"
+
+    @property
+    def website_base(self) -> str:
+        return f"http://{self.web_host}{self.web_root}"
+
+    def all_categories(self) -> list[Category]:
+        out: list[Category] = []
+
+        def walk(nodes: list[Category]) -> None:
+            for n in nodes:
+                out.append(n)
+                walk(n.children)
+
+        walk(self.categories)
+        return out
+
+    @cached_property
+    def category_by_id(self) -> dict[int, Category]:
+        return {c.id: c for c in self.all_categories()}
+
+    def leaf_categories(self) -> list[Category]:
+        return [leaf for c in self.categories for leaf in c.leaves()]
+
+    def column_names(self) -> dict[str, str]:
+        return {c["path"]: c["name"] for c in self.website.get("columns", [])}
+
+    # ---- what the sites show on a day
+
+    def catalog_listing(self, category_id: int, today: date) -> list[CatalogDoc]:
+        """Live documents of a category (and its descendants; 0 = all), newest first."""
+        if category_id == 0:
+            ids = {c.id for c in self.all_categories()}
+        else:
+            cat = self.category_by_id.get(category_id)
+            if cat is None:
+                return []
+            ids = {leaf.id for leaf in cat.leaves()} | {cat.id}
+        docs = [d for d in self.docs if d.category.id in ids and d.visible(today)]
+        docs.sort(key=lambda d: (d.published, d.id), reverse=True)
+        return docs
+
+    def api_window(self) -> int:
+        return int(self.gkmlpt.get("api_window", 10**9))
+
+    def column_listing(self, column: str, today: date) -> list[WebArticle]:
+        arts = [a for a in self.articles if column in a.columns and a.visible(today)]
+        arts.sort(key=lambda a: (a.published, a.id), reverse=True)
+        return arts
+
+
+def url_item_base(agency: Agency) -> str:
+    """Where an agency's `type: url` catalog entries point: `gkmlpt.url_item_base`, else its first link
+    category's site, else its host root (the target is not simulated)."""
+    base = agency.gkmlpt.get("url_item_base") or next(
+        (c.jump_url for c in agency.all_categories() if c.jump_url), f"http://{agency.host}/")
+    return base if base.endswith("/") else base + "/"

@@ -27,7 +27,8 @@ Spec keys read from `annual_report` (all optional except agency/year):
                   fees:[2], procurement:[count, amount in 元]},
               t3 {row key: [7 values]} (T3_ROWS_2021 / T3_ROWS_2019 keys),
               t4 {review:[5], litigation_direct:[5], litigation_after_review:[5]}; missing → 0
-    telephone: the contact number of the intro (default for 开平市教育局 0750-2213093, else drawn)
+    telephone: the contact number of the intro (default for 开平市教育局 0750-2213093, else the agency's
+               `voice.phone` when the scenario gives one, else drawn)
 """
 
 from __future__ import annotations
@@ -342,6 +343,7 @@ def _resolve(world: World, agency: Agency, year: int) -> dict[str, Any]:
         "tables_present": "tables_missing" not in variants,
         "blank_cells": [],  # filled while the tables are built: zeros shown blank or as a placeholder
         "telephone": str(block.get("telephone") or (DEFAULT_TELEPHONE if seed_agency else
+                                                    (agency.spec.get("voice") or {}).get("phone") or
                                                     f"0{rng.randint(200, 999)}-{rng.randint(2000000, 8999999)}")),
         "postcode": str(rng.randint(100000, 899999)),
         "urls": {"catalog": agency.gkmlpt_base + "index", "website": agency.website_base},

@@ -56,23 +56,26 @@ def route(req: SimRequest, state: SimState) -> tuple[str, Any] | None:
         return "feeds", feeds.handle
     if host in we_mp_rss.HOSTS:
         return "feeds", we_mp_rss.handle
+    if path == "/robots.txt":
+        return None
     parts = path.split("/", 3)
     first = parts[1] if len(parts) > 1 else ""
     second = parts[2] if len(parts) > 2 else ""
-    for agency in state.world.agencies:
-        if agency.host != host:
+    world = state.world
+    for agency in world.agencies:
+        if agency.host != host and agency.web_host != host:
             continue
-        if first == "attachment" or (second == "attachment" and first == agency.site_code):
+        if first == "attachment" or (second == "attachment" and first in (agency.site_code, agency.web_code)):
             return "attachment", files.handle
-        if first == agency.site_code and second == "gkmlpt":
+        if agency.host == host and agency.gkmlpt and path.startswith(agency.gkmlpt_root):
             return "gkmlpt", gkmlpt.handle
-        if first == agency.web_code and agency.web_code:
-            return "website", nfcms.handle
+    if world.agency_for_website(host, path) is not None:
+        return "website", nfcms.handle
     return None
 
 
 def known_hosts(state: SimState) -> list[str]:
-    return sorted({a.host for a in state.world.agencies} | set(STATIC_HOSTS))
+    return sorted({h for a in state.world.agencies for h in (a.host, a.web_host)} | set(STATIC_HOSTS))
 
 
 # ---------------------------------------------------------------- generic faults
@@ -294,23 +297,28 @@ def _response(status: int, body: bytes, content_type: str, headers: dict[str, st
 def home_page(state: SimState, request: web.Request) -> str:
     base = f"http://{request.host}"
     a = state.world.agencies[0]
-    examples = [
-        f"{base}/_/{a.host}/{a.site_code}/gkmlpt/index",
-        f"{base}/_/{a.host}/{a.site_code}/gkmlpt/api/all/0?page=1&sid={a.sid}",
-        f"{base}/_/{a.host}/{a.web_code}/",
-        f"{base}/_/{SEARCH_HOST}/jsonp/site/{a.sid}?page=1&pagesize=20&callback=cb",
-    ]
+    examples = []
+    for ag in state.world.agencies:
+        if ag.gkmlpt:
+            examples += [f"{base}/_/{ag.host}{ag.gkmlpt_root}index",
+                         f"{base}/_/{ag.host}{ag.gkmlpt_root}api/all/0?page=1&sid={ag.sid}"]
+        if ag.website:
+            examples.append(f"{base}/_/{ag.web_host}{ag.web_root}")
+    if a.gkmlpt:
+        examples.append(f"{base}/_/{SEARCH_HOST}/jsonp/site/{a.sid}?page=1&pagesize=20&callback=cb")
     if a.wechat and a.wechat.articles:
         examples.append(f"{base}/_/{WECHAT_HOST}/s/{a.wechat.articles[-1].token}")
         examples.append(f"{base}/_/{FEEDS_HOST}/feeds/{a.wechat.weread_book_id}.atom")
         examples.append(f"{base}/_/we-mp-rss.localhost/rss/{a.wechat.weread_book_id}")
     items = "".join(f'<li><a href="{u}">{u}</a></li>' for u in examples)
     hosts = "".join(f"<li>{h}</li>" for h in known_hosts(state))
+    start = a.gkmlpt_base + "index" if a.gkmlpt else a.website_base
+    first = start.split("://", 1)[1].split("/", 1)
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>xxgk simulator</title></head><body>"
             f"<h1>xxgk simulator: {state.world.name}</h1><p>Scenario day: {state.today.isoformat()}</p>"
             f"<h2>Hosts served</h2><ul>{hosts}</ul><h2>Start here</h2><ul>{items}</ul>"
-            f"<p>Or use it as an HTTP proxy: <code>curl -x {base} http://{a.host}/{a.site_code}/gkmlpt/index</code>; "
-            f"or send the Host header: <code>curl -H 'Host: {a.host}' {base}/{a.site_code}/gkmlpt/index</code>.</p>"
+            f"<p>Or use it as an HTTP proxy: <code>curl -x {base} {start}</code>; "
+            f"or send the Host header: <code>curl -H 'Host: {first[0]}' {base}/{first[1]}</code>.</p>"
             f"<p>Admin (loopback only): <code>GET {base}/_sim/state</code>, <code>POST {base}/_sim/clock</code>, "
             f"<code>POST {base}/_sim/faults</code>, <code>GET {base}/_sim/truth</code>.</p></body></html>")
 
@@ -383,13 +391,17 @@ def run_forever(world: Any, today: date | None, host: str, port: int, access_log
         state.today = today
 
     def ready(bound: int) -> None:
-        a = state.world.agencies[0]
         base = f"http://{host}:{bound}"
         # The first line is machine-read by the test fixture (simulator/testing.py): keep its form.
         print(f"xxgk simulator listening on {base} (scenario {state.world.name}, day {state.today})", flush=True)
         print(f"  browse:  {base}/", flush=True)
-        print(f"  catalog: {base}/_/{a.host}/{a.site_code}/gkmlpt/index", flush=True)
-        print(f"  proxy:   curl -x {base} http://{a.host}/{a.site_code}/gkmlpt/index", flush=True)
+        for a in state.world.agencies:
+            if a.gkmlpt:
+                print(f"  {a.id} catalog: {a.gkmlpt_base}index  (browse {base}/_/{a.host}{a.gkmlpt_root}index)",
+                      flush=True)
+            if a.website:
+                print(f"  {a.id} website: {a.website_base}", flush=True)
+        print(f"  proxy:   curl -x {base} URL  (any URL above)", flush=True)
 
     try:
         asyncio.run(run(state, host, port, ready=ready, access_log=access_log))

@@ -17,9 +17,11 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from .report_wording import parse_claim_value
 from .sites.wechat_listers import empty_publish_info
+from .truth_reconcile import APPROX_TOLERANCE, CRAWL_LISTERS, judge_claim, reconciliation_truth
 from .world import Agency, CatalogDoc, World, WxAccount
+
+__all__ = ["APPROX_TOLERANCE", "WECHAT_LISTERS", "ground_truth", "judge_claim", "lister_sees", "reconciliation_truth"]
 
 WECHAT_LISTERS = ("mp_backend", "list_ex", "getmsg", "weread", "feeds")
 
@@ -183,7 +185,7 @@ def wechat_truth(world: World, agency: Agency, today: date) -> dict[str, Any]:
         listers[lister] = {"by_year": dict(sorted(per_year.items())),
                            "oldest": oldest.isoformat() if oldest else None}
     union: dict[tuple[int, int], Any] = {}
-    for lister in WECHAT_LISTERS:
+    for lister in CRAWL_LISTERS:  # "all": the listers a crawl runs by default (list_ex is a mode it runs when told)
         for push, art in lister_sees(acct, lister, today):
             union[(push.mid, art.idx)] = (push, art)
     all_years: dict[str, dict[str, int]] = {}
@@ -198,85 +200,6 @@ def wechat_truth(world: World, agency: Agency, today: date) -> dict[str, Any]:
     return {"account": {"name": acct.name, "biz": acct.biz, "bizuin": acct.bizuin, "weread_book_id": acct.weread_book_id},
             "by_year": {str(y): {**d, "states": dict(sorted(d["states"].items()))} for y, d in sorted(by_year.items())},
             "listers": listers}
-
-
-def reconciliation_truth(world: World, truth_agencies: dict[str, Any]) -> dict[str, Any] | None:
-    """Expected status of each claim of the scenario's annual report for a crawl on the start day.
-
-    A claim value may be written as the report would ("约48万", "超300", "120余"): each row carries the
-    number and its bound, and the status follows judge_claim()."""
-    spec = world.scenario.get("annual_report")
-    if not spec:
-        return None
-    agency_id, year = spec["agency"], str(spec["year"])
-    claims = spec.get("claims") or {}
-    t = truth_agencies[agency_id]
-    rows = []
-
-    def row(channel: str, category: str | None, claimed: Any, observed: int | None, live: int | None,
-            note: str = "") -> None:
-        value, bound = parse_claim_value(claimed) if claimed is not None else (None, "exact")
-        status, delta = judge_claim(observed, value, bound)
-        rows.append({"channel": channel, "category": category, "claimed": value, "bound": bound,
-                     "observed": observed, "observed_live": live, "delta": delta, "status": status, "note": note})
-
-    cat_year = t["catalog"]["by_year"].get(year, {})
-    if "catalog_total" in claims:
-        row("catalog", None, claims["catalog_total"], cat_year.get("first_seen", 0), cat_year.get("live", 0))
-    for name, n in (claims.get("catalog") or {}).items():
-        c = cat_year.get("by_report_category", {}).get(name)
-        row("catalog", name, n, (c or {}).get("first_seen", 0) if c is not None else None,
-            (c or {}).get("live", 0) if c is not None else None, "" if c is not None else "no catalog category of that name")
-    if "website" in claims and "website" in t:
-        w = t["website"]["by_year"].get(year, {})
-        row("website", None, claims["website"], w.get("first_seen", 0), w.get("live", 0),
-            f"distinct articles; column listings add up to {w.get('listings', 0)}")
-    if "wechat" in claims and "wechat" in t:
-        wx = t["wechat"]
-        seen = wx["listers"]["all"]["by_year"].get(year, {})
-        ok = wx["by_year"].get(year, {}).get("states", {}).get("ok", 0)
-        row("wechat", "articles", claims["wechat"], seen.get("articles", 0), ok,
-            "articles (biz, mid, idx) found by all listers together, deleted ones included")
-        row("wechat", "pushes", claims["wechat"], seen.get("pushes", 0), None, "pushes (群发/发表 records)")
-    if "wechat_reads" in claims and "wechat" in t:
-        reads = t["wechat"]["by_year"].get(year, {}).get("reads_total")
-        row("wechat", "reads", claims["wechat_reads"], None, None,
-            f"read counts need client credentials; with them the sum of current read_num is {reads}")
-    if claims.get("website_columns") and "website" in t:
-        by_column = t["website"]["by_year"].get(year, {}).get("by_column", {})
-        paths = {name: path for path, name in world.agency_by_id[agency_id].column_names().items()}
-        for name, n in claims["website_columns"].items():
-            path = paths.get(name)
-            row("website", name, n, by_column.get(path, 0) if path else None, None,
-                f"articles of column {path}" if path else "no website column of that name")
-    for name, n in (claims.get("key_areas") or {}).items():
-        row("key_areas", name, n, None, None, "the city site's key-areas columns are not a configured channel")
-    if claims.get("weibo") is not None:
-        row("weibo", None, claims["weibo"], None, None, "Weibo is not a configured channel")
-    for name, n in (claims.get("apps") or {}).items():
-        row("other", name, n, None, None, "apps are not a configured channel")
-    if "applications" in claims:
-        row("applications", None, claims["applications"], None, None, "applications are not published documents")
-    return {"agency": agency_id, "year": int(year), "rows": rows}
-
-
-# A claim written 约N / 近N matches an observed count within this share of N; a lower bound (N余, 超过N …)
-# matches any count ≥ N; an exact claim only N itself.
-APPROX_TOLERANCE = 0.10
-
-
-def judge_claim(observed: int | None, claimed: int | float | None, bound: str) -> tuple[str, int | None]:
-    """(status, observed − claimed) of one claim, by the rule of its bound."""
-    if observed is None or claimed is None:
-        return "unverifiable", None
-    delta = int(round(observed - claimed))
-    if bound == "lower":
-        return ("match" if observed >= claimed else "fewer_found"), delta
-    if bound == "approx" and abs(observed - claimed) <= APPROX_TOLERANCE * abs(claimed):
-        return "match", delta
-    if delta == 0:
-        return "match", delta
-    return ("fewer_found" if delta < 0 else "more_found"), delta
 
 
 def ground_truth(world: World, today: date | None = None) -> dict[str, Any]:
@@ -296,5 +219,5 @@ def ground_truth(world: World, today: date | None = None) -> dict[str, Any]:
         "scenario": world.name, "seed": world.seed, "start": world.start_today.isoformat(), "today": today.isoformat(),
         "agencies": agencies,
         "events": world.event_log,
-        "reconciliation": reconciliation_truth(world, agencies) if today == world.start_today else None,
+        "reconciliation": reconciliation_truth(world, agencies, today) if today == world.start_today else None,
     }

@@ -11,14 +11,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 from typing import Any
 
 from . import textgen
 from .model import (
     SHANGHAI,
+    Agency,
     Attachment,
     CatalogDoc,
     Category,
@@ -30,97 +29,13 @@ from .model import (
     hexdigest,
     local_dt,
     rng_for,
+    url_item_base,
 )
 
 __all__ = ["SHANGHAI", "Agency", "Attachment", "CatalogDoc", "Category", "Timeline", "WebArticle", "World",
            "WxAccount", "WxArticle", "WxPush", "hexdigest", "local_dt", "rng_for"]
 
-# ---------------------------------------------------------------- agency and world
-
-
-@dataclass(eq=False)
-class Agency:
-    id: str
-    name: str
-    host: str
-    credit_code: str
-    spec: dict[str, Any]
-    categories: list[Category] = field(default_factory=list)  # top level, TREE order
-    docs: list[CatalogDoc] = field(default_factory=list)
-    articles: list[WebArticle] = field(default_factory=list)
-    wechat: WxAccount | None = None
-
-    @property
-    def gkmlpt(self) -> dict[str, Any]:
-        return self.spec.get("gkmlpt") or {}
-
-    @property
-    def website(self) -> dict[str, Any]:
-        return self.spec.get("website") or {}
-
-    @property
-    def site_code(self) -> str:
-        return self.gkmlpt.get("site_code", "")
-
-    @property
-    def sid(self) -> str:
-        return str(self.gkmlpt.get("sid", ""))
-
-    @property
-    def web_code(self) -> str:
-        return self.website.get("site_code", "")
-
-    @property
-    def gkmlpt_base(self) -> str:
-        return f"http://{self.host}/{self.site_code}/gkmlpt/"
-
-    @property
-    def website_base(self) -> str:
-        return f"http://{self.host}/{self.web_code}/"
-
-    def all_categories(self) -> list[Category]:
-        out: list[Category] = []
-
-        def walk(nodes: list[Category]) -> None:
-            for n in nodes:
-                out.append(n)
-                walk(n.children)
-
-        walk(self.categories)
-        return out
-
-    @cached_property
-    def category_by_id(self) -> dict[int, Category]:
-        return {c.id: c for c in self.all_categories()}
-
-    def leaf_categories(self) -> list[Category]:
-        return [leaf for c in self.categories for leaf in c.leaves()]
-
-    def column_names(self) -> dict[str, str]:
-        return {c["path"]: c["name"] for c in self.website.get("columns", [])}
-
-    # ---- what the sites show on a day
-
-    def catalog_listing(self, category_id: int, today: date) -> list[CatalogDoc]:
-        """Live documents of a category (and its descendants; 0 = all), newest first."""
-        if category_id == 0:
-            ids = {c.id for c in self.all_categories()}
-        else:
-            cat = self.category_by_id.get(category_id)
-            if cat is None:
-                return []
-            ids = {leaf.id for leaf in cat.leaves()} | {cat.id}
-        docs = [d for d in self.docs if d.category.id in ids and d.visible(today)]
-        docs.sort(key=lambda d: (d.published, d.id), reverse=True)
-        return docs
-
-    def api_window(self) -> int:
-        return int(self.gkmlpt.get("api_window", 10**9))
-
-    def column_listing(self, column: str, today: date) -> list[WebArticle]:
-        arts = [a for a in self.articles if column in a.columns and a.visible(today)]
-        arts.sort(key=lambda a: (a.published, a.id), reverse=True)
-        return arts
+# ---------------------------------------------------------------- the world
 
 
 class World:
@@ -173,11 +88,24 @@ class World:
                 return a
         return None
 
-    def agency_for_website(self, host: str, web_code: str) -> Agency | None:
+    def agency_for_website(self, host: str, path: str) -> tuple[Agency, str] | None:
+        """The agency whose website serves `path` on `host` (the longest website path wins, so a site at the
+        host root serves only what no other site claims), and the path below that website's root
+        ('' for the root itself; None when the path is the root without its trailing slash)."""
+        best: tuple[Agency, str] | None = None
         for a in self.agencies:
-            if a.host == host and a.web_code == web_code:
-                return a
-        return None
+            if not a.website or a.web_host != host:
+                continue
+            root = a.web_root
+            if path == root.rstrip("/") and root != "/":
+                rest: str | None = None
+            elif path.startswith(root):
+                rest = path[len(root):]
+            else:
+                continue
+            if best is None or len(root) > len(best[0].web_root):
+                best = (a, rest)  # type: ignore[assignment]
+        return best
 
     def agency_for_sid(self, sid: str) -> Agency | None:
         for a in self.agencies:
@@ -186,7 +114,17 @@ class World:
         return None
 
     def body_paragraphs(self, kind: str, item_id: Any, year: int) -> list[str]:
-        return textgen.paragraphs(rng_for(self.seed, "body", kind, item_id), year)
+        """The body of a catalog document ("catalog", post id), website article ("web", post id) or WeChat
+        article ("wechat", token), in its agency's voice."""
+        item = {"catalog": self.doc_by_id, "web": self.article_by_id, "wechat": self.wx_by_token}[kind].get(item_id)
+        agency_id = item.push.account.agency_id if isinstance(item, WxArticle) else getattr(item, "agency_id", None)
+        agency = self.agency_by_id.get(agency_id) if agency_id else self.agencies[0]
+        return textgen.paragraphs(self.voice(agency), rng_for(self.seed, "body", kind, item_id), year)
+
+    def voice(self, agency: Agency | None) -> textgen.Voice:
+        agency = agency or self.agencies[0]
+        assert agency.voice is not None
+        return agency.voice
 
     # ------------------------------------------------------------ generation
 
@@ -209,7 +147,8 @@ class World:
 
     def _build_agency(self, spec: dict[str, Any]) -> Agency:
         agency = Agency(id=spec["id"], name=spec["name"], host=spec["host"],
-                        credit_code=spec.get("credit_code", "11440000000000000X"), spec=spec)
+                        credit_code=spec.get("credit_code", "11440000000000000X"), spec=spec,
+                        voice=textgen.voice_for(spec, self.seed))
         if spec.get("gkmlpt"):
             agency.categories = [self._category(c, 0) for c in spec["gkmlpt"].get("categories", [])]
             self._build_catalog(agency)
@@ -227,8 +166,11 @@ class World:
 
     def _build_catalog(self, agency: Agency) -> None:
         g = agency.gkmlpt
+        voice = self.voice(agency)
         serial: dict[int, int] = {}
         for leaf in agency.leaf_categories():
+            # Budgets and final accounts always carry their tables as attachments.
+            always_attached = bool(leaf.spec.get("attachments", "预算" in leaf.name or "决算" in leaf.name))
             for year in self.years:
                 rng = rng_for(self.seed, agency.id, "catalog", leaf.id, year)
                 if leaf.spec.get("annual_reports"):
@@ -245,21 +187,20 @@ class World:
                                                          time(rng.randint(9, 16), rng.randint(0, 59)), SHANGHAI)
                     else:
                         published = self._random_moment(rng, year)
-                    title = textgen.catalog_title(leaf.name, rng, year)
+                    title = textgen.catalog_title(voice, leaf.name, rng, year, bool(leaf.spec.get("annual_reports")))
                     written = (published - timedelta(days=rng.choice([0, 0, 1, 2, 3, 5]))).date()
                     doc = CatalogDoc(
                         id=0, agency_id=agency.id, category=leaf, title=title, published=published,
-                        written=written, publisher=agency.name if rng.random() < 0.85 else rng.choice(textgen.UNITS),
-                        keywords=rng.choice(["教育", "通知", "公示", "财政", "安全", "招生", "人事", ""]),
-                        abstract="",
+                        written=written, publisher=agency.name if rng.random() < 0.85 else rng.choice(voice.units),
+                        keywords=rng.choice(voice.keywords), abstract="",
                     )
                     if leaf.spec.get("annual_reports"):
                         doc.report_year = year - 1
                     if leaf.spec.get("doc_numbers") and rng.random() < 0.8:
                         serial[year] = serial.get(year, 0) + rng.randint(1, 4)
-                        prefix = "开教规" if rng.random() < 0.15 else "开教"
+                        prefix = voice.doc_prefix + "规" if rng.random() < 0.15 else voice.doc_prefix
                         doc.doc_number = f"{prefix}〔{year}〕{serial[year]}号"
-                    if rng.random() < float(g.get("attachment_rate", 0.1)) or leaf.name in ("部门预算", "部门决算"):
+                    if rng.random() < float(g.get("attachment_rate", 0.1)) or always_attached:
                         doc.attachments = [Attachment(0, 0, "", rng.choice(["pdf", "pdf", "pdf", "docx", "xls"]))]
                     agency.docs.append(doc)
                     self._pending_ids.append((published, len(self._pending_ids), doc))
@@ -279,8 +220,10 @@ class World:
                 d.title_style = "percent_u"
             for d in pool[n_url + n_pu:n_url + n_pu + n_html]:
                 d.title_style = "html"
-        # One planted hostile title (script tags and event handlers) for rendering-safety tests.
-        others = [d for d in plain if d.category.name == "其他信息" and d.kind == "normal" and d.title_style == "plain"]
+        # One planted hostile title (script tags and event handlers) for rendering-safety tests, in the
+        # `hostile_category` (default: the first leaf whose name says 其他).
+        hostile = g.get("hostile_category") or next((c.name for c in agency.leaf_categories() if "其他" in c.name), "")
+        others = [d for d in plain if d.category.name == hostile and d.kind == "normal" and d.title_style == "plain"]
         if others and g.get("hostile_item", True):
             victim = others[len(others) // 2]
             victim.title_style = "hostile"
@@ -292,6 +235,7 @@ class World:
         names = {c["path"]: c["name"] for c in columns}
         twins = w.get("twins", [])
         first = self.years[0]
+        voice = self.voice(agency)
         for col in columns:
             hist = col.get("history") or {}
             years = list(range(int(hist.get("from", first)), first)) + list(self.years)
@@ -318,8 +262,8 @@ class World:
                 for _ in range(n - len(twin_docs)):
                     published = self._random_moment(rng, year)
                     art = WebArticle(id=0, agency_id=agency.id, column=col["path"],
-                                     title=textgen.website_title(names[col["path"]], rng, year),
-                                     published=published, source=rng.choice(textgen.UNITS + textgen.SCHOOLS[:5]),
+                                     title=textgen.website_title(voice, names[col["path"]], rng, year),
+                                     published=published, source=rng.choice(voice.units + voice.places[:5]),
                                      columns=[col["path"]])
                     if rng.random() < 0.08:
                         art.attachments = [Attachment(0, 0, "", rng.choice(["pdf", "docx", "xls"]))]
@@ -351,6 +295,7 @@ class World:
         msgid = 1000000001
         counts = spec.get("articles") or {}
         authors = spec.get("author_pool") or [spec["name"]]
+        voice = self.voice(agency)
         for year in self.years:
             rng = rng_for(self.seed, agency.id, "wechat", year)
             n = int(counts[year]) if year in counts else rng.randint(*counts.get("other_years", [300, 400]))
@@ -381,9 +326,9 @@ class World:
                     token = base64.urlsafe_b64encode(
                         hashlib.sha256(f"{self.seed}:tok:{mid}:{idx}".encode()).digest()).decode()[:22]
                     push.articles.append(WxArticle(
-                        push=push, idx=idx, title=textgen.wechat_title(rng, year),
+                        push=push, idx=idx, title=textgen.wechat_title(voice, rng, year),
                         author=rng.choice(authors) if rng.random() < 0.8 else "",
-                        digest="".join(textgen.paragraphs(rng, year, 1, 1))[:54],
+                        digest="".join(textgen.paragraphs(voice, rng, year, 1, 1))[:54],
                         original=rng.random() < 0.35, token=token,
                         sn=hexdigest(self.seed, "sn", mid, idx), read_num=int(rng.lognormvariate(7.4, 0.6)),
                     ))
@@ -436,9 +381,10 @@ class World:
             last = max(last + 1 + rng.randint(0, 30), target(published) + rng.randint(-150, 150))
             item.id = last
         for a in self.agencies:
+            base = url_item_base(a)
             for d in a.docs:
-                if d.kind == "url":  # an external-link entry: the city site's key-areas column (not simulated)
-                    d.link_url = f"http://{a.host}/kpszfw/zwgk/zdlyxxgkzl/jyxxgk/content/post_{d.id}.html"
+                if d.kind == "url":  # an external-link entry: another site's column (not simulated)
+                    d.link_url = f"{base}content/post_{d.id}.html"
             for art in a.articles:
                 if art.twin is not None:
                     art.id = art.twin.id

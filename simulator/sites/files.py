@@ -47,7 +47,8 @@ def handle(req: SimRequest, state: SimState) -> SimResponse | None:
     if owner is None:
         return SimResponse.not_found()
     agency = world.agency_by_id[owner.agency_id]
-    if agency.host != req.host or (prefix is not None and prefix not in (agency.site_code, agency.web_code)):
+    if req.host not in (agency.host, agency.web_host) or (prefix is not None and prefix not in (agency.site_code,
+                                                                                               agency.web_code)):
         return SimResponse.not_found()
     today = state.today
     if not owner.visible(today) or (att.added_on is not None and att.added_on > today):

@@ -198,7 +198,7 @@ def post_url(agency: Agency, doc: CatalogDoc) -> str:
     """The same post on the bureau website, or "" when it has no website twin."""
     if not doc.website_column:
         return ""
-    return f"http://{agency.host}/{agency.web_code}/{doc.website_column}/content/post_{doc.id}.html"
+    return f"{agency.website_base}{doc.website_column}/content/post_{doc.id}.html"
 
 
 _JS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@*_+-./")
@@ -256,13 +256,13 @@ def genre_name(doc: CatalogDoc) -> str:
     return "其他"
 
 
-def theme_name(doc: CatalogDoc) -> str:
+def theme_name(agency: Agency, doc: CatalogDoc) -> str:
     name = doc.category.name
-    if name in ("部门预算", "部门决算"):
+    if "预算" in name or "决算" in name:
         return "财政"
-    if name in ("组织机构信息", "政府信息公开指南", "政府信息公开制度", "政府信息公开年报"):
+    if doc.category.spec.get("annual_reports") or any(w in name for w in ("机构", "指南", "制度", "年报")):
         return "综合政务"
-    return "教育"
+    return agency.voice.theme if agency.voice else "综合政务"
 
 
 def _ts(dt: datetime) -> int:
@@ -297,7 +297,7 @@ def api_article(world: World, agency: Agency, doc: CatalogDoc, today: date) -> d
         "classify_main": doc.category.id,
         "classify_main_name": doc.category.name,
         "classify_genre_name": genre_name(doc),
-        "classify_theme_name": theme_name(doc),
+        "classify_theme_name": theme_name(agency, doc),
         "attachment": attachment_objects(world, agency, doc, today),
         "is_expired": 0,
         "is_abolished": 0,
@@ -404,7 +404,7 @@ def _config(day: _Day, detail: dict[str, Any] | None) -> str:
     lines += [f"    TREE: {day.tree_js()},",
               f"    SERVICE_AREA_ID: {int(g.get('service_area_id', 0))},",
               f"    SEARCH_JSONP_URL: '//search.gd.gov.cn/jsonp/site/{agency.sid}',",
-              f"    APP_URL: '//{agency.host}/{agency.site_code + '/' if agency.site_code else ''}gkmlpt/',",
+              f"    APP_URL: '//{agency.host}{agency.gkmlpt_root}',",
               "    STATIC_URL: '/gkmlpt/gkml/',",
               "    PAGE_SIZE: 20,",
               "    SHOW_POLICY: false"]

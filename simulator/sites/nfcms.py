@@ -1,8 +1,12 @@
 """The bureau website (政务网, NFCMS) under `/{web_code}/`, e.g. http://www.kaiping.gov.cn/kpsjyjzww/.
 
+The website's path may have several segments (Jiangmen's departments: /bmpd/jmswjkj/) or none (a portal at
+the host root, http://www.enping.gov.cn/), and it may live on another host than the catalog
+(`website.host`); its pages' own links, styles and images follow.
+
 Reference: gkmlpt.md §6 (URL layout, paging, list markup, detail pages) and §8 (quirks).
 
-Paths served (web_code = `agency.website["site_code"]`):
+Paths served (web_code = `agency.website["site_code"]`, "" at the host root):
 - `/{wc}/`, `/{wc}/index.html`: portal home (navigation to every column, latest items per column).
 - `/{wc}/{section}/`: a section landing page (e.g. `zwgk/` 政务公开) listing its columns; the
   breadcrumb links to it, so it must exist.
@@ -31,7 +35,8 @@ Choices where the reference is uncertain [unc], made plausible and documented he
   in a column spec overrides), so all four forms occur in kaiping-2024.
 - Twins of catalog documents show the catalog document's body and attachments (same post).
 - Footer identifiers (ICP 备案号, 网站标识码, 公网安备) are synthetic unless the website spec gives
-  `icp`, `site_ident`, `gongan`; the telephone defaults to the one in the 2024 report (`phone`).
+  `icp`, `site_ident`, `gongan`; the telephone (`phone`) defaults to the agency's voice (the number its
+  bodies print).
 """
 
 from __future__ import annotations
@@ -64,16 +69,13 @@ _LIST_RE = re.compile(r"^(?P<dir>[\w/-]+?)/(?:index(?:_(?P<n>[1-9]\d*))?\.html)?
 
 def handle(req: SimRequest, state: SimState) -> SimResponse | None:
     """Serve a page of an agency's NFCMS website, or None when the path is not under a known site."""
-    parts = req.path.split("/", 2)
-    if len(parts) < 2 or parts[0] != "" or not parts[1]:
+    found = state.world.agency_for_website(req.host, req.path)
+    if found is None:
         return None
-    agency = state.world.agency_for_website(req.host, parts[1])
-    if agency is None:
-        return None
+    agency, rest = found
     site = _site_for(state.world, agency)
-    if len(parts) == 2:
+    if rest is None:  # the site's own directory without its trailing slash
         return _redirect(site, "")
-    rest = parts[2]
     today = state.today
     if rest in ("", "index.html"):
         return SimResponse.html(site.cached(("home", today), lambda: site.render_home(today)))
@@ -175,7 +177,7 @@ class _Site:
         self.site_ident = spec.get("site_ident") or f"4407{int(hexdigest(seed, agency.id, 'ident', n=6), 16) % 10**6:06d}"
         self.gongan = spec.get("gongan") or \
             f"粤公网安备 4407{int(hexdigest(seed, agency.id, 'gongan', n=8), 16) % 10**10:010d}号"
-        self.phone = spec.get("phone") or "0750-2213093"  # the number textgen bodies print
+        self.phone = spec.get("phone") or world.voice(agency).phone  # the number the bodies print
         self._days: OrderedDict[date, dict[str, list[WebArticle]]] = OrderedDict()
         self._pages: OrderedDict[tuple[Any, ...], str] = OrderedDict()
         self._urls: dict[int, str] = {}
@@ -250,23 +252,23 @@ class _Site:
 
     def page(self, title: str, body: str, beacon: str, head: str = "") -> str:
         a = self.agency
-        gk = (f' | <a href="http://{_e(a.host)}/{_e(a.site_code)}/gkmlpt/index" target="_blank">政府信息公开</a>'
-              if a.site_code else "")
+        gk = (f' | <a href="{_e(a.gkmlpt_base)}index" target="_blank">政府信息公开</a>' if a.gkmlpt else "")
+        root = _e(a.web_root)
         return (
             '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             '<meta http-equiv="X-UA-Compatible" content="IE=edge,chrome=1">\n'
-            f'<meta name="SiteName" content="{_e(a.name)}">\n<meta name="SiteDomain" content="{_e(a.host)}">\n'
+            f'<meta name="SiteName" content="{_e(a.name)}">\n<meta name="SiteDomain" content="{_e(a.web_host)}">\n'
             f'<meta name="SiteIDCode" content="{_e(self.site_ident)}">\n{head}'
             f"<title>{_e(title)}</title>\n"
-            f'<link rel="stylesheet" type="text/css" href="/{_e(self.wc)}/common/css/style.css">\n'
-            f'<script type="text/javascript" src="/{_e(self.wc)}/common/js/jquery.min.js"></script>\n'
+            f'<link rel="stylesheet" type="text/css" href="{root}common/css/style.css">\n'
+            f'<script type="text/javascript" src="{root}common/js/jquery.min.js"></script>\n'
             f'<script type="text/javascript">{_PAGER_JS}</script>\n'
             "</head>\n<body>\n"
             f'<div class="top-bar"><div class="w1200"><span class="welcome">欢迎访问{_e(a.name)}网站</span>'
-            f'<div class="top-links"><a href="http://{_e(a.host)}/" target="_blank">政府门户网站</a>{gk}'
+            f'<div class="top-links"><a href="http://{_e(a.web_host)}/" target="_blank">政府门户网站</a>{gk}'
             ' | <a href="javascript:void(0)" id="wza">无障碍浏览</a></div></div></div>\n'
             f'<div class="header"><div class="w1200"><a class="logo" href="{_e(self.base)}">'
-            f'<img src="/{_e(self.wc)}/images/logo.png" alt="{_e(a.name)}"></a>'
+            f'<img src="{root}images/logo.png" alt="{_e(a.name)}"></a>'
             f'<div class="search-box"><form action="http://search.gd.gov.cn/search/all/{self.site_id}" method="get" '
             'target="_blank"><input type="text" name="keywords" placeholder="请输入关键字">'
             '<button type="submit">搜索</button></form></div></div></div>\n'
@@ -277,7 +279,7 @@ class _Site:
             f"<p>主办单位：{_e(a.name)}　　联系电话：{_e(self.phone)}</p>\n"
             f'<p>备案号：<a href="https://beian.miit.gov.cn/" target="_blank">{_e(self.icp)}</a>　'
             f"网站标识码：{_e(self.site_ident)}　"
-            f'<img src="/{_e(self.wc)}/images/gaba.png" alt="">{_e(self.gongan)}</p>\n'
+            f'<img src="{root}images/gaba.png" alt="">{_e(self.gongan)}</p>\n'
             f'<div class="jiucuo"><script id="_jiucuo_" sitecode="{_e(self.site_ident)}" '
             'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script></div>\n'
             "</div></div>\n"
@@ -404,7 +406,7 @@ class _Site:
         atts = self.attachments_of(art, today)
         if atts:
             content += "\n" + "".join(
-                f'<p><a class="nfw-cms-attachment" href="http://{_e(self.agency.host)}{_e(a.path)}">{_e(a.name)}</a></p>'
+                f'<p><a class="nfw-cms-attachment" href="http://{_e(self.agency.web_host)}{_e(a.path)}">{_e(a.name)}</a></p>'
                 for a in atts)
         keywords = (twin.keywords if twin is not None and twin.keywords else str(col["name"]))
         prefix = "meta-" if col.get("meta_prefix") else ""
@@ -433,7 +435,7 @@ class _Site:
             f'<div class="article-content" id="zoom">\n{content}\n</div>\n'
             '<div class="article-tools"><a href="javascript:window.print()">打印本页</a>'
             '<a href="javascript:window.close()">关闭窗口</a></div>\n'
-            f'<div class="qrcode"><img src="/{_e(self.wc)}/images/qrcode.png" alt=""><p>扫一扫在手机打开当前页</p></div>\n'
+            f'<div class="qrcode"><img src="{_e(self.agency.web_root)}images/qrcode.png" alt=""><p>扫一扫在手机打开当前页</p></div>\n'
             f'<div class="related-links"><div class="related-title">相关信息</div><ul>{related_html}</ul></div>\n'
             "</div></div>"
         )

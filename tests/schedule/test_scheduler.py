@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.lock import ArchiveLock
-from simulator.testing import RunningSimulator
+from simulator.testing import RunningSimulator, start_simulator
 from xxgk.schedule import build_scheduler, load_config
 
 from .helpers import (
@@ -255,3 +255,23 @@ def test_the_nightly_job_crawls_every_agency_of_a_registry_folder_outside_the_pa
     assert rows(db, "select name from agencies where id = 'outside-kp'")[0]["name"].endswith("outside the package）")
     steps = [s for s in job["steps"] if s.get("agency") == "outside-kp"]
     assert steps and not [s for s in steps if "unknown agency" in (s.get("message") or "")], steps
+
+
+def test_the_nightly_job_of_a_discovered_agency_without_wechat(tmp_path: Path) -> None:
+    """enping-gov-2023 (catalog and portal at the host root, no WeChat) added by discovery: the job crawls the two
+    channels its file has (not WeChat, which it lacks), reconciles and reports its 2023 annual report."""
+    folder = tmp_path / "agencies"
+    with start_simulator("enping-gov-2023") as sim:
+        subprocess.run([*XXGK, "agencies", "add", "--gkmlpt", "http://www.enping.gov.cn/gkmlpt/index", "--website",
+                        "http://www.enping.gov.cn/", "--id", "enping", "--registry", str(folder), "--simulator",
+                        sim.url], check=True, capture_output=True, timeout=300)
+        cfg = config(tmp_path, sim, agencies=["enping"], registry="agencies", report_years=[2023],
+                     channels=["catalog", "website", "wechat"])
+        code, job = once(cfg, env={"XXGK_REGISTRY": ""})
+    assert code == 0, json.dumps(job, ensure_ascii=False)[:3000]
+    enping = job["runs"]
+    assert sorted((r["agency"], r["channel"]) for r in enping) == [("enping", "catalog"), ("enping", "website")]
+    assert all(r["status"] == "ok" for r in enping), enping
+    steps = {(s["step"], s.get("agency")): s for s in job["steps"]}
+    assert steps[("reconcile", "enping")]["status"] == "ok"
+    assert (tmp_path / "published" / "reports" / "enping-2023.html").read_text(encoding="utf-8").count("恩平市") > 0

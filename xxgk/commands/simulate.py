@@ -11,7 +11,15 @@ import click
 from xxgk.options import DEFAULT_SCENARIO, DEFAULT_SIMULATOR_PORT
 
 
-@click.command("simulate")
+@click.command("simulate", epilog=(
+    "Built-in scenarios: kaiping-2024 (开平市教育局, its 2024 report; the default), enping-gov-2023 "
+    "(恩平市人民政府办公室: catalog and portal at the host root, no WeChat, a 2023 report in traditional "
+    "characters), jiangmen-health-2024 (江门市卫生健康局: website under /bmpd/jmswjkj/, WeChat with read counts). "
+    "A scenario file names its agencies (name, host, catalog department path or none, website path and host, "
+    "category tree, WeChat account, voice), its events and its annual report: simulator/scenarios/kaiping-2024.yaml "
+    "documents every key. --truth prints what a crawl on the scenario's day and the reconciliation of its report "
+    "must find: one row per claim (by name, registry alias or the shared taxonomy), for a crawl without read "
+    "credentials (with_read_credentials: with them), over the WeChat listers a default crawl runs."))
 @click.option("--scenario", "scenario_name", default=DEFAULT_SCENARIO, show_default=True,
               help="Built-in scenario name, a scenario file (YAML/JSON), or large:agencies=N,catalog_docs=M.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it on loopback).")
@@ -20,7 +28,8 @@ from xxgk.options import DEFAULT_SCENARIO, DEFAULT_SIMULATOR_PORT
 @click.option("--truth", is_flag=True, help="Print the ground truth as JSON and exit.")
 @click.option("--access-log", is_flag=True, help="Log every request.")
 def simulate(scenario_name: str, host: str, port: int, today: str | None, truth: bool, access_log: bool) -> None:
-    """Serve the offline replica of gkmlpt, the bureau website and WeChat on one loopback port."""
+    """Serve the offline replica of gkmlpt, the agency's website and WeChat on one loopback port, as the
+    scenario's agencies (or print its ground truth with --truth)."""
     from simulator.scenario import ScenarioError, load
     from simulator.server import run_forever
     from simulator.world import World

@@ -55,6 +55,17 @@ class ScheduleConfig:
 
         return Registry.from_options(self.registry).ids()
 
+    def channels_of(self, agency: str) -> list[str]:
+        """The configured channels the agency's registry file has: a crawl of a channel it lacks (an agency without
+        WeChat, say) could only fail. An unknown agency or a broken file keeps them all, so its crawls say why."""
+        from crawler.registry import Registry, RegistryError
+
+        try:
+            have = Registry.from_options(self.registry).load(agency).channels
+        except RegistryError:
+            return list(self.channels)
+        return [c for c in self.channels if c in have]
+
     def registry_args(self) -> list[str]:
         """`--registry DIR …` for the crawl, reconcile and report subprocesses (which also inherit XXGK_REGISTRY)."""
         return [a for d in self.registry for a in ("--registry", str(d))]

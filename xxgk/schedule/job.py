@@ -137,7 +137,7 @@ class JobRunner:
     def _job_steps(self, job: dict[str, Any], lock: ArchiveLock) -> None:
         cfg = self.cfg
         for agency in job["agencies"]:
-            for channel in job["channels"]:
+            for channel in cfg.channels_of(agency):
                 if self._stopping.is_set():
                     return
                 job["runs"].append(self._crawl(job, agency, channel, lock))
