@@ -17,7 +17,6 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from .report_wording import parse_claim_value
 from .sites.wechat_listers import empty_publish_info
 from .world import Agency, CatalogDoc, World, WxAccount
 
@@ -199,64 +198,165 @@ def wechat_truth(world: World, agency: Agency, today: date) -> dict[str, Any]:
             "listers": listers}
 
 
+def _seen_articles(world: World, agency: Agency, today: date, year: int) -> list[Any]:
+    """The website articles of `year` that nightly crawls from the start day archive (first seen)."""
+    days = sorted(set(_change_days(world, today)) |
+                  {a.published.date() for a in agency.articles if world.start_today < a.published.date() <= today})
+    return [a for a in agency.articles if a.year == year and _seen(a, days)]
+
+
+class _Counts:
+    """What a correct reconciliation counts for one agency and year (crawl on the start day, every lister)."""
+
+    def __init__(self, world: World, agency: Agency, year: int, t: dict[str, Any]):
+        self.agency, self.today, self.t = agency, world.start_today, t
+        self.cat = t.get("catalog", {}).get("by_year", {}).get(str(year), {})
+        self.cat_seen = set(self.cat.get("first_seen_ids", []))
+        self.docs = [world.doc_by_id[i] for i in sorted(self.cat_seen)] if "catalog" in t else []
+        self.articles = _seen_articles(world, agency, self.today, year) if "website" in t else []
+        self.paths = {name: path for path, name in agency.column_names().items()} if agency.website else {}
+        wx = t.get("wechat")
+        self.wx_articles = wx["listers"]["all"]["by_year"].get(str(year), {}).get("articles", 0) if wx else None
+        self.wx_ok = wx["by_year"].get(str(year), {}).get("states", {}).get("ok", 0) if wx else None
+
+    def catalog(self, category: str | None) -> tuple[list[Any] | None, str]:
+        """The counted catalog documents of a category (None: every category); None when it has no counterpart."""
+        if "catalog" not in self.t:
+            return None, "the catalog is not configured"
+        if category is None:
+            return self.docs, ""
+        if category not in self.cat.get("by_report_category", {}):
+            return None, "no catalog category of that name"
+        return [d for d in self.docs if top_level_name(self.agency, d) == category], ""
+
+    def website(self, column: str | None) -> list[Any] | None:
+        """Distinct articles of every column, or of the column of that name (an article listed there in any
+        position); None when no configured column has that name."""
+        if "website" not in self.t:
+            return None
+        if column is None:
+            return self.articles
+        path = self.paths.get(column)
+        return [a for a in self.articles if path in a.columns] if path else None
+
+    def all_channels(self, category: str | None) -> tuple[int | None, int | None, str]:
+        """Catalog + website (a twin of a counted catalog document once) + WeChat articles; a category claim
+        counts the catalog category and the website column of that name (WeChat has no categories)."""
+        docs, _ = self.catalog(category)
+        arts = self.website(category)
+        if category is None and (docs is None or ("website" in self.t and arts is None)
+                                 or (self.agency.wechat and self.wx_articles is None)):
+            return None, None, "a configured channel has no count"
+        if docs is None and arts is None:
+            return None, None, "no catalog category and no website column of that name"
+        counted = {d.id for d in docs or []}
+        kept = [a for a in arts or [] if a.twin is None or a.twin.id not in counted]
+        observed = len(counted) + len(kept)
+        live = sum(d.visible(self.today) for d in docs or []) + sum(a.visible(self.today) for a in kept)
+        if category is None and self.wx_articles is not None:
+            observed, live = observed + self.wx_articles, live + (self.wx_ok or 0)
+        return observed, live, (f"catalog {len(counted)} + website {len(kept)} (twins of counted catalog documents "
+                                "once)" + (f" + WeChat articles {self.wx_articles}" if category is None and
+                                           self.wx_articles is not None else ""))
+
+
 def reconciliation_truth(world: World, truth_agencies: dict[str, Any]) -> dict[str, Any] | None:
-    """Expected status of each claim of the scenario's annual report for a crawl on the start day.
+    """Expected rows of the scenario's annual report for a crawl on the start day, one per claim the report
+    states (its `readback`: what a careful reader extracts), as the counting rules of DESIGN.md give them:
+
+    - a claim stated twice is one row (`statements`: how many times it is stated);
+    - a WeChat count is two rows, articles and pushes (the two readings of one claim);
+    - a claim that names no channel (channel None) carries two `readings`, the catalog and all channels
+      together (catalog + website + WeChat articles, a website twin of a counted catalog document once;
+      for a category, the catalog category and the website column of that name); its status `follows` the
+      catalog reading (the registry's default: the built-in agency files set no `reconcile:`);
+    - `part_of` names the (channel, category) of the total a part belongs to.
 
     A claim value may be written as the report would ("约48万", "超300", "120余"): each row carries the
     number and its bound, and the status follows judge_claim()."""
+    from .report import report_spec
+
     spec = world.scenario.get("annual_report")
     if not spec:
         return None
-    agency_id, year = spec["agency"], str(spec["year"])
-    claims = spec.get("claims") or {}
-    t = truth_agencies[agency_id]
-    rows = []
+    agency_id, year = spec["agency"], int(spec["year"])
+    agency = world.agency_by_id[agency_id]
+    resolved = report_spec(world, agency, year)
+    counts = _Counts(world, agency, year, truth_agencies[agency_id])
+    apps = list((resolved["claims"].get("apps") or {}).keys())
+    rows: list[dict[str, Any]] = []
+    rows_of: dict[int, list[dict[str, Any]]] = {}  # readback index → its rows
+    stated: dict[tuple[Any, ...], int] = {}
 
-    def row(channel: str, category: str | None, claimed: Any, observed: int | None, live: int | None,
-            note: str = "") -> None:
-        value, bound = parse_claim_value(claimed) if claimed is not None else (None, "exact")
-        status, delta = judge_claim(observed, value, bound)
-        rows.append({"channel": channel, "category": category, "claimed": value, "bound": bound,
-                     "observed": observed, "observed_live": live, "delta": delta, "status": status, "note": note})
+    def row(c: dict[str, Any], channel: str | None, category: str | None, observed: int | None, live: int | None,
+            note: str = "", **extra: Any) -> dict[str, Any]:
+        status, delta = judge_claim(observed, c["value"], c["bound"])
+        r = {"kind": c["kind"], "channel": channel, "category": category, "claimed": c["value"], "bound": c["bound"],
+             "observed": observed, "observed_live": live, "delta": delta, "status": status, "note": note,
+             "statements": 1, "part_of": None, **extra}
+        rows.append(r)
+        return r
 
-    cat_year = t["catalog"]["by_year"].get(year, {})
-    if "catalog_total" in claims:
-        row("catalog", None, claims["catalog_total"], cat_year.get("first_seen", 0), cat_year.get("live", 0))
-    for name, n in (claims.get("catalog") or {}).items():
-        c = cat_year.get("by_report_category", {}).get(name)
-        row("catalog", name, n, (c or {}).get("first_seen", 0) if c is not None else None,
-            (c or {}).get("live", 0) if c is not None else None, "" if c is not None else "no catalog category of that name")
-    if "website" in claims and "website" in t:
-        w = t["website"]["by_year"].get(year, {})
-        row("website", None, claims["website"], w.get("first_seen", 0), w.get("live", 0),
-            f"distinct articles; column listings add up to {w.get('listings', 0)}")
-    if "wechat" in claims and "wechat" in t:
-        wx = t["wechat"]
-        seen = wx["listers"]["all"]["by_year"].get(year, {})
-        ok = wx["by_year"].get(year, {}).get("states", {}).get("ok", 0)
-        row("wechat", "articles", claims["wechat"], seen.get("articles", 0), ok,
-            "articles (biz, mid, idx) found by all listers together, deleted ones included")
-        row("wechat", "pushes", claims["wechat"], seen.get("pushes", 0), None, "pushes (群发/发表 records)")
-    if "wechat_reads" in claims and "wechat" in t:
-        reads = t["wechat"]["by_year"].get(year, {}).get("reads_total")
-        row("wechat", "reads", claims["wechat_reads"], None, None,
-            f"read counts need client credentials; with them the sum of current read_num is {reads}")
-    if claims.get("website_columns") and "website" in t:
-        by_column = t["website"]["by_year"].get(year, {}).get("by_column", {})
-        paths = {name: path for path, name in world.agency_by_id[agency_id].column_names().items()}
-        for name, n in claims["website_columns"].items():
-            path = paths.get(name)
-            row("website", name, n, by_column.get(path, 0) if path else None, None,
-                f"articles of column {path}" if path else "no website column of that name")
-    for name, n in (claims.get("key_areas") or {}).items():
-        row("key_areas", name, n, None, None, "the city site's key-areas columns are not a configured channel")
-    if claims.get("weibo") is not None:
-        row("weibo", None, claims["weibo"], None, None, "Weibo is not a configured channel")
-    for name, n in (claims.get("apps") or {}).items():
-        row("other", name, n, None, None, "apps are not a configured channel")
-    if "applications" in claims:
-        row("applications", None, claims["applications"], None, None, "applications are not published documents")
-    return {"agency": agency_id, "year": int(year), "rows": rows}
+    def reading(c: dict[str, Any], observed: int | None, live: int | None, note: str) -> dict[str, Any]:
+        status, delta = judge_claim(observed, c["value"], c["bound"])
+        return {"observed": observed, "observed_live": live, "delta": delta, "status": status, "note": note}
+
+    for i, c in enumerate(resolved["readback"]):
+        key = (c["kind"], c["channel"], c["category"], c["value"], c["bound"])
+        if key in stated:  # the same statement again: the extractor's duplicate_of, one row
+            for r in rows_of[stated[key]]:
+                r["statements"] += 1
+            rows_of[i] = rows_of[stated[key]]
+            continue
+        stated[key] = i
+        kind, channel, category = c["kind"], c["channel"], c["category"]
+        made: list[dict[str, Any]] = []
+        if kind == "applications":
+            made.append(row(c, "applications", None, None, None, "applications are not published documents"))
+        elif kind == "reads":
+            reads = counts.t.get("wechat", {}).get("by_year", {}).get(str(year), {}).get("reads_total")
+            made.append(row(c, "wechat", "reads", None, None, "read counts need client credentials; with them the "
+                            f"sum of current read_num is {reads}"))
+        elif channel is None:
+            docs, why = counts.catalog(category)
+            cat = reading(c, len(docs) if docs is not None else None,
+                          sum(d.visible(counts.today) for d in docs) if docs is not None else None,
+                          why or "catalog documents as first seen")
+            every = reading(c, *counts.all_channels(category))
+            made.append(row(c, None, category, cat["observed"], cat["observed_live"],
+                            "names no channel: the status follows the catalog reading (the registry's default)",
+                            readings={"catalog": cat, "all": every}, follows="catalog"))
+        elif channel == "catalog":
+            docs, why = counts.catalog(category)
+            made.append(row(c, "catalog", category, len(docs) if docs is not None else None,
+                            sum(d.visible(counts.today) for d in docs) if docs is not None else None, why))
+        elif channel == "website":
+            arts = counts.website(category)
+            note = ("distinct articles; column listings add up to "
+                    f"{sum(len(a.columns) for a in arts or [])}" if category is None else
+                    f"articles listed in column {counts.paths.get(category)}" if arts is not None else
+                    "no website column of that name")
+            made.append(row(c, "website", category, len(arts) if arts is not None else None,
+                            sum(a.visible(counts.today) for a in arts) if arts is not None else None, note))
+        elif channel == "wechat" and counts.wx_articles is not None:
+            made.append(row(c, "wechat", "articles", counts.wx_articles, counts.wx_ok,
+                            "articles (biz, mid, idx) found by all listers together, deleted ones included"))
+            pushes = counts.t["wechat"]["listers"]["all"]["by_year"].get(str(year), {}).get("pushes", 0)
+            made.append(row(c, "wechat", "pushes", pushes, None, "pushes (群发/发表 records)"))
+        elif channel == "key_areas":
+            made.append(row(c, "key_areas", category, None, None,
+                            "the city site's key-areas columns are not a configured channel"))
+        elif channel == "weibo":
+            made.append(row(c, "weibo", category, None, None, "Weibo is not a configured channel"))
+        elif channel == "other":
+            name = apps.pop(0) if apps and category is None else category
+            made.append(row(c, "other", name, None, None, "apps are not a configured channel"))
+        rows_of[i] = made
+        parent = c.get("part_of")
+        if parent is not None and rows_of.get(parent):
+            for r in made:
+                r["part_of"] = [rows_of[parent][0]["channel"], rows_of[parent][0]["category"]]
+    return {"agency": agency_id, "year": year, "rows": rows}
 
 
 # A claim written 约N / 近N matches an observed count within this share of N; a lower bound (N余, 超过N …)

@@ -1,5 +1,7 @@
-"""End to end: crawl the simulated kaiping-2024 catalog, reconcile the 2024 report found IN the archive,
-and compare every row with the simulator's ground truth (`truth()["reconciliation"]`).
+"""End to end: crawl the simulated kaiping-2024 channels, reconcile the 2024 report found IN the archive,
+and compare every row with the simulator's ground truth (`truth()["reconciliation"]`); then reconcile the
+same year's report as other wordings would state it (a total naming no channel, a split by platform, the
+seed's WeChat count stated twice) and compare every row with the truth of that wording.
 
 Channels the archive has runs for are compared with the truth; the others must be unverifiable
 ("channel not crawled"). So the test keeps holding when website and WeChat crawls land: add their
@@ -13,7 +15,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from simulator.report import report_text
+from simulator.scenario import load
 from simulator.testing import start_simulator
+from simulator.truth import ground_truth
+from simulator.world import World
 from tests.support import crawl, xxgk
 
 AGENCY, YEAR = "kaiping-edu", 2024
@@ -25,7 +33,23 @@ WECHAT_ENV = {"WECHAT_MP_COOKIE": "slave_sid=e2e-reconcile-551; bizuin=391112223
 FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
 
 
-def _truth_row(truth: list[dict[str, Any]], channel: str, category: str | None) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One archive of every channel of kaiping-2024, crawled on the scenario's start day, and its truth."""
+    db = tmp_path_factory.mktemp("e2e-reconcile") / "archive.sqlite"
+    with start_simulator("kaiping-2024") as sim:
+        for channel in CRAWLED:
+            extra = ["-s", f"XXGK_WECHAT_FEEDS={FEED}"] if channel == "wechat" else []
+            crawl(sim.url, db, channel, *extra, env=WECHAT_ENV if channel == "wechat" else None)
+        full = sim.truth()
+    conn = sqlite3.connect(db)
+    listers = sorted(r[0].rsplit("/", 1)[-1] for r in conn.execute(
+        "select distinct category_id from category_runs where channel = 'wechat'"))
+    conn.close()
+    return {"db": db, "full": full, "listers": listers}
+
+
+def _truth_row(truth: list[dict[str, Any]], channel: str | None, category: str | None) -> dict[str, Any]:
     found = [t for t in truth if t["channel"] == channel and t["category"] == category]
     assert found, (channel, category)
     return found[0]
@@ -53,18 +77,68 @@ def _wechat_expected(full: dict[str, Any], listers: list[str], claimed: int) -> 
     return {"articles": arts, "pushes": pushes, "status": status}
 
 
-def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
-        for channel in CRAWLED:
-            extra = ["-s", f"XXGK_WECHAT_FEEDS={FEED}"] if channel == "wechat" else []
-            crawl(sim.url, db, channel, *extra, env=WECHAT_ENV if channel == "wechat" else None)
-        full = sim.truth()
+def _key(row: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The truth's key of a reconciliation row."""
+    if row["kind"] == "applications":
+        return "applications", None
+    if row["kind"] == "reads":
+        return "wechat", "reads"
+    if row["channel"] == "wechat":
+        return "wechat", "articles"
+    return row["channel"], row["category"]
+
+
+def assert_rows_equal_the_truth(rec: dict[str, Any], truth: dict[str, Any], full: dict[str, Any],
+                                listers: list[str]) -> None:
+    """Every row against the truth: counts and statuses, both readings of a claim naming no channel, how many
+    times a claim is stated, and the total a part belongs to; no truth row is missing."""
+    expected = truth["rows"]
+    rows = rec["rows"]
+    by_index = {r["claim_index"]: r for r in rows}
+    keys = {_key(r) for r in rows}
+    assert keys == {(t["channel"], t["category"]) for t in expected if t["category"] != "pushes"}
+    for r in rows:
+        t = _truth_row(expected, *_key(r))
+        assert len(r["quotes"]) == t["statements"], (_key(r), r["quotes"])
+        total = by_index[r["part_of"]] if r["part_of"] is not None else None
+        assert (list(_key(total)) if total else None) == t["part_of"], _key(r)
+        if r["kind"] == "applications":
+            assert r["status"] == t["status"] == "unverifiable"
+        elif r["kind"] == "reads":
+            if r["observed"] is None:  # without client credentials there are no read counts
+                assert r["status"] == t["status"]
+        elif r["channel"] == "wechat":
+            want = _wechat_expected(full, listers, t["claimed"])
+            if want is None:  # a subset of listers the truth has no union for: the counts are still there
+                assert r["interpretation"]["articles"]["observed"] > 0
+                continue
+            interp = r["interpretation"]
+            assert (interp["articles"]["status"], interp["articles"]["delta"]) == want["articles"]
+            assert (interp["pushes"]["status"], interp["pushes"]["delta"]) == want["pushes"]
+            assert r["status"] == want["status"], r["caveats"]
+        elif r["channel"] is None:  # two readings; the status follows the one the truth says
+            interp = r["interpretation"]
+            assert interp["used"] == t["follows"]
+            for name in ("catalog", "all"):
+                got, want = interp[name], t["readings"][name]
+                assert (got["status"], got["delta"], got["observed"]) == (
+                    want["status"], want["delta"], want["observed"]), (r["category"], name, got["caveats"])
+            assert interp["catalog"]["observed_live"] == t["readings"]["catalog"]["observed_live"]
+            assert (r["status"], r["delta"], r["observed"]) == (t["status"], t["delta"], t["observed"])
+        else:
+            assert (r["status"], r["delta"], r["observed"]) == (t["status"], t["delta"], t["observed"]), \
+                (_key(r), r["caveats"])
+            if r["channel"] == "catalog":
+                assert r["observed_live"] == t["observed_live"], _key(r)
+    assert sum(rec["summary"]["statuses"].values()) == len(rows) == rec["summary"]["rows"]
+
+
+def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(crawled: dict[str, Any]) -> None:
+    db, full = crawled["db"], crawled["full"]
     truth = full["reconciliation"]
     assert truth["agency"] == AGENCY and truth["year"] == YEAR
     out = xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--json")
     rec = json.loads(out.stdout)
-    expected = truth["rows"]
 
     # The claims came from the report found in the archive: the catalog's 政府信息公开年报 document for 2024.
     conn = sqlite3.connect(db)
@@ -77,54 +151,46 @@ def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_
     # … and the reconciliation is stored with every row.
     assert conn.execute("select count(*) from reconciliation_rows where reconciliation_id = ?",
                         [rec["id"]]).fetchone()[0] == len(rec["rows"]) > 0
-    listers = sorted(r[0].rsplit("/", 1)[-1] for r in conn.execute(
-        "select distinct category_id from category_runs where channel = 'wechat'"))
     conn.close()
 
-    crawled = {ch for ch, v in rec["summary"]["channels"].items() if v["crawled"]}
-    assert crawled == set(CRAWLED)
-    rows = rec["rows"]
-    published = [r for r in rows if r["kind"] == "published"]
-
-    # Catalog: status, delta and both counts of every row equal the truth, and no truth row is missing.
-    catalog = [r for r in published if r["channel"] == "catalog"]
-    assert {r["category"] for r in catalog} == {t["category"] for t in expected if t["channel"] == "catalog"}
-    for r in catalog:
-        t = _truth_row(expected, "catalog", r["category"])
-        assert (r["status"], r["delta"], r["observed"], r["observed_live"]) == (
-            t["status"], t["delta"], t["observed"], t["observed_live"]), (r["category"], r["caveats"])
-
-    # Website and WeChat: the truth when crawled, else unverifiable because the channel was not crawled.
-    for channel in ("website", "wechat"):
-        mine = [r for r in rows if r["channel"] == channel]
-        assert mine, channel
-        for r in mine:
-            if channel not in crawled:
-                assert r["status"] == "unverifiable" and r["observed"] is None
-                assert any("channel not crawled" in c for c in r["caveats"]), r["caveats"]
-            elif r["kind"] == "reads":
-                if r["observed"] is None:  # without client credentials there are no read counts
-                    assert r["status"] == _truth_row(expected, "wechat", "reads")["status"]
-            elif channel == "website":
-                t = _truth_row(expected, "website", None)
-                assert (r["status"], r["delta"]) == (t["status"], t["delta"]), r["caveats"]
-            else:
-                want = _wechat_expected(full, listers, _truth_row(expected, "wechat", "articles")["claimed"])
-                if want is None:  # a subset of listers the truth has no union for: the counts are still there
-                    assert r["interpretation"]["articles"]["observed"] > 0
-                    continue
-                interp = r["interpretation"]
-                assert (interp["articles"]["status"], interp["articles"]["delta"]) == want["articles"]
-                assert (interp["pushes"]["status"], interp["pushes"]["delta"]) == want["pushes"]
-                assert r["status"] == want["status"], r["caveats"]
-
+    crawled_channels = {ch for ch, v in rec["summary"]["channels"].items() if v["crawled"]}
+    assert crawled_channels == set(CRAWLED)
+    assert_rows_equal_the_truth(rec, truth, full, crawled["listers"])
     # Claims outside the configured channels are unverifiable, as the truth says.
+    published = [r for r in rec["rows"] if r["kind"] == "published"]
+    assert any(r["channel"] == "key_areas" for r in published)
     for r in published:
         if r["channel"] == "key_areas":
-            assert r["status"] == _truth_row(expected, "key_areas", r["category"])["status"] == "unverifiable"
-    apps = [r for r in rows if r["kind"] == "applications"]
+            assert r["status"] == "unverifiable" and "not a configured channel" in r["caveats"][0]
+    apps = [r for r in rec["rows"] if r["kind"] == "applications"]
     assert apps and all(r["status"] == "unverifiable" for r in apps)
 
     # The stored reconciliation renders as one self-contained HTML page with its chart.
     html = xxgk("report", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--format", "html").stdout
     assert "<svg" in html and "<script" not in html.lower() and rec["id"] in html
+
+
+@pytest.mark.parametrize("style", ["plain_list", "channel_split", "seed"])
+def test_the_same_year_worded_otherwise_reconciles_to_the_truth_of_that_wording(
+        crawled: dict[str, Any], tmp_path: Path, style: str) -> None:
+    # plain_list: the total and its categories name no channel; channel_split: a total over the platforms
+    # whose parts keep their channels; seed: the WeChat count stated twice (one row, two quotes).
+    scenario = load("kaiping-2024")
+    scenario["annual_report"]["wording"] = {"style": style}
+    world = World(scenario)
+    truth = ground_truth(world)["reconciliation"]
+    report = tmp_path / f"report-{style}.txt"
+    report.write_text(report_text(world, world.agency_by_id[AGENCY], YEAR), encoding="utf-8")
+    out = xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(crawled["db"]), "--report",
+               str(report), "--json")
+    rec = json.loads(out.stdout)
+    assert_rows_equal_the_truth(rec, truth, crawled["full"], crawled["listers"])
+    rows = rec["rows"]
+    if style == "seed":
+        (wechat,) = [r for r in rows if r["channel"] == "wechat" and r["kind"] == "published"]
+        assert len(wechat["quotes"]) == 2 and rec["summary"]["merged"][0]["row"] == wechat["claim_index"]
+    else:
+        (total,) = [r for r in rows if r["channel"] is None and r["kind"] == "published" and r["category"] is None]
+        assert total["interpretation"]["all"]["channels"]["website_twins"] > 0  # twins counted once
+        assert rec["summary"]["channel_less"]["rows"][0] == total["claim_index"]
+        assert {p["total"] for p in rec["summary"]["parts"]} >= {total["claim_index"]}
