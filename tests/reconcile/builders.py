@@ -55,6 +55,14 @@ class Archive:
                                       "native_id": native_id, "name": name, "parent_id": parent,
                                       "jump_url": jump_url, "is_leaf": int(leaf)})
 
+    def listed(self, *categories: tuple[int, str]) -> str:
+        """Leaf catalog categories (native id, name), each listed completely by one new run; the run id."""
+        run_id = self.run()
+        for native, name in categories:
+            self.category(native, name)
+            self.category_run(run_id, native, name)
+        return run_id
+
     def category_run(self, run_id: str, unit: int | str, name: str, *, channel: str = "catalog", complete: bool = True,
                      healthy: bool = True, window: bool = False, search_backfilled: int = 0, capped: bool = False,
                      oldest_date: str | None = None, stated: int | None = 10, api_total: int | None = 10) -> None:

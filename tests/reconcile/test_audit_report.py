@@ -139,9 +139,7 @@ def test_every_format_shows_both_readings_and_every_quote(tmp_path):
     from archive.datasette.dashboard import build_dashboard
 
     arch = Archive(tmp_path)
-    r = arch.run()
-    arch.category(1805, "政务动态")
-    arch.category_run(r, 1805, "政务动态")
+    arch.listed((1805, "政务动态"))
     arch.doc("catalog", 1, "2024-05-01", category_id=1805)
     rec = reconcile(arch.db, arch.agency, 2024, {"claims": [
         claim(None, None, 1, at=10), claim(None, "政务动态", 1, part_of=0, at=40),

@@ -26,10 +26,8 @@ def xxgk(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def arch(tmp_path: Path) -> Archive:
     a = Archive(tmp_path)
-    r = a.run()
-    for native, name, n in ((1801, "组织机构", 5), (1811, "部门文件", 8), (1805, "政务动态", 3)):
-        a.category(native, name)
-        a.category_run(r, native, name)
+    a.listed((1801, "组织机构"), (1811, "部门文件"), (1805, "政务动态"))
+    for native, n in ((1801, 5), (1811, 8), (1805, 3)):
         for i in range(n):
             a.doc("catalog", native * 100 + i, "2024-03-01", category_id=native)
     return a

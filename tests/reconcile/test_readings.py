@@ -30,10 +30,7 @@ def with_reconcile(arch: Archive, **section: str):
 @pytest.fixture
 def arch(tmp_path) -> Archive:
     a = Archive(tmp_path)
-    r = a.run()
-    for native, name in ((1801, "组织机构"), (1811, "部门文件"), (1805, "政务动态")):
-        a.category(native, name)
-        a.category_run(r, native, name)
+    a.listed((1801, "组织机构"), (1811, "部门文件"), (1805, "政务动态"))
     for i in range(5):
         a.doc("catalog", 100 + i, "2024-03-01", category_id=1801)
     for i in range(8):
@@ -107,9 +104,7 @@ def test_twins_count_once_in_the_all_channels_reading(arch):
 
 def test_all_channels_is_unverifiable_when_a_configured_channel_was_not_crawled(tmp_path):
     arch = Archive(tmp_path)
-    r = arch.run()
-    arch.category(1805, "政务动态")
-    arch.category_run(r, 1805, "政务动态")
+    arch.listed((1805, "政务动态"))
     arch.doc("catalog", 1, "2024-05-01", category_id=1805)
     (row,) = reconciled(arch, claim(None, None, 1))["rows"]
     assert row["status"] == "match"  # the catalog reading decides
@@ -143,8 +138,7 @@ def test_channel_less_category_claims_map_to_catalog_categories(arch):
 
 
 def test_a_category_claim_counts_the_catalog_and_the_column_of_that_name_under_all_channels(arch):
-    arch.category(1812, "通知公告")  # now the catalog has it too (two catalog documents), and one is a twin
-    arch.category_run(arch.run(), 1812, "通知公告")
+    arch.listed((1812, "通知公告"))  # now the catalog has it too (three catalog documents), and one is a twin
     arch.doc("catalog", 600, "2024-07-01", category_id=1812)
     arch.doc("catalog", 501, "2024-07-01", category_id=1812)  # catalog twin of website article 501 (not listed there)
     arch.doc("catalog", 500, "2024-06-01", category_id=1812)  # twin of website 500, listed in 通知公告
