@@ -158,6 +158,14 @@ def m005_annual_report_names(db: Database) -> None:
                "json(json_extract(summary, '$.report'))) where json_type(summary, '$.report') = 'object'")
 
 
+@migrations()
+def m006_reconciliation_quotes(db: Database) -> None:
+    # A claim the report states twice is one row with every quote; parts name their total's row; the bound
+    # (exact, lower, approx) is kept on the row; mapping = the catalog categories / website columns counted.
+    for column, kind in (("quotes", str), ("part_of", int), ("bound", str), ("mapping", str)):
+        db["reconciliation_rows"].add_column(column, kind)
+
+
 def dumps(value: Any) -> str:
     """A JSON column's value as stored: UTF-8 text, sorted keys, anything else as its string."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

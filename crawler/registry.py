@@ -22,6 +22,7 @@ from crawler.taxonomy import normalize as normalize_name
 from crawler.taxonomy import shared as shared_taxonomy
 
 ENV_VAR = "XXGK_REGISTRY"
+_QUOTES = "“”\"'‘’「」『』《》"  # around a column name a report quotes
 
 
 class RegistryError(ValueError):
@@ -42,6 +43,7 @@ class Agency:
     report_column: str
     category_aliases: dict[str, list[str]] = field(default_factory=dict)
     politeness: dict[str, Any] = field(default_factory=dict)
+    reconcile: dict[str, str] = field(default_factory=dict)  # the file's `reconcile:` section, validated
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     source: str = field(default="", compare=False)  # the file it was read from
 
@@ -101,6 +103,26 @@ class Agency:
             return [], f"no catalog category by name, agency alias or the shared taxonomy family {label}"
         return [], "no catalog category by name or agency alias, and the shared taxonomy knows no family for it"
 
+    @property
+    def channel_less_reading(self) -> str:
+        """Which reading decides the status of a claim that names no channel: "catalog" (the default) or "all"
+        (catalog + website + WeChat together), from the file's `reconcile: {channel_less: …}`."""
+        return self.reconcile.get("channel_less", "catalog")
+
+    def match_column(self, report_name: str, column_names: Iterable[str]) -> list[str]:
+        """The website column names (of `column_names`) a report's column name refers to: equal once widths,
+        spaces, traditional characters, quotes and a trailing 栏目/专栏 are set aside."""
+
+        def key(name: str) -> str:
+            text = normalize_name(name).strip(_QUOTES)
+            for suffix in ("栏目", "专栏"):
+                if text.endswith(suffix) and len(text) > len(suffix):
+                    text = text[: -len(suffix)]
+            return text.strip(_QUOTES)
+
+        want = key(report_name)
+        return [n for n in dict.fromkeys(column_names) if want and key(n) == want]
+
     def _alias_groups(self, report_name: str) -> list[tuple[str, list[str]]]:
         want = normalize_name(report_name)
         return [(key, list(aliases)) for key, aliases in self.category_aliases.items()
@@ -134,6 +156,23 @@ def _section(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     return value
 
 
+RECONCILE_KEYS = {"channel_less": ("catalog", "all")}
+
+
+def _reconcile_section(data: dict[str, Any], where: str) -> dict[str, str]:
+    """`reconcile:` — how reconciliation reads this agency's report; unknown keys and values are refused."""
+    section = _section(data, "reconcile", where)
+    unknown = sorted(set(section) - set(RECONCILE_KEYS))
+    if unknown:
+        raise RegistryError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))} in 'reconcile' "
+                            f"(known: {', '.join(RECONCILE_KEYS)})")
+    for key, allowed in RECONCILE_KEYS.items():
+        if key in section and section[key] not in allowed:
+            raise RegistryError(f"{where}: field 'reconcile.{key}' must be one of {', '.join(allowed)}, "
+                                f"not {section[key]!r}")
+    return {k: str(v) for k, v in section.items()}
+
+
 def _url(value: str, field_name: str, where: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -159,6 +198,7 @@ def agency_from_data(data: Any, where: str) -> Agency:
     if not isinstance(aliases, dict) or not all(isinstance(v, list) and all(isinstance(n, str) for n in v)
                                                 for v in aliases.values()):
         raise RegistryError(f"{where}: field 'category_aliases' must map a report name to a list of catalog names")
+    reconcile = _reconcile_section(data, where)
     host = data.get("host") or urlsplit(gkmlpt_base or website_base).hostname or ""
     return Agency(
         id=str(agency_id), name=str(name), host=str(host),
@@ -167,7 +207,8 @@ def agency_from_data(data: Any, where: str) -> Agency:
         wechat_account=str(_need(data, "wechat.account", where)) if wechat else "",
         report_category=str(report.get("catalog_category") or "政府信息公开年报"),
         report_column=str(report.get("website_column") or ""),
-        category_aliases=aliases, politeness=_section(data, "politeness", where), raw=data, source=where,
+        category_aliases=aliases, politeness=_section(data, "politeness", where), reconcile=reconcile, raw=data,
+        source=where,
     )
 
 

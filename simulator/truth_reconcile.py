@@ -18,8 +18,11 @@ scenario's start day must show (DESIGN.md, "Counting rules"), computed from the 
 - WeChat reads: unverifiable for a crawl without read credentials (the row); `with_read_credentials` gives the
   row of a crawl with WECHAT_WAP_SID2 + WECHAT_PASS_TICKET: the sum of the read counts of the year's articles
   whose pages are readable (deleted ones show none);
-- applications, claims naming no channel, and channels the archive does not crawl (key areas, Weibo, apps):
-  unverifiable.
+- a claim naming no channel: two `readings`, the catalog and every configured channel together (a website
+  twin of a counted catalog document once; WeChat articles for a total); the row `follows` the catalog
+  reading (the registry's default, `reconcile: {channel_less: catalog}`);
+- applications and channels the archive does not crawl (key areas, Weibo, apps): unverifiable;
+- a claim stated twice is one row (`statements`: how many times); a part names its total (`part_of`).
 
 Statuses follow `judge_claim`: exact claims match only when equal, lower bounds (余/多/超) when observed ≥
 claimed, approximations (约/近) within 10 %.
@@ -84,6 +87,8 @@ class Expected:
                        settled(value, bound, None, None, note="read counts are archived for WeChat articles only"))
         elif kind != "published":
             out.update(settled(value, bound, None, None, note=f"claims of kind {kind} are not reconciled"))
+        elif channel is None:
+            out.update(self.channel_less(category, value, bound))
         elif channel == "catalog" and self.agency.gkmlpt:
             out.update(self.catalog(category, value, bound))
         elif channel == "website" and self.agency.website:
@@ -93,7 +98,40 @@ class Expected:
         else:
             out.update(settled(value, bound, None, None,
                                note=NOT_CONFIGURED.get(channel, f"the agency has no {channel} channel")))
+        out.pop("_items", None)
         return out
+
+    # ---------------------------------------------------------------- naming no channel
+
+    def channel_less(self, category: str | None, value: Any, bound: str) -> dict[str, Any]:
+        """Two readings: the catalog, and every configured channel together (a website twin of a counted
+        catalog document once; a category claim counts the catalog categories and the website column of that
+        name, WeChat has none); the status follows the catalog reading (the registry's default)."""
+        a = self.agency
+        catalog = self.catalog(category, value, bound) if a.gkmlpt else settled(value, bound, None, None)
+        parts: list[dict[str, Any]] = []
+        if a.gkmlpt and (category is None or catalog["observed"] is not None):
+            parts.append(catalog)
+        if a.website:
+            web = self.website(category, value, bound)
+            if category is None or web["observed"] is not None:
+                counted = {d.id for d in catalog.get("_items", [])}
+                kept = [art for art in web["_items"] if art.twin is None or art.twin.id not in counted]
+                parts.append({**web, "observed": len(kept), "observed_live": len(kept), "_items": kept})
+        if a.wechat and category is None:
+            union, reaching = self._union()
+            parts.append({"observed": len(union), "status": "match" if reaching else "unverifiable",
+                          "observed_live": sum(1 for _, art in union.values() if art.state(self.today) == "ok")})
+        if not parts or any(p["observed"] is None for p in parts):
+            every = settled(value, bound, None, None, note="not every channel could be counted")
+        else:
+            every = settled(value, bound, sum(p["observed"] for p in parts),
+                            sum(p["observed_live"] or 0 for p in parts),
+                            covered=all(p["status"] != "unverifiable" for p in parts), note="all channels together")
+        catalog.pop("_items", None)
+        readings = {"catalog": catalog, "all": every}
+        return {**catalog, "readings": readings, "follows": "catalog",
+                "note": "names no channel: the status follows the catalog reading (the registry's default)"}
 
     # ---------------------------------------------------------------- catalog
 
@@ -113,7 +151,8 @@ class Expected:
         ids = {c.id for c in covered}
         docs = [d for d in a.docs if d.category.id in ids and d.year == self.year and d.visible(self.today)]
         listed = any(not c.children and not c.jump_url for c in covered)
-        return settled(value, bound, len(docs), len(docs), covered=listed, note=f"documents of {how}")
+        return {**settled(value, bound, len(docs), len(docs), covered=listed, note=f"documents of {how}"),
+                "_items": docs}
 
     # ---------------------------------------------------------------- website
 
@@ -132,7 +171,8 @@ class Expected:
                 if art.year == self.year}
         note = (f"columns {', '.join(hidden)} are capped after {self.start}: part of the year is hidden" if hidden
                 else f"distinct articles of {', '.join(scope)}")
-        return settled(value, bound, len(seen), len(seen), covered=not hidden, note=note)
+        return {**settled(value, bound, len(seen), len(seen), covered=not hidden, note=note),
+                "_items": list(seen.values())}
 
     # ---------------------------------------------------------------- WeChat
 
@@ -197,5 +237,20 @@ def reconciliation_truth(world: World, truth_agencies: dict[str, Any], today: da
     year = int(spec["year"])
     claims = report_spec(world, agency, year)["readback"]
     expected = Expected(world, agency, year, today, truth_agencies[agency.id])
-    return {"agency": agency.id, "year": year, "lister_union": list(CRAWL_LISTERS),
-            "rows": [expected.row(c) for c in claims]}
+    rows: list[dict[str, Any]] = []
+    row_of: dict[int, dict[str, Any]] = {}  # readback index → its row
+    stated: dict[tuple[Any, ...], int] = {}
+    for i, c in enumerate(claims):
+        key = (c["kind"], c["channel"], c["category"], c["value"], c["bound"])
+        if key in stated:  # the same statement again (the extractor's duplicate_of): one row, stated twice
+            row_of[i] = row_of[stated[key]]
+            row_of[i]["statements"] += 1
+            continue
+        stated[key] = i
+        row = {**expected.row(c), "statements": 1, "part_of": None}
+        parent = row_of.get(c["part_of"]) if c.get("part_of") is not None else None
+        if parent is not None:
+            row["part_of"] = [parent["kind"], parent["channel"], parent["category"]]
+        row_of[i] = row
+        rows.append(row)
+    return {"agency": agency.id, "year": year, "lister_union": list(CRAWL_LISTERS), "rows": rows}

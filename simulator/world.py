@@ -119,6 +119,10 @@ class World:
         item = {"catalog": self.doc_by_id, "web": self.article_by_id, "wechat": self.wx_by_token}[kind].get(item_id)
         agency_id = item.push.account.agency_id if isinstance(item, WxArticle) else getattr(item, "agency_id", None)
         agency = self.agency_by_id.get(agency_id) if agency_id else self.agencies[0]
+        return self.agency_paragraphs(agency, kind, item_id, year)
+
+    def agency_paragraphs(self, agency: Agency, kind: str, item_id: Any, year: int) -> list[str]:
+        """An item's body from its agency and id alone (usable while the world is still being built)."""
         return textgen.paragraphs(self.voice(agency), rng_for(self.seed, "body", kind, item_id), year)
 
     def voice(self, agency: Agency | None) -> textgen.Voice:
@@ -355,7 +359,7 @@ class World:
             for k, art in enumerate(singles[:n_text]):
                 art.show_type, art.own_title = 10, k % 2 == 0
                 if not art.own_title:
-                    art.title = "\n\n".join(self.body_paragraphs("wechat", art.token, year))
+                    art.title = "\n\n".join(self.agency_paragraphs(agency, "wechat", art.token, year))
             for art in singles[n_text:n_text + n_image]:
                 art.show_type, art.pictures = 8, rng.randint(2, 9)
         every = int(spec.get("real_weight_every", 0))

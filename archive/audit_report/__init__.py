@@ -37,8 +37,9 @@ def signed(value: Any) -> str:
 
 
 def label(row: dict[str, Any]) -> str:
-    """'catalog · 政务动态', 'wechat · reads', 'applications'."""
-    parts = [row.get("channel") or row.get("kind") or "?"]
+    """'catalog · 政务动态', 'wechat · reads', 'applications', 'no channel · total'."""
+    kind = row.get("kind")
+    parts = [row.get("channel") or ("no channel" if kind == "published" else kind) or "?"]
     if row.get("kind") == "reads":
         parts.append("reads")
     elif row.get("category"):
@@ -57,6 +58,53 @@ def interpretation_text(row: dict[str, Any]) -> str:
     if not interp:
         return ""
     return interp.get("text") or json.dumps(interp, ensure_ascii=False)
+
+
+def statements(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every quote of the row: a claim the report states twice is one row with two quotes."""
+    if row.get("quotes"):
+        return list(row["quotes"])
+    return [{"claim_index": row.get("claim_index"), "quote": row.get("quote"), "quote_start": row.get("quote_start"),
+             "quote_end": row.get("quote_end")}] if row.get("quote") else []
+
+
+def structure_text(row: dict[str, Any]) -> str:
+    """'part of #0; stated 2 times (#11, #24)': where the row sits among the report's claims."""
+    bits = []
+    if row.get("part_of") is not None:
+        bits.append(f"part of #{row['part_of']}")
+    quotes = row.get("quotes") or []
+    if len(quotes) > 1:
+        bits.append(f"stated {len(quotes)} times (" + ", ".join(f"#{q.get('claim_index')}" for q in quotes) + ")")
+    return "; ".join(bits)
+
+
+def structure_lines(rec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) lines of the summary about the rows: supplied claims, readings, parts, merged statements."""
+    s = rec.get("summary") or {}
+    out = []
+    supplied = s.get("claims_supplied")
+    if supplied:
+        origin = supplied.get("extracted_from") or {}
+        out.append(("Claims supplied", f"{supplied.get('claims')} claims from {supplied.get('file')} (sha256 "
+                    f"{supplied.get('sha256')})" + (f", extracted from {origin.get('file') or origin.get('document')}"
+                                                   if origin else "") + "; not extracted by this reconciliation"))
+    less = s.get("channel_less") or {}
+    if less.get("rows"):
+        how = "set in the agency file" if less.get("set_in_registry") else "the default"
+        out.append(("Claims naming no channel", f"rows {', '.join(f'#{i}' for i in less['rows'])} are shown under two "
+                    f"readings (the catalog; all channels together); their status follows the "
+                    f"{'catalog' if less.get('reading') == 'catalog' else 'all-channels'} reading (registry "
+                    f"reconcile.channel_less: {less.get('reading')}, {how})"))
+    for p in s.get("parts") or []:
+        out.append((f"Parts of #{p['total']}", ", ".join(f"#{i}" for i in p["parts"])
+                    + (" (the report's list ends with 等: some parts only)" if p.get("open") else "")))
+    for m in s.get("merged") or []:
+        kinds = set((m.get("how") or {}).values())
+        what = "the same claim stated again" if kinds == {"duplicate"} else "one category named again, summed"
+        out.append((f"Row #{m['row']}", f"claims {', '.join(f'#{i}' for i in m['claims'])}: {what}; one row, "
+                    "counted once"))
+    return out
 
 
 def evidence(db: Database | None, rec: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -10,9 +10,11 @@ import csv
 import io
 from typing import Any
 
+from . import interpretation_text, statements
+
 COLUMNS = ["reconciliation_id", "agency", "year", "claim_index", "kind", "channel", "category", "claimed", "bound",
            "unit", "observed", "observed_live", "delta", "status", "interpretation", "documents", "caveats", "method",
-           "quote", "quote_start", "quote_end"]
+           "quote", "quote_start", "quote_end", "part_of", "statements", "readings"]
 
 
 def _text(value: Any) -> str:
@@ -38,6 +40,7 @@ def render_csv(rec: dict[str, Any]) -> str:
             _n(r.get("claimed")), r.get("bound"), _text(r.get("unit")), _n(r.get("observed")),
             _n(r.get("observed_live")), _n(r.get("delta")), r["status"], _text(interp.get("used", "")),
             len(r.get("document_ids") or []), _text(" | ".join(r.get("caveats") or [])), _text(r.get("method")),
-            _text(r.get("quote")), _n(r.get("quote_start")), _n(r.get("quote_end")),
+            _text(r.get("quote")), _n(r.get("quote_start")), _n(r.get("quote_end")), _n(r.get("part_of")),
+            " ".join(str(q.get("claim_index")) for q in statements(r)), _text(interpretation_text(r)),
         ])
     return buf.getvalue()

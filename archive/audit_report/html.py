@@ -9,7 +9,18 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from . import STATUS_MARK, STATUS_TEXT, claimed_text, interpretation_text, label, num, signed
+from . import (
+    STATUS_MARK,
+    STATUS_TEXT,
+    claimed_text,
+    interpretation_text,
+    label,
+    num,
+    signed,
+    statements,
+    structure_lines,
+    structure_text,
+)
 from .svg import COLOURS, claims_chart
 
 CSS = """
@@ -77,6 +88,7 @@ def _summary(rec: dict[str, Any]) -> str:
                                        f"{period.get('end', '?')}, format {rep.get('format') or 'unknown'}, agency "
                                        f"{(rep.get('agency') or {}).get('name') or '–'}")))
     items.append(("Reconciliation", f"<code>{e(rec['id'])}</code>, created {e(rec.get('created_at'))}"))
+    items += [(e(k), e(v)) for k, v in structure_lines(rec)]
     meta = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)
     counts = s.get("statuses") or {}
     badges = "".join(f"<span>{_status(k)} {e(num(v))}</span>" for k, v in counts.items())
@@ -101,10 +113,10 @@ def _summary(rec: dict[str, Any]) -> str:
 def _claims_table(rows: list[dict[str, Any]]) -> str:
     body = []
     for r in rows:
-        quote = ""
-        if r.get("quote"):
-            quote = (f'<div class="quote">“{e(r["quote"])}” <span class="mono">[{e(r.get("quote_start"))}:'
-                     f'{e(r.get("quote_end"))}]</span></div>')
+        quote = "".join(f'<div class="quote">“{e(q.get("quote"))}” <span class="mono">[{e(q.get("quote_start"))}:'
+                        f'{e(q.get("quote_end"))}]</span></div>' for q in statements(r) if q.get("quote"))
+        where = structure_text(r)
+        quote = (f'<div class="quote"><em>{e(where)}</em></div>' if where else "") + quote
         body.append(
             f"<tr id='claim-{e(r['claim_index'])}'><td class='n'>{e(r['claim_index'])}</td><td>{e(r.get('kind'))}</td>"
             f"<td>{e(label(r))}{quote}</td><td class='n'>{e(claimed_text(r))} {e(r.get('unit') or '')}</td>"

@@ -9,7 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import STATUS_MARK, STATUS_TEXT, claimed_text, interpretation_text, label, num, signed
+from . import (
+    STATUS_MARK,
+    STATUS_TEXT,
+    claimed_text,
+    interpretation_text,
+    label,
+    num,
+    signed,
+    structure_lines,
+    structure_text,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
@@ -35,13 +45,15 @@ def render_markdown(rec: dict[str, Any]) -> str:
         f"- Reconciliation: `{rec['id']}` created {rec.get('created_at')}",
         "- Statuses: " + ", ".join(f"{_status(k)} {v}" for k, v in (s.get("statuses") or {}).items()),
     ]
+    lines += [f"- {md(k)}: {md(v)}" for k, v in structure_lines(rec)]
     for r in rec.get("runs") or []:
         lines.append(f"- Run `{r['id']}` ({md(r.get('channel'))}): {md(r.get('status'))}, started {r.get('started_at')}"
                      f", {r.get('blocked', 0)} blocked / {r.get('failed', 0)} failed requests")
     lines += ["", "| # | claim | claimed | observed | live | delta | status | interpretation |",
               "|---:|---|---:|---:|---:|---:|---|---|"]
     for r in rec["rows"]:
-        lines.append(f"| {r['claim_index']} | {md(label(r))} | {md(claimed_text(r))} {md(r.get('unit') or '')} | "
+        where = structure_text(r)
+        lines.append(f"| {r['claim_index']} | {md(label(r))}{' (' + md(where) + ')' if where else ''} | {md(claimed_text(r))} {md(r.get('unit') or '')} | "
                      f"{num(r.get('observed'))} | {num(r.get('observed_live'))} | {signed(r.get('delta'))} | "
                      f"{_status(r['status'])} | {md(interpretation_text(r))} |")
     checks = rec.get("checks") or []

@@ -179,7 +179,7 @@ def _n2(t4: dict | None, text: str) -> dict:
     return _check("N-2", not bad, f"narrative {said.group(0)!r}; " + (", ".join(bad) or what))
 
 
-def _range(c: dict) -> tuple[float, float]:
+def value_range(c: dict) -> tuple[float, float]:
     """What a stated value allows: exact v; lower bound [v, ∞); approximate ±10 %."""
     v = c["value"]
     bound = c.get("bound") or ("approx" if c.get("approx") else "exact")
@@ -207,9 +207,9 @@ def _n4(claims: list[dict]) -> dict:
     for parent_idx, parts in sorted(groups.items()):
         total = claims[parent_idx]
         name = "/".join(str(x) for x in (total["channel"], total["category"]) if x) or "total"
-        lo = sum(_range(p)[0] for p in parts)
-        hi = sum(_range(p)[1] for p in parts)
-        t_lo, t_hi = _range(total)
+        lo = sum(value_range(p)[0] for p in parts)
+        hi = sum(value_range(p)[1] for p in parts)
+        t_lo, t_hi = value_range(total)
         shown = "+".join(str(p["value"]) for p in parts)
         if len(parts) < 2:
             verdicts.append(None)

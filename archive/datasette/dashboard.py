@@ -14,7 +14,18 @@ from typing import Any
 import sqlite_utils
 from markupsafe import Markup
 
-from archive.audit_report import STATUS_MARK, STATUS_TEXT, claimed_text, label, num, signed
+from archive.audit_report import (
+    STATUS_MARK,
+    STATUS_TEXT,
+    claimed_text,
+    interpretation_text,
+    label,
+    num,
+    signed,
+    statements,
+    structure_lines,
+    structure_text,
+)
 from archive.audit_report.svg import COLOURS, claims_chart
 from archive.reconcile import load_reconciliation
 
@@ -56,8 +67,11 @@ def build_dashboard(conn: sqlite3.Connection, id: str | None = None, agency: str
         "rows": [{**r, "label": label(r), "claimed_text": claimed_text(r), "observed_text": num(r.get("observed")),
                   "live_text": num(r.get("observed_live")), "delta_text": signed(r.get("delta")),
                   "status_text": STATUS_TEXT.get(r["status"], r["status"]), "status_mark": STATUS_MARK.get(r["status"], ""),
-                  "colour": COLOURS.get(r["status"], "#757575"), "n_docs": len(r.get("document_ids") or [])}
+                  "colour": COLOURS.get(r["status"], "#757575"), "n_docs": len(r.get("document_ids") or []),
+                  "statements": [q for q in statements(r) if q.get("quote")], "where": structure_text(r),
+                  "interpretation_text": interpretation_text(r)}
                  for r in rows],
+        "structure": structure_lines(rec),
         "claims_chart": Markup(claims_chart(rows)),
         "years_chart": Markup(years_chart(_yearly(db, rec["agency"], int(rec["year"]), latest))),
     })

@@ -373,10 +373,11 @@ TABLES: dict[str, Table] = {
             "reconciliation_id": "The reconciliation (reconciliations.id).",
             "claim_index": "Position of the claim in the report.",
             "kind": "published (items published), applications, reads …",
-            "channel": "catalog, website or wechat (empty when the claim is about no channel).",
-            "category": "Catalog category named by the claim, if any.",
+            "channel": "catalog, website, wechat, weibo, key_areas or other; empty when the claim names no channel "
+                       "(then shown under two readings, see interpretation).",
+            "category": "Category (catalog) or column (website) named by the claim, if any.",
             "claimed": "The number the report claims.",
-            "approx": "1 when the claim is approximate (约, 余, 多).",
+            "approx": "1 when the claim is not exact (约 approximate, or 超过/余/多 a lower bound).",
             "unit": "Unit as written (条, 篇, 次 …).",
             "quote": "The report's sentence that makes the claim.",
             "quote_start": "Start offset of the quote in the report text.",
@@ -385,10 +386,18 @@ TABLES: dict[str, Table] = {
             "observed_live": "Of those, still live.",
             "delta": "observed − claimed.",
             "status": "match, fewer_found, more_found or unverifiable (coverage short or channel not crawled).",
-            "interpretation": "JSON: for WeChat, the articles and pushes readings and which one the status follows.",
+            "interpretation": "JSON: the readings of the claim and which one the status follows: for WeChat, "
+                              "articles and pushes; for a claim naming no channel, the catalog and all channels "
+                              "together (the registry's reconcile.channel_less decides).",
             "document_ids": "JSON list of the documents counted (documents.id): the evidence behind observed.",
             "caveats": "JSON list of coverage caveats that limit the number.",
             "method": "How the number was computed.",
+            "quotes": "JSON list of every statement of the claim (quote, offsets, claim index): a claim the report "
+                      "states twice is one row with two quotes; a category named twice under one total, summed.",
+            "part_of": "claim_index of the row of the total this claim is a part of (其中/包括 lists).",
+            "bound": "exact, lower (超过/余/多: match when observed ≥ claimed) or approx (约/近: within 10 %).",
+            "mapping": "JSON: the catalog categories or website columns the claim was counted in, and how its "
+                       "words were matched to them.",
         },
         {"facets": ["status", "channel", "kind"]}, "report"),
     "_sqlite_migrations": Table(
@@ -450,8 +459,9 @@ QUERIES: dict[str, dict[str, Any]] = {
         "Claims vs observed (latest reconciliation of an agency and year)",
         "Each claim of the annual report against what the archive shows, with its status and the number of "
         "documents counted. agency: e.g. kaiping-edu; year: e.g. 2024.",
-        "select r.claim_index, r.kind, r.channel, r.category, r.claimed, r.observed, r.observed_live, r.delta, "
-        "r.status, json_array_length(coalesce(nullif(r.document_ids, ''), '[]')) as documents_counted, "
+        "select r.claim_index, r.kind, r.channel, r.category, r.bound, r.claimed, r.observed, r.observed_live, "
+        "r.delta, r.status, r.part_of, json_array_length(coalesce(nullif(r.quotes, ''), '[]')) as statements, "
+        "json_array_length(coalesce(nullif(r.document_ids, ''), '[]')) as documents_counted, "
         "json_array_length(coalesce(nullif(r.caveats, ''), '[]')) as caveats, r.quote, r.id as row_id, "
         "r.reconciliation_id from reconciliation_rows r where r.reconciliation_id = (select id from reconciliations "
         "where agency = :agency and year = :year order by created_at desc, rowid desc limit 1) "

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from ..ids import category_id
 from .coverage import Coverage, load_coverage, unit_text
-from .rules import BOUND_TEXT, NOT_CONFIGURED, Row, delta_of, first_ids, judge, norm_name
+from .rules import BOUND_TEXT, NOT_CONFIGURED, Row, delta_of, first_ids, judge
 
 
 class Reconciler:
@@ -41,10 +41,16 @@ class Reconciler:
         elif kind == "reads":
             if channel == "wechat":
                 self.wechat_reads(row)
+            elif channel is None:
+                row.unverifiable("the claim names no channel, and read counts are archived only for WeChat articles")
             else:
                 row.unverifiable(f"read counts are archived only for WeChat articles (claim channel: {channel})")
         elif kind != "published":
             row.unverifiable(f"claims of kind {kind!r} are not reconciled")
+        elif channel is None:
+            from .readings import channel_less
+
+            channel_less(self, row)
         elif channel == "catalog":
             self.catalog(row)
         elif channel == "website":
@@ -53,7 +59,7 @@ class Reconciler:
             self.wechat(row)
         else:
             row.unverifiable(NOT_CONFIGURED.get(channel, f"channel {channel!r} is not a configured channel"))
-        if row.observed is not None and row.claimed is not None:
+        if row.observed is not None and row.claimed is not None and row.bound in BOUND_TEXT:
             row.method += f" Status rule: {BOUND_TEXT[row.bound]}."
         return row
 
@@ -134,6 +140,8 @@ class Reconciler:
                                  f"{self.agency.id}: {how}")
                 return
             covered = self.descendants(roots)
+            row.mapping = {"catalog": {"how": how, "categories": [
+                {"native_id": c["native_id"], "name": c["name"]} for c in roots]}}
             leaves = [c for c in covered if c["is_leaf"]]
             scope = (f"catalog categor{'y' if len(roots) == 1 else 'ies'} "
                      + ", ".join(f"{c['name']} ({c['native_id']})" for c in roots) + f" matched {how}")
@@ -197,19 +205,35 @@ class Reconciler:
 
     # ---------------------------------------------------------------- website
 
+    def website_columns(self) -> dict[str, str]:
+        """path → name of every website column: the registry's, and those a run recorded coverage for."""
+        columns = {c["path"]: c.get("name") or c["path"] for c in self.agency.website_columns}
+        for u in self.coverage("website").units.values():
+            columns.setdefault(u["category_id"].split("/website/", 1)[-1], u["name"])
+        return columns
+
+    def website_scope(self, category: str | None) -> dict[str, str]:
+        """The columns a claim covers: all of them for a total, else the configured column(s) of that name."""
+        columns = self.website_columns()
+        if category is None:
+            return columns
+        names = set(self.agency.match_column(category, columns.values()))
+        return {p: n for p, n in columns.items() if n in names or p == category}
+
     def website(self, row: Row) -> None:
         if self._not_crawled(row, "website"):
             return
         cov = self.coverage("website")
-        columns = {c["path"]: c["name"] for c in self.agency.website_columns}
-        for u in cov.units.values():
-            columns.setdefault(u["category_id"].split("/website/", 1)[-1], u["name"])
-        scope_cols = dict(columns)
+        scope_cols = self.website_scope(row.category)
         if row.category is not None:
-            scope_cols = {p: n for p, n in columns.items() if norm_name(n) == norm_name(row.category) or p == row.category}
             if not scope_cols:
-                row.unverifiable(f"report column {row.category!r} matches no configured website column")
+                configured = ", ".join(sorted(self.website_columns().values())) or "none"
+                row.unverifiable(f"report column {row.category!r} matches no configured website column of "
+                                 f"{self.agency.id} (configured: {configured}); add it to the registry's "
+                                 "website.columns to count it")
                 return
+            row.mapping = {"website": {"how": "by name", "columns": [{"path": p, "name": n}
+                                                                     for p, n in scope_cols.items()]}}
         docs = list(self.db.query(
             "select id, native_id, status, canonical_url from documents where agency = ? and channel = 'website' "
             f"and {self._in_year()} order by published_date, native_id", [self.agency.id]))
@@ -309,7 +333,7 @@ class Reconciler:
         p_status = judge(p_obs, row.claimed, row.bound)
         used = "pushes" if p_status == "match" and a_status != "match" else "articles"
         interp = {
-            "used": used,
+            "readings": ["articles", "pushes"], "used": used,
             "matches": [k for k, s in (("articles", a_status), ("pushes", p_status)) if s == "match"],
             "articles": {"observed": a_obs, "observed_live": a_live, "delta": delta_of(a_obs, row.claimed),
                          "status": a_status, "states": dict(sorted(states.items()))},

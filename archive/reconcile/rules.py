@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,17 +19,28 @@ COUNTING_RULES = [
     "with children covers all its descendant leaves. The catalog total covers every category. `type: url` link entries are "
     "catalog entries and count.",
     "Website: distinct articles (by post id; one canonical URL counts once) published in Y across all configured "
-    "columns; an article listed in two columns counts once.",
+    "columns; an article listed in two columns counts once. A claim about a named column counts the configured "
+    "column of that name (widths, spaces, traditional characters, quotes and 栏目 aside); a column that is not "
+    "configured is unverifiable.",
     "WeChat: articles (biz, mid, idx) and pushes (群发/发表 records) published in Y are both counted; deleted and "
     "violation pages are counted separately. The status follows the articles reading unless the pushes reading "
     "matches the claim. Reads: the sum of the archived read counts of Y's articles.",
+    "A claim that names no channel is shown under two readings: the catalog (a category claim maps to catalog "
+    "categories as above), and all configured channels together (catalog + website + WeChat articles; a website "
+    "article that is a catalog document's twin by post id counts once; a category claim counts the catalog "
+    "categories and the website column of that name, WeChat having no categories). The registry's "
+    "`reconcile: {channel_less: catalog|all}` names the reading that decides the status (default: catalog).",
     "Observed = every archived document of Y as first seen, including documents that have disappeared since; "
     "live = those still live.",
-    "Status: exact claims match only when equal; 余/多/逾 claims are lower bounds (match when observed ≥ claimed); "
-    "约/近 claims match within 10 %. Otherwise fewer_found or more_found by the sign of observed − claimed.",
+    "Status: exact claims match only when equal; 超过/超/逾/余/多/以上 claims are lower bounds (match when observed ≥ "
+    "claimed); 约/近/大约 claims match within 10 %. Otherwise fewer_found or more_found by the sign of observed − "
+    "claimed. The same rule holds for every kind of claim, read counts included.",
+    "One row per statement: a claim the report states twice (same channel, category, number and bound) is one row "
+    "with both quotes, counted once; a category named twice under one total is one row claiming the sum. Parts of a "
+    "total are rows of their own; the summary says which total each belongs to.",
     "Unverifiable, never zero: a channel that was not crawled or is not a configured channel, a category with no "
-    "catalog counterpart, or short coverage (a listing that was not complete and healthy, a website column capped "
-    "before Y-01-01, no WeChat lister reaching back to Y-01-01).",
+    "catalog counterpart, a website column that is not configured, or short coverage (a listing that was not "
+    "complete and healthy, a website column capped before Y-01-01, no WeChat lister reaching back to Y-01-01).",
 ]
 
 NOT_CONFIGURED = {
@@ -59,19 +69,18 @@ def judge(observed: int | None, claimed: float | None, bound: str) -> str:
 
 
 def bound_of(claim: dict[str, Any]) -> str:
-    return claim.get("bound") or ("approx" if claim.get("approx") else "exact")
+    """The claim's bound: the contract's `bound`, else (older claims) lower_bound / approx."""
+    if claim.get("bound"):
+        return str(claim["bound"])
+    return "lower" if claim.get("lower_bound") else "approx" if claim.get("approx") else "exact"
 
 
 BOUND_TEXT = {
     "exact": "the claim is exact: match only when observed = claimed",
-    "lower": "the claim is a lower bound (余/多/逾): match when observed ≥ claimed",
+    "lower": "the claim is a lower bound (超过/逾/余/多): match when observed ≥ claimed",
     "upper": "the claim is an upper bound: match when observed ≤ claimed",
-    "approx": f"the claim is approximate (约/近): match when observed is within {APPROX_TOLERANCE:.0%} of it",
+    "approx": f"the claim is approximate (约/近/大约): match when observed is within {APPROX_TOLERANCE:.0%} of it",
 }
-
-
-def norm_name(name: str | None) -> str:
-    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
 def delta_of(observed: int | None, claimed: float | None) -> int | None:
@@ -105,6 +114,10 @@ class Row:
     document_ids: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     method: str = ""
+    quotes: list[dict[str, Any]] = field(default_factory=list)  # every statement of the claim (duplicates merged)
+    part_of: int | None = None  # the claim_index of the total's row this row is a part of
+    mapping: dict[str, Any] | None = None  # which catalog categories / website columns the claim was counted in
+    covered: bool = field(default=False, compare=False)  # coverage complete (not stored: the status says it)
 
     @classmethod
     def from_claim(cls, index: int, claim: dict[str, Any]) -> Row:
@@ -113,9 +126,15 @@ class Row:
                    bound=bound_of(claim), unit=claim.get("unit"), quote=claim.get("quote"),
                    quote_start=claim.get("quote_start"), quote_end=claim.get("quote_end"))
 
+    def as_channel(self, channel: str) -> Row:
+        """A scratch copy of this claim read as a claim about `channel` (for the readings of a channel-less claim)."""
+        return Row(claim_index=self.claim_index, kind=self.kind, channel=channel, category=self.category,
+                   claimed=self.claimed, approx=self.approx, bound=self.bound, unit=self.unit, quote=None,
+                   quote_start=None, quote_end=None)
+
     def settle(self, observed: int | None, live: int | None, covered: bool) -> None:
         """Set counts, delta and status; short coverage keeps the counts but makes the row unverifiable."""
-        self.observed, self.observed_live = observed, live
+        self.observed, self.observed_live, self.covered = observed, live, covered
         self.delta = delta_of(observed, self.claimed)
         self.status = judge(observed, self.claimed, self.bound) if covered else "unverifiable"
 

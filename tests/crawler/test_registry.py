@@ -53,6 +53,10 @@ BROKEN = {
                   "agency file {file}: field 'gkmlpt.base' must be an http(s) URL"),
     "aliases": (GOOD.format(id="bad") + "category_aliases:\n  政务动态: 工作动态\n",
                 "agency file {file}: field 'category_aliases' must map a report name to a list of catalog names"),
+    "reconcile-value": (GOOD.format(id="bad") + "reconcile:\n  channel_less: website\n",
+                        "agency file {file}: field 'reconcile.channel_less' must be one of catalog, all, not 'website'"),
+    "reconcile-key": (GOOD.format(id="bad") + "reconcile:\n  channel-less: all\n",
+                      "agency file {file}: unknown key(s) 'channel-less' in 'reconcile' (known: channel_less)"),
 }
 
 

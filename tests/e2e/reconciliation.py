@@ -22,14 +22,15 @@ def _num(value: Any) -> Any:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-def row_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    """What must agree: the claim (kind, channel, category, claimed) and the verdict (status, observed,
-    observed_live, delta), plus both WeChat readings."""
-    interp = row.get("interpretation") or {}
+def row_key(row: dict[str, Any], statements: int, part_of: Any) -> tuple[Any, ...]:
+    """What must agree: the claim (kind, channel, category, claimed), the verdict (status, observed,
+    observed_live, delta), both readings of a WeChat count (articles, pushes) or of a claim naming no
+    channel (catalog, all channels), how many times the report states it, and the total it is part of."""
+    interp = row.get("interpretation") or row.get("readings") or {}
     readings = tuple((name, interp[name].get("observed"), interp[name].get("delta"), interp[name].get("status"))
-                     for name in ("articles", "pushes") if name in interp)
+                     for name in ("articles", "pushes", "catalog", "all") if name in interp)
     return (row["kind"], row["channel"], row["category"], _num(row["claimed"]), row["status"], row["observed"],
-            row["observed_live"], row["delta"], readings)
+            row["observed_live"], row["delta"], readings, statements, part_of)
 
 
 def expected_rows(truth: dict[str, Any], read_credentials: bool) -> list[tuple[Any, ...]]:
@@ -37,13 +38,24 @@ def expected_rows(truth: dict[str, Any], read_credentials: bool) -> list[tuple[A
     for t in truth["rows"]:
         if read_credentials and "with_read_credentials" in t:
             t = {**t, **t["with_read_credentials"]}
-        rows.append(row_key(t))
+        rows.append(row_key(t, t["statements"], tuple(t["part_of"]) if t["part_of"] else None))
     return sorted(rows, key=repr)
 
 
+def stored_rows(rec: dict[str, Any]) -> list[tuple[Any, ...]]:
+    by_index = {r["claim_index"]: r for r in rec["rows"]}
+
+    def total(r: dict[str, Any]) -> Any:
+        parent = by_index.get(r["part_of"]) if r.get("part_of") is not None else None
+        return (parent["kind"], parent["channel"], parent["category"]) if parent else None
+
+    return sorted((row_key(r, len(r.get("quotes") or [r]), total(r)) for r in rec["rows"]), key=repr)
+
+
 def assert_rows_equal_truth(rec: dict[str, Any], truth: dict[str, Any], read_credentials: bool = False) -> None:
-    """Every stored row equals a row of the truth and the other way round (status, observed, claimed, delta)."""
-    mine = sorted((row_key(r) for r in rec["rows"]), key=repr)
+    """Every stored row equals a row of the truth and the other way round (status, observed, claimed, delta,
+    readings, statements, the total it is part of)."""
+    mine = stored_rows(rec)
     want = expected_rows(truth, read_credentials)
     missing = [r for r in want if r not in mine]
     extra = [r for r in mine if r not in want]

@@ -18,11 +18,14 @@ _seq = itertools.count(1)
 
 
 def claim(channel: str | None, category: str | None, value: float, *, kind: str = "published",
-          bound: str = "exact", unit: str = "条") -> dict[str, Any]:
+          bound: str = "exact", unit: str = "条", at: int = 0, **extra: Any) -> dict[str, Any]:
+    """A claim of the extractor's contract; `at` places its quote in the report text, `extra` sets part_of,
+    duplicate_of, category_repeat_of, breakdown_open …"""
     quote = f"{channel or ''}{category or ''}{value}{unit}"
     return {"kind": kind, "channel": channel, "category": category, "value": value, "approx": bound != "exact",
-            "bound": bound, "unit": unit, "quote": quote, "start": 0, "end": len(quote), "quote_start": 0,
-            "quote_end": len(quote), "number": str(value), "part_of": None}
+            "lower_bound": bound == "lower", "bound": bound, "unit": unit, "quote": quote, "start": at,
+            "end": at + len(quote), "quote_start": at, "quote_end": at + len(quote), "number": str(value),
+            "part_of": None, "duplicate_of": None, "category_repeat_of": None, **extra}
 
 
 class Archive:
@@ -51,6 +54,14 @@ class Archive:
         self.db["categories"].insert({"id": f"{AGENCY}/catalog/{native_id}", "agency": AGENCY, "channel": "catalog",
                                       "native_id": native_id, "name": name, "parent_id": parent,
                                       "jump_url": jump_url, "is_leaf": int(leaf)})
+
+    def listed(self, *categories: tuple[int, str]) -> str:
+        """Leaf catalog categories (native id, name), each listed completely by one new run; the run id."""
+        run_id = self.run()
+        for native, name in categories:
+            self.category(native, name)
+            self.category_run(run_id, native, name)
+        return run_id
 
     def category_run(self, run_id: str, unit: int | str, name: str, *, channel: str = "catalog", complete: bool = True,
                      healthy: bool = True, window: bool = False, search_backfilled: int = 0, capped: bool = False,

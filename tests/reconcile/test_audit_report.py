@@ -133,3 +133,33 @@ def test_report_without_a_reconciliation_or_an_archived_report_fails_clearly(tmp
     arch = Archive(tmp_path)
     result = _invoke(arch, "--year", "2023")
     assert result.exit_code == 2 and "no 2023 annual report of kaiping-edu in the archive" in result.stderr
+
+
+def test_every_format_shows_both_readings_and_every_quote(tmp_path):
+    from archive.datasette.dashboard import build_dashboard
+
+    arch = Archive(tmp_path)
+    arch.listed((1805, "政务动态"))
+    arch.doc("catalog", 1, "2024-05-01", category_id=1805)
+    rec = reconcile(arch.db, arch.agency, 2024, {"claims": [
+        claim(None, None, 1, at=10), claim(None, "政务动态", 1, part_of=0, at=40),
+        claim(None, None, 1, duplicate_of=0, at=700)], "year": 2024},
+        annual_report_source="file r.txt", annual_report_sha256=None)
+    total = rec["rows"][0]
+    readings = total["interpretation"]["text"]
+    assert "Catalog reading: 1 → match; all-channels reading: – → unverifiable" in readings
+    page = render(rec, "html", arch.db)
+    root = lxml.html.document_fromstring(page)
+    first_row = root.xpath("//section[@id='claims']//tr[@id='claim-0']")[0].text_content()
+    assert first_row.count("“1条”") == 2 and "stated 2 times (#0, #2)" in first_row
+    assert "[10:" in first_row and "[700:" in first_row and "Catalog reading: 1 → match" in first_row
+    assert "Parts of #0" in page and "rows #0, #1 are shown under two readings" in page
+    md = render(rec, "md")
+    assert "no channel · total (stated 2 times (\\#0, \\#2))" in md and "no channel · 政务动态 (part of \\#0)" in md
+    rows = list(csv.DictReader(io.StringIO(render(rec, "csv"))))
+    assert [(x["claim_index"], x["statements"], x["part_of"]) for x in rows] == [("0", "0 2", ""), ("1", "1", "0")]
+    assert rows[0]["readings"] == readings and rows[0]["interpretation"] == "catalog"
+    board = build_dashboard(arch.db.conn, id=rec["id"])
+    shown = board["rows"][0]
+    assert [q["quote_start"] for q in shown["statements"]] == [10, 700] and shown["interpretation_text"] == readings
+    assert ("Parts of #0", "#1") in board["structure"]

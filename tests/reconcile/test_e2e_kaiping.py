@@ -1,7 +1,9 @@
 """End to end with the built-in registry file: crawl the three channels of the simulated kaiping-2024,
 reconcile the 2024 report found IN the archive, and compare every row with the simulator's ground truth
-(`truth()["reconciliation"]`): statuses, counts, deltas and both WeChat readings. (The same from a
-discovered registry file, and for the other scenarios: tests/e2e/test_any_agency.py.)
+(`truth()["reconciliation"]`): statuses, counts, deltas and both WeChat readings; then reconcile the same
+year's report as other wordings state it (a total naming no channel, a split by platform, the WeChat count
+stated twice) and compare every row with the truth of that wording. (The same from a discovered registry
+file, and for the other scenarios: tests/e2e/test_any_agency.py.)
 """
 
 from __future__ import annotations
@@ -9,8 +11,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from simulator.report import report_text
+from simulator.scenario import load
 from simulator.testing import start_simulator
+from simulator.truth import ground_truth
+from simulator.world import World
 from tests.e2e.reconciliation import LISTER_ENV, assert_rows_equal_truth, feed_setting
 from tests.support import crawl, xxgk
 
@@ -18,13 +27,20 @@ AGENCY, YEAR = "kaiping-edu", 2024
 CRAWLED = ("catalog", "website", "wechat")
 
 
-def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One archive of every channel of kaiping-2024, crawled on the scenario's start day, and its truth."""
+    db = tmp_path_factory.mktemp("e2e-reconcile") / "archive.sqlite"
     with start_simulator("kaiping-2024") as sim:
         full = sim.truth()
         for channel in CRAWLED:
             extra = feed_setting(full, AGENCY) if channel == "wechat" else []
             crawl(sim.url, db, channel, *extra, env=LISTER_ENV if channel == "wechat" else None)
+    return {"db": db, "full": full}
+
+
+def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(crawled: dict[str, Any]) -> None:
+    db, full = crawled["db"], crawled["full"]
     truth = full["reconciliation"]
     assert truth["agency"] == AGENCY and truth["year"] == YEAR
     out = xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--json")
@@ -56,3 +72,29 @@ def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(tmp_
     # The stored reconciliation renders as one self-contained HTML page with its chart.
     html = xxgk("report", "--agency", AGENCY, "--year", str(YEAR), "--db", str(db), "--format", "html").stdout
     assert "<svg" in html and "<script" not in html.lower() and rec["id"] in html
+
+
+@pytest.mark.parametrize("style", ["plain_list", "channel_split", "seed"])
+def test_the_same_year_worded_otherwise_reconciles_to_the_truth_of_that_wording(
+        crawled: dict[str, Any], tmp_path: Path, style: str) -> None:
+    # plain_list: the total and its categories name no channel; channel_split: a total over the platforms
+    # whose parts keep their channels; seed: the WeChat count stated twice (one row, two quotes).
+    scenario = load("kaiping-2024")
+    scenario["annual_report"]["wording"] = {"style": style}
+    world = World(scenario)
+    truth = ground_truth(world)["reconciliation"]
+    report = tmp_path / f"report-{style}.txt"
+    report.write_text(report_text(world, world.agency_by_id[AGENCY], YEAR), encoding="utf-8")
+    rec = json.loads(xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(crawled["db"]),
+                          "--report", str(report), "--json").stdout)
+    assert_rows_equal_truth(rec, truth)
+    rows = rec["rows"]
+    assert sum(rec["summary"]["statuses"].values()) == len(rows)
+    if style == "seed":
+        (wechat,) = [r for r in rows if r["channel"] == "wechat" and r["kind"] == "published"]
+        assert len(wechat["quotes"]) == 2 and rec["summary"]["merged"][0]["row"] == wechat["claim_index"]
+    else:
+        (total,) = [r for r in rows if r["channel"] is None and r["kind"] == "published" and r["category"] is None]
+        assert total["interpretation"]["all"]["channels"]["website_twins"] > 0  # twins counted once
+        assert rec["summary"]["channel_less"]["rows"][0] == total["claim_index"]
+        assert {p["total"] for p in rec["summary"]["parts"]} >= {total["claim_index"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from pathlib import Path
@@ -83,14 +84,17 @@ def claims(path: Path | None, document_id: str | None, db_path: Path | None, war
             fail("claims", "--document needs --db PATH")
         text, html = _load_archived(document_id, db_path, warc_dir)
         source = f"document {document_id}"
+        origin = {"document": document_id, "db": str(db_path)}
     else:
         try:
             text, html = read_report(path)  # type: ignore[arg-type]
         except ReportReadError as e:
             fail("claims", str(e))
         source = str(path)
+        origin = {"file": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}  # type: ignore[union-attr]
     result = extract_claims(text, html, agency_hosts=list(agency_hosts) or None)
-    if as_json:
+    if as_json:  # `source` says what the claims were read from (`reconcile --claims` records it)
+        result["source"] = origin
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         click.echo(_summary(result, source))

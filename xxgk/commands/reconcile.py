@@ -1,7 +1,7 @@
 """`xxgk reconcile` and `xxgk report`: an annual report's claims against the archive, and the audit report.
 
-Exit statuses: 0 done; 2 bad input (unknown agency, no archive, no annual report in the archive or an
-unreadable report file); 4 (`report --fail-on`) when a row has one of the listed statuses.
+Exit statuses: 0 done; 2 bad input (unknown agency, no archive, no annual report in the archive, an
+unreadable report file, or a claims file that breaks the claims contract: one line per problem); 4 (`report --fail-on`) when a row has one of the listed statuses.
 """
 
 from __future__ import annotations
@@ -27,16 +27,28 @@ from xxgk.options import (
 
 
 def reconcile_or_fail(command: str, db: Any, agency: Any, year: int, report_file: Path | None,
-                      warc_dir: Path) -> dict[str, Any]:
-    """Reconcile the given report file, else the archived annual report; one line and exit 2 when absent."""
+                      warc_dir: Path, claims_file: Path | None = None) -> dict[str, Any]:
+    """Reconcile the given claims file, else the given report file, else the archived annual report; one line
+    (one per problem of a claims file) and exit 2 when unusable or absent."""
     from archive.annual_report import AnnualReportError
     from archive.claims import ReportReadError
-    from archive.reconcile.inputs import reconcile_archived_report, reconcile_report_file
+    from archive.reconcile.claims_file import ClaimsFileError
+    from archive.reconcile.inputs import (
+        reconcile_archived_report,
+        reconcile_claims_file,
+        reconcile_report_file,
+    )
 
     try:
+        if claims_file is not None:
+            return reconcile_claims_file(db, agency, year, claims_file)
         if report_file is not None:
             return reconcile_report_file(db, agency, year, report_file)
         return reconcile_archived_report(db, agency, year, warc_dir)
+    except ClaimsFileError as exc:
+        for problem in exc.problems[:-1]:
+            click.echo(f"xxgk {command}: {exc.path}: {problem}", err=True)
+        fail(command, f"{exc.path}: {exc.problems[-1]}")
     except (ReportReadError, AnnualReportError) as exc:
         fail(command, str(exc))
 
@@ -71,16 +83,21 @@ def print_table(rec: dict[str, Any]) -> None:
 @click.option("--year", type=int, required=True, help="Report year (Asia/Shanghai calendar year).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Annual report file (txt, html, pdf, docx) instead of the one archived by the crawl.")
+@click.option("--claims", "claims_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Claims as JSON (`xxgk claims FILE --json`, corrected by an auditor) instead of extracting them; "
+                   "the reconciliation records the file and its sha256.")
 @db_option()
 @warc_dir_option
 @registry_option
 @click.option("--json", "as_json", is_flag=True, help="Print the stored reconciliation as JSON.")
-def reconcile(agency_id: str, year: int, report_file: Path | None, db_path: str, warc_dir: Path | None,
-              registry_dirs: tuple[Path, ...], as_json: bool) -> None:
+def reconcile(agency_id: str, year: int, report_file: Path | None, claims_file: Path | None, db_path: str,
+              warc_dir: Path | None, registry_dirs: tuple[Path, ...], as_json: bool) -> None:
     """Reconcile an annual report's claims with the archive and store the result."""
+    if report_file is not None and claims_file is not None:
+        fail("reconcile", "--claims and --report are mutually exclusive: give the report, or the claims read from it")
     agency = load_agency("reconcile", agency_id, registry_dirs)
     db = open_archive("reconcile", db_path)
-    rec = reconcile_or_fail("reconcile", db, agency, year, report_file, warc_dir_for(db_path, warc_dir))
+    rec = reconcile_or_fail("reconcile", db, agency, year, report_file, warc_dir_for(db_path, warc_dir), claims_file)
     if as_json:
         click.echo(json.dumps(rec, ensure_ascii=False, indent=2))
     else:
