@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from crawler.listers.feeds import FeedLister
 from crawler.spiders.wechat import WechatSpider
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def spider_with(*listers: FeedLister) -> WechatSpider:
@@ -13,7 +17,7 @@ def spider_with(*listers: FeedLister) -> WechatSpider:
 
 
 def test_a_lister_ended_by_the_wall_is_not_recorded_again_when_its_page_finishes() -> None:
-    lister = FeedLister(["http://wewe-rss.localhost/feeds/a.atom"])
+    lister = FeedLister(["http://wewe-rss.localhost/feeds/a.atom"], SHANGHAI)
     spider = spider_with(lister)
     first = spider.finish_lister(lister, "blocked")  # the wall, while the feed page was still being listed
     assert first is not None and first.stop_reason == "blocked"
@@ -22,7 +26,7 @@ def test_a_lister_ended_by_the_wall_is_not_recorded_again_when_its_page_finishes
 
 
 def test_listers_that_never_finished_are_recorded_at_the_close() -> None:
-    waiting, running = FeedLister(["a"]), FeedLister(["b"])
+    waiting, running = FeedLister(["a"], SHANGHAI), FeedLister(["b"], SHANGHAI)
     spider = spider_with(waiting, running)
     spider.waiting_for_biz.append(waiting)
     left = {item.stop_reason: item for item in spider.leftover_items()}
