@@ -206,7 +206,10 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
+    from archive.datasette.replay import ROUTES as REPLAY
+
     return [
+        *REPLAY,  # /-/xxgk/replay/… (archive/datasette/replay.py)
         (r"^/-/xxgk/warc/(?P<capture_id>[^/]+)$", warc_record),
         (r"^/-/xxgk/dashboard$", dashboard),
         (r"^/robots\.txt$", robots_txt),
