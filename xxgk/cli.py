@@ -9,6 +9,7 @@ from xxgk.commands.agencies import agencies
 from xxgk.commands.claims import claims
 from xxgk.commands.crawl import crawl
 from xxgk.commands.demo import demo
+from xxgk.commands.export import export
 from xxgk.commands.parse import parse
 from xxgk.commands.reconcile import reconcile, report
 from xxgk.commands.schedule import schedule
@@ -41,5 +42,6 @@ def main() -> None:
     """xxgk-archive: crawl, archive and reconcile government information-disclosure channels."""
 
 
-for command in (simulate, crawl, agencies, verify, claims, reconcile, report, demo, schedule, status, serve, parse):
+for command in (simulate, crawl, agencies, verify, claims, reconcile, report, demo, schedule, status, serve, parse,
+                export):
     main.add_command(command)
