@@ -18,7 +18,6 @@ from markupsafe.escape or from archive.audit_report.svg (which escapes every val
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -103,78 +102,21 @@ def extra_template_vars(template: str, database: str, table: str, view_name: str
         pks = request.url_vars.get("pks", "")
         key = tilde_decode(pks)
         if table == "documents":
-            return _document_vars(datasette, database, key)
-        return _capture_vars(datasette, database, key)
+            return _document_vars(datasette, database, key, request)
+        return _capture_vars(datasette, database, key, request)
     return None
 
 
-def _document_vars(datasette: Any, database: str, doc_id: str) -> Any:
-    async def inner() -> dict[str, Any]:
-        db = datasette.get_database(database)
+def _document_vars(datasette: Any, database: str, doc_id: str, request: Any = None) -> Any:
+    from archive.datasette.document import document_vars
 
-        async def rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-            return [dict(r) for r in (await db.execute(sql, params)).rows]
-
-        doc = await rows("select id, capture_id, canonical_url, status from documents where id = ?", [doc_id])
-        if not doc:
-            return {}
-        versions = await rows("select id, observed_at, run_id, capture_id, changed_fields, [values], previous "
-                              "from document_versions where document_id = ? order by observed_at, id", [doc_id])
-        for v in versions:
-            v["fields"] = _version_fields(v)
-        events = await rows("select at, event, run_id, capture_id, details from document_events "
-                            "where document_id = ? order by at, id", [doc_id])
-        attachments = await rows("select a.id, a.name, a.url, a.mime, a.size, a.sha256, a.status, a.capture_id, "
-                                 "c.warc_file from attachments a left join captures c on c.id = a.capture_id "
-                                 "where a.document_id = ? order by a.id", [doc_id])
-        cap_ids = {doc[0]["capture_id"]} | {x["capture_id"] for x in versions + events + attachments}
-        cap_ids.discard(None)
-        cap_ids.discard("")
-        captures: list[dict[str, Any]] = []
-        if cap_ids:
-            marks = ",".join("?" for _ in cap_ids)
-            captures = await rows(
-                "select id, fetched_at, url, status, outcome, sha256, payload_length, warc_file, revisit_of, run_id "
-                f"from captures where id in ({marks}) or url = ? order by fetched_at, id",
-                [*sorted(cap_ids), doc[0]["canonical_url"] or ""])
-        warc_ok = bool(_config(datasette).get("warc_dir"))
-        return {"xxgk_doc": {
-            "id": doc_id, "capture_id": doc[0]["capture_id"], "status": doc[0]["status"],
-            "versions": versions, "events": events, "attachments": attachments, "captures": captures,
-            "warc_available": warc_ok,
-        }, "xxgk_warc_url": lambda cid: warc_url(datasette, cid),
-            "xxgk_capture_url": lambda cid: datasette.urls.table(database, "captures") + "/" + tilde_encode(cid)}
-
-    return inner
+    return lambda: document_vars(datasette, database, doc_id, request, bool(_config(datasette).get("warc_dir")))
 
 
-def _short(value: Any, limit: int = 400) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+def _capture_vars(datasette: Any, database: str, capture_id: str, request: Any = None) -> Any:
+    from archive.datasette.document import capture_vars
 
-
-def _version_fields(v: dict[str, Any]) -> list[dict[str, str]]:
-    try:
-        fields = json.loads(v.get("changed_fields") or "[]")
-        after = json.loads(v.get("values") or "{}")
-        before = json.loads(v.get("previous") or "{}")
-    except ValueError:
-        return []
-    return [{"field": f, "before": _short(before.get(f, "")) if f in before else "",
-             "after": _short(after.get(f, ""))} for f in fields]
-
-
-def _capture_vars(datasette: Any, database: str, capture_id: str) -> Any:
-    async def inner() -> dict[str, Any]:
-        db = datasette.get_database(database)
-        res = await db.execute("select id, warc_file, revisit_of from captures where id = ?", [capture_id])
-        row = res.first()
-        if row is None:
-            return {}
-        return {"xxgk_capture": dict(row), "xxgk_warc_url": lambda cid: warc_url(datasette, cid),
-                "xxgk_warc_available": bool(_config(datasette).get("warc_dir"))}
-
-    return inner
+    return lambda: capture_vars(datasette, database, capture_id, request, bool(_config(datasette).get("warc_dir")))
 
 
 # ------------------------------------------------------------------ links in canned-query results
@@ -206,10 +148,12 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
+    from archive.datasette.feed import ROUTES as FEED
     from archive.datasette.replay import ROUTES as REPLAY
 
     return [
         *REPLAY,  # /-/xxgk/replay/… (archive/datasette/replay.py)
+        *FEED,  # /-/xxgk/feed/{agency}.atom (archive/datasette/feed.py)
         (r"^/-/xxgk/warc/(?P<capture_id>[^/]+)$", warc_record),
         (r"^/-/xxgk/dashboard$", dashboard),
         (r"^/robots\.txt$", robots_txt),
