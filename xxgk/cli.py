@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import Any
+
 import click
 
 from xxgk.commands.agencies import agencies
@@ -22,7 +26,37 @@ from xxgk.options import fail
 
 class XxgkGroup(click.Group):
     """Every command ends with one clear line and exit 2 on an archive it cannot use, even one that breaks
-    after it was opened (a database damaged in the middle, a file made read-only while it runs)."""
+    after it was opened (a database damaged in the middle, a file made read-only while it runs); a usage error is
+    one line naming the command and its --help; anything unexpected is one line too, with the traceback behind
+    XXGK_DEBUG=1 — never a traceback by default."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name or "xxgk", complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "xxgk"
+            message = exc.format_message().replace("\n", " ")
+            click.echo(f"{where}: {message[:1].lower()}{message[1:]} (see {where} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"xxgk: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("xxgk: interrupted", err=True)
+            sys.exit(130)
+        except (SystemExit, click.exceptions.Exit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last net: one line, the traceback on request
+            if os.environ.get("XXGK_DEBUG"):
+                raise
+            what = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(f"xxgk: unexpected {type(exc).__name__}{': ' + what if what else ''} (run with XXGK_DEBUG=1 "
+                       "for the traceback)", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> object:
         import sqlite3

@@ -23,6 +23,7 @@ from xxgk.options import (
     load_agency,
     open_archive,
     registry_option,
+    resolve_db,
     warc_dir_for,
     warc_dir_option,
 )
@@ -98,6 +99,7 @@ def reconcile(agency_id: str, year: int, report_file: Path | None, claims_file: 
     if report_file is not None and claims_file is not None:
         fail("reconcile", "--claims and --report are mutually exclusive: give the report, or the claims read from it")
     agency = load_agency("reconcile", agency_id, registry_dirs)
+    db_path = resolve_db("reconcile", db_path)
     db = open_archive("reconcile", db_path)
     rec = reconcile_or_fail("reconcile", db, agency, year, report_file, warc_dir_for(db_path, warc_dir), claims_file)
     if as_json:
@@ -146,6 +148,7 @@ def report(agency_id: str, year: int, fmt: str, out: Path | None, lang: str, lin
     if link_base and not link_base.startswith(("http://", "https://")):
         fail("report", f"--link-base {link_base!r} is not an http(s) URL (e.g. http://127.0.0.1:8001)")
     agency = load_agency("report", agency_id, registry_dirs)
+    db_path = resolve_db("report", db_path)
     db = open_archive("report", db_path)
     rec = latest_reconciliation(db, agency.id, year)
     if rec is None:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from xxgk.options import DEFAULT_SERVE_PORT, db_option, open_archive, warc_dir_option
+from xxgk.options import DEFAULT_SERVE_PORT, db_option, fail, open_archive, resolve_db, warc_dir_option
 
 
 @click.command("serve")
 @db_option("The archive database.")
-@click.option("--port", default=DEFAULT_SERVE_PORT, show_default=True, type=int, help="Port (0 = any free port).")
+@click.option("--port", default=DEFAULT_SERVE_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 = any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; only loopback unless told otherwise (0.0.0.0 exposes it).")
 @warc_dir_option
@@ -21,7 +22,18 @@ from xxgk.options import DEFAULT_SERVE_PORT, db_option, open_archive, warc_dir_o
 def serve(db_path: str, port: int, host: str, warc_dir: Path | None, snapshot: bool) -> None:
     """Serve the archive with Datasette, read-only: search, facets, document history, WARC downloads and
     the reconciliation dashboard (/-/xxgk/dashboard)."""
+    import errno
+
     from archive.serve import serve as run
 
+    db_path = resolve_db("serve", db_path)
     open_archive("serve", db_path, write=False).close()  # a missing or unusable archive: one line, exit 2
-    run(db_path, host=host, port=port, warc_dir=warc_dir, use_snapshot=snapshot)
+    try:
+        run(db_path, host=host, port=port, warc_dir=warc_dir, use_snapshot=snapshot)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            fail("serve", f"port {port} on {host} is in use (another xxgk serve or demo?); choose another with "
+                          "--port N, or --port 0 for any free port")
+        if exc.errno == errno.EADDRNOTAVAIL:
+            fail("serve", f"cannot listen on {host}: not an address of this machine (--host 127.0.0.1)")
+        raise
