@@ -69,8 +69,9 @@ class Page:
             return "–"
         at = ""
         if d.get("warc_file"):
-            at = e(self.t("evidence.at", file=d["warc_file"], offset=num(d.get("warc_offset")),
-                          length=num(d.get("warc_length"))))
+            # plain integers: an offset is copied into tools (dd, warcio), never read as a quantity
+            at = e(self.t("evidence.at", file=d["warc_file"], offset=d.get("warc_offset"),
+                          length=d.get("warc_length")))
         warc = f' · {link(self.links.warc(cid), self.t("evidence.warc"), "warc")}' if self.links.base else ""
         return (f'<div class="cap">{link(self.links.replay(cid), cid, "replay")}{warc}</div>'
                 f'<div class="where mono">{at}<span class="fetched"> · {self.when(d.get("fetched_at"))}</span></div>'
@@ -89,7 +90,7 @@ class Page:
             cap = d.get("capture_id") or rep.get("capture_id")
             items.append((self.t("m.document"), link(self.links.document(report_doc), report_doc)
                           + (f" — {e(rep.get('title'))}" if rep.get("title") else "")
-                          + (f"; {self.t('m.capture')} {link(self.links.replay(cap), cap)}" if cap else "")))
+                          + (f"; {self.t('m.capture')} {self.capture_cell({**d, 'capture_id': cap})}" if cap else "")))
         if rep:
             period = rep.get("period") or {}
             items.append((self.t("m.says"), e(self.t(

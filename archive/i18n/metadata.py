@@ -38,7 +38,11 @@ TABLES = {
     "reconciliation_rows": "每项年报数字一行：年报所称与存档所见、结果，以及作为证据计入的文件。",
     "_sqlite_migrations": "本存档已应用的数据库迁移（sqlite-utils Migrations）。",
     "documents_search": "每份文件的检索文本（重叠二字组形式），由 documents_fts 以标准 unicode61 分词器建立索引。",
-    "documents_fts": "documents_search 的 FTS5 索引；用 MATCH zh_query(q) 查询。",
+    "documents_search_fts": "documents_search 的 FTS5 索引；用 MATCH zh_query(q) 查询。",
+    "documents_search_fts_config": "FTS5 索引的内部表（配置）。",
+    "documents_search_fts_data": "FTS5 索引的内部表（索引数据）。",
+    "documents_search_fts_docsize": "FTS5 索引的内部表（各行词数）。",
+    "documents_search_fts_idx": "FTS5 索引的内部表（分段索引）。",
 }
 
 COLUMNS = {

@@ -162,7 +162,7 @@ def test_every_format_shows_both_readings_and_every_quote(tmp_path):
     rows = list(csv.DictReader(io.StringIO(render(rec, "csv").lstrip("\ufeff"))))
     assert [(x["claim_index"], x["statements"], x["part_of"]) for x in rows] == [("0", "0 2", ""), ("1", "1", "0")]
     assert rows[0]["readings"] == readings and rows[0]["interpretation"] == "catalog"
-    board = build_dashboard(arch.db.conn, id=rec["id"])
+    board = build_dashboard(arch.db.conn, id=rec["id"], lang="en")
     shown = board["rows"][0]
     assert [q["quote_start"] for q in shown["statements"]] == [10, 700] and shown["interpretation_text"] == readings
     assert ("Parts of #0", "#1") in board["structure"]

@@ -75,6 +75,9 @@ def demo(scenario_name: str, folder: str, port: int, year: int | None, no_serve:
     """Simulator → discover the agency → crawl its channels → reconcile → HTML report → Datasette, in one command."""
     xxgk = xxgk_command()
     a = demo_agency(scenario_name)
+    used = free_port(port)  # chosen first: the report's capture links point at the server the demo starts
+    if port and used != port:
+        click.secho(f"port {port} is in use; the demo will serve on port {used} instead", fg="yellow")
     year = year or int(a["year"])
     out = Path(folder)
     shutil.rmtree(out, ignore_errors=True)
@@ -100,12 +103,12 @@ def demo(scenario_name: str, folder: str, port: int, year: int | None, no_serve:
         run([*xxgk, "reconcile", "--agency", a["id"], "--year", str(year), "--db", str(db), *registry])
         step("Writing the auditor's report")
         run([*xxgk, "report", "--agency", a["id"], "--year", str(year), "--format", "html", "--out", str(report),
-             "--db", str(db), *registry])
+             "--db", str(db), "--link-base", f"http://127.0.0.1:{used}", *registry])
         run([*xxgk, "verify", "--db", str(db)], check=False)
     click.secho(f"\nHTML report: {report.resolve()}", fg="green")
     if no_serve:
         return
-    serve_archive(xxgk, db, port, report)
+    serve_archive(xxgk, db, used, report, port)
 
 
 def free_port(port: int, host: str = "127.0.0.1") -> int:
@@ -122,10 +125,10 @@ def free_port(port: int, host: str = "127.0.0.1") -> int:
     raise click.ClickException(f"no free port on {host}")
 
 
-def serve_archive(xxgk: list[str], db: Path, port: int, report: Path) -> None:
-    used = free_port(port)
-    if port and used != port:
-        click.secho(f"port {port} is in use; serving on port {used} instead", fg="yellow")
+def serve_archive(xxgk: list[str], db: Path, port: int, report: Path, asked: int | None = None) -> None:
+    used = free_port(port)  # taken meanwhile (the crawl took minutes): another free one
+    if used != port or (asked and asked != port):
+        click.secho(f"port {asked or port} is in use; serving on port {used} instead", fg="yellow")
     base = f"http://127.0.0.1:{used}"
     step("Serving the archive in Datasette (Ctrl-C to stop)")
     click.secho(

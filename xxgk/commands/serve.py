@@ -19,7 +19,10 @@ from xxgk.options import DEFAULT_SERVE_PORT, db_option, fail, open_archive, reso
 @click.option("--snapshot/--no-snapshot", default=True, show_default=True,
               help="Serve a consistent copy (safe during crawls), or the file itself, read-only (a live archive "
                    "as it grows, or the scheduler's published copy). Either way the archive is never written.")
-def serve(db_path: str, port: int, host: str, warc_dir: Path | None, snapshot: bool) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the pages (titles, descriptions, queries, dashboard); ?_lang=en|zh switches "
+                   "the dashboard, document, replay and feed pages per visitor.")
+def serve(db_path: str, port: int, host: str, warc_dir: Path | None, snapshot: bool, lang: str) -> None:
     """Serve the archive with Datasette, read-only: search, facets, document history, WARC downloads and
     the reconciliation dashboard (/-/xxgk/dashboard)."""
     import errno
@@ -29,7 +32,7 @@ def serve(db_path: str, port: int, host: str, warc_dir: Path | None, snapshot: b
     db_path = resolve_db("serve", db_path)
     open_archive("serve", db_path, write=False).close()  # a missing or unusable archive: one line, exit 2
     try:
-        run(db_path, host=host, port=port, warc_dir=warc_dir, use_snapshot=snapshot)
+        run(db_path, host=host, port=port, warc_dir=warc_dir, use_snapshot=snapshot, lang=lang)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             fail("serve", f"port {port} on {host} is in use (another xxgk serve or demo?); choose another with "

@@ -66,7 +66,10 @@ def prepare_connection(conn: Any) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return read_only_methods  # 405 to POST/PUT/PATCH/DELETE on the archive's pages
+    from archive.datasette.lang import lang_wrapper, server_lang
+
+    # 405 to POST/PUT/PATCH/DELETE on the archive's pages; ?_lang= remembered in a cookie
+    return lambda app: lang_wrapper(read_only_methods(app), server_lang(datasette))
 
 
 # ------------------------------------------------------------------ search on the documents table
@@ -123,7 +126,14 @@ def _capture_vars(datasette: Any, database: str, capture_id: str, request: Any =
 
 @hookimpl
 def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    if table is not None or not _is_archive(datasette, database) or not isinstance(value, str) or not value:
+    if not _is_archive(datasette, database) or not isinstance(value, str) or not value:
+        return None
+    if column.endswith("_at"):  # a stored UTC instant, shown as Asia/Shanghai time (the UTC value on hover)
+        from archive.times import local_text
+
+        local = local_text(value, seconds=True)
+        return Markup('<span title="{} UTC">{}</span>').format(value, local) if local else None
+    if table is not None:
         return None
     if column == "document_id":
         return Markup('<a href="{}">{}</a>').format(doc_url(datasette, value), value)
@@ -135,12 +145,16 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
+def menu_links(datasette: Any, request: Any) -> list[dict[str, str]]:
+    from archive.datasette.lang import request_lang
+    from archive.i18n import translator
+
+    t = translator(request_lang(request, datasette))
     db = _db_name(datasette)
     return [
-        {"href": datasette.urls.path(f"/{db}/search"), "label": "Search documents"},
-        {"href": datasette.urls.path("/-/xxgk/dashboard"), "label": "Reconciliation dashboard"},
-        {"href": datasette.urls.path(f"/{db}/runs_health"), "label": "Crawl runs"},
+        {"href": datasette.urls.path(f"/{db}/search"), "label": t("nav.search")},
+        {"href": datasette.urls.path("/-/xxgk/dashboard"), "label": t("nav.dashboard")},
+        {"href": datasette.urls.path(f"/{db}/runs_health"), "label": t("nav.runs")},
     ]
 
 
@@ -244,11 +258,14 @@ async def warc_record(request: Any, send: Any, datasette: Any) -> Response | Non
 
 async def dashboard(request: Any, datasette: Any) -> Response:
     from archive.datasette.dashboard import build_dashboard
+    from archive.datasette.lang import request_lang
+    from archive.i18n import translator
 
     db = datasette.get_database(_db_name(datasette))
     args = {k: request.args.get(k) for k in ("id", "agency", "year")}
-    context = await db.execute_fn(lambda conn: build_dashboard(conn, **args))
-    context["db_name"] = _db_name(datasette)
+    lang = request_lang(request, datasette)
+    context = await db.execute_fn(lambda conn: build_dashboard(conn, **args, lang=lang))
+    context.update(db_name=_db_name(datasette), t=translator(lang), xxgk_lang=lang)
     context["doc_url"] = lambda doc_id: doc_url(datasette, doc_id)
     html = await datasette.render_template("xxgk_dashboard.html", context, request=request,
                                            view_name="xxgk_dashboard")
