@@ -140,6 +140,8 @@ def test_dashboard_in_chinese_with_english_available(server: str, browser_page: 
     expect(page.locator("table.xxgk thead")).to_contain_text("存档所见")
     expect(page.locator("svg.chart")).to_have_count(2)
     page.screenshot(path=str(OUT / "dashboard-zh.png"), full_page=True)
+    feed = page.request.get(server + page.locator("a.xxgk-feed").get_attribute("href"))
+    assert feed.status == 200 and b"<feed" in feed.body()
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name="Reconciliation dashboard")).to_be_visible()
     expect(page.locator("table.xxgk")).to_contain_text("fewer found")

@@ -108,7 +108,7 @@ def demo(scenario_name: str, folder: str, port: int, year: int | None, no_serve:
     click.secho(f"\nHTML report: {report.resolve()}", fg="green")
     if no_serve:
         return
-    serve_archive(xxgk, db, used, report, port)
+    serve_archive(xxgk, db, used, report, port, agency=a["id"])
 
 
 def free_port(port: int, host: str = "127.0.0.1") -> int:
@@ -125,7 +125,8 @@ def free_port(port: int, host: str = "127.0.0.1") -> int:
     raise click.ClickException(f"no free port on {host}")
 
 
-def serve_archive(xxgk: list[str], db: Path, port: int, report: Path, asked: int | None = None) -> None:
+def serve_archive(xxgk: list[str], db: Path, port: int, report: Path, asked: int | None = None,
+                  agency: str = "") -> None:
     used = free_port(port)  # taken meanwhile (the crawl took minutes): another free one
     if used != port or (asked and asked != port):
         click.secho(f"port {asked or port} is in use; serving on port {used} instead", fg="yellow")
@@ -134,6 +135,7 @@ def serve_archive(xxgk: list[str], db: Path, port: int, report: Path, asked: int
     click.secho(
         f"Open:\n  archive    {base}/\n  search     {base}/archive/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80\n"
         f"  dashboard  {base}/-/xxgk/dashboard\n  documents  {base}/archive/documents\n"
+        + (f"  feed       {base}/-/xxgk/feed/{agency}.atom\n" if agency else "") +
         f"  report     file://{report.resolve()}\n", fg="green")
     proc = subprocess.Popen([*xxgk, "serve", "--db", str(db), "--port", str(used)])
     try:
