@@ -42,7 +42,9 @@ class XxgkGroup(click.Group):
             click.echo(f"{where}: {message[:1].lower()}{message[1:]} (see {where} --help)", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"xxgk: {exc.format_message()}", err=True)
+            words = [w for w in (sys.argv[1:] if args is None else list(args)) if not w.startswith("-")]
+            where = f"xxgk {words[0]}" if words and words[0] in self.commands else "xxgk"
+            click.echo(f"{where}: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
             click.echo("xxgk: interrupted", err=True)

@@ -81,3 +81,8 @@ def test_busy_port(tmp_path: Path) -> None:
         other = free_port(port)
         assert other != port and 0 < other < 65536
     assert free_port(other) == other  # a free port is kept
+
+
+def test_a_command_error_names_its_command(tmp_path: Path) -> None:
+    out = xxgk("simulate", "--scenario", "no-such-scenario", expect=1, cwd=tmp_path)
+    assert out.stderr.startswith("xxgk simulate: unknown scenario 'no-such-scenario'") and "Traceback" not in out.stderr
