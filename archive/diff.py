@@ -28,8 +28,19 @@ def tokens(text: str, mode: str) -> list[str]:
     return list(text) if mode == "char" else _WORD.findall(text)
 
 
+# Digests and ids are opaque: a character diff of two hashes is noise, so they are shown replaced whole.
+_OPAQUE = re.compile(r"(sha256|fingerprint|_id)$")
+
+
+def field_mode(field: str, mode: str) -> str:
+    """The diff mode of a field: 'whole' for digests and ids, else the mode asked for."""
+    return "whole" if _OPAQUE.search(field) else mode
+
+
 def diff_ops(before: str, after: str, mode: str = "char") -> list[tuple[str, str]]:
     """[(op, text)] with op 'equal', 'delete' or 'insert', in reading order (a replacement: delete then insert)."""
+    if mode == "whole":
+        return [(op, text) for op, text in (("delete", before), ("insert", after)) if text]
     a, b = tokens(before, mode), tokens(after, mode)
     ops: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -90,7 +101,7 @@ def diff_html(before: Any, after: Any, mode: str = "char", context: int = 80,
               elided: str = "… ({n} characters unchanged) …") -> str:
     """Escaped HTML of the change: removed text in <del>, added text in <ins>, unchanged stretches longer than
     twice `context` shortened to their ends around `elided` (which names {n})."""
-    mode = mode if mode in MODES else "char"
+    mode = mode if mode in (*MODES, "whole") else "char"
     ops = diff_ops(as_text(before), as_text(after), mode)
     parts = []
     for k, (op, text) in enumerate(ops):

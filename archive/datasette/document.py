@@ -12,7 +12,7 @@ from urllib.parse import quote
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
-from archive.diff import MODES, diff_html
+from archive.diff import MODES, diff_html, field_mode
 from archive.i18n import t as translate
 from archive.i18n import translator
 from archive.times import local_text
@@ -37,7 +37,7 @@ def version_fields(v: dict[str, Any], mode: str, lang: str) -> list[dict[str, An
     for f in fields:
         entry: dict[str, Any] = {"field": f, "after": _short(after.get(f, ""))}
         if f in before:
-            entry["diff"] = Markup(diff_html(before.get(f), after.get(f), mode, elided=elided))
+            entry["diff"] = Markup(diff_html(before.get(f), after.get(f), field_mode(f, mode), elided=elided))
         out.append(entry)
     return out
 
