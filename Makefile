@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/xxgk demo
+	$(BIN)/xxgk demo $(if $(PORT),--port $(PORT))
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

@@ -105,7 +105,7 @@ def has_search(path: Path, immutable: bool) -> bool:
 
 
 def make_datasette(path: str | Path, warc_dir: str | Path | None = None,
-                   settings: dict[str, Any] | None = None, immutable: bool = True) -> Any:
+                   settings: dict[str, Any] | None = None, immutable: bool = True, lang: str = "zh") -> Any:
     """A Datasette instance serving `path` as /archive (immutable, or read-only for a live WAL archive),
     with our metadata, plugin and templates. Datasette never writes either."""
     from datasette.app import Datasette
@@ -117,7 +117,7 @@ def make_datasette(path: str | Path, warc_dir: str | Path | None = None,
         agencies = agencies_from_db(conn)
     finally:
         conn.close()
-    meta = build_metadata(agencies, str(Path(warc_dir).resolve()) if warc_dir else None)
+    meta = build_metadata(agencies, str(Path(warc_dir).resolve()) if warc_dir else None, lang)
     ds = Datasette(files=[], metadata=meta, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
                    settings={**SETTINGS, **(settings or {})})
     if "_memory" in ds.databases:
@@ -142,7 +142,7 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: str | Path | None = None,
-          use_snapshot: bool = True, echo: Callable[[str], None] | None = None) -> None:
+          use_snapshot: bool = True, echo: Callable[[str], None] | None = None, lang: str = "zh") -> None:
     import uvicorn
 
     echo = echo or (lambda line: print(line, flush=True))
@@ -162,7 +162,7 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: s
             if not has_search(served, immutable):
                 print(f"xxgk serve: note: {db_path} has no search tables, so search is off (serve a snapshot, "
                       "or the scheduler's published copy, to search)", file=sys.stderr, flush=True)
-        ds = make_datasette(served, warc if warc.is_dir() else None, immutable=immutable)
+        ds = make_datasette(served, warc if warc.is_dir() else None, immutable=immutable, lang=lang)
         sock = bind(host, port)
         actual = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host

@@ -93,6 +93,9 @@ XXGK_EMPTY_PAGE_RETRIES = 3  # throttled (empty) list pages are retried this man
 XXGK_BLOCK_RETRIES = 2  # WAF/challenge responses are retried this many times, then the page counts as blocked
 XXGK_BACKOFF_BASE = 2.0  # seconds; the k-th retry waits base * 3**k (reference gkmlpt.md §8)
 XXGK_BACKOFF_MAX = 120.0
+# A run whose first N requests all fail at the network level (DNS, refused, unreachable, timed out) before any
+# response ends at once as `failed` ("network unreachable") instead of retrying for minutes; 0 = never.
+XXGK_UNREACHABLE_AFTER = 3
 XXGK_RETRY_AFTER_MAX = 300.0
 XXGK_SEARCH_PAGE_SIZE = 50
 XXGK_BUSY_TIMEOUT = 30.0  # seconds a write waits for a database another process holds, before the crawl stops

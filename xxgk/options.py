@@ -97,6 +97,23 @@ def load_agency(command: str, agency_id: str, folders: tuple[Path, ...] | list[P
         fail(command, str(exc))
 
 
+DEMO_DB = "data/demo/archive.sqlite"  # where `make demo` (xxgk demo) leaves its archive
+
+
+def resolve_db(command: str, db_path: str | Path) -> str:
+    """The archive a reading command uses: `db_path`, or — when that is the default and missing but the demo's
+    archive exists — the demo's, said on stderr. A missing archive is one line with what to do."""
+    path = Path(db_path)
+    if path.exists():
+        return str(db_path)
+    if str(db_path) == DEFAULT_DB and Path(DEMO_DB).exists():
+        click.echo(f"xxgk {command}: note: no archive at {DEFAULT_DB}; using the demo's {DEMO_DB} (--db PATH to "
+                   "choose another)", err=True)
+        return DEMO_DB
+    fail(command, f"no archive database at {db_path} (crawl into it first: xxgk crawl --agency ID --db {db_path}; "
+                  f"or run `make demo`, which writes {DEMO_DB}; or give --db PATH)")
+
+
 def open_archive(command: str, db_path: str | Path, write: bool = True, create: bool = False) -> Any:
     """The archive database, or one clear line and exit 2: a missing, empty, garbage, truncated or read-only
     file, or one a newer xxgk-archive migrated (never written by this version).

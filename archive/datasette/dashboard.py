@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from archive.audit_report import (
     STATUS_MARK,
-    STATUS_TEXT,
     claimed_text,
     interpretation_text,
     label,
@@ -27,7 +26,9 @@ from archive.audit_report import (
     structure_text,
 )
 from archive.audit_report.svg import COLOURS, claims_chart
+from archive.i18n import DEFAULT_LANG, channel_text, status_text, t
 from archive.reconcile import load_reconciliation
+from archive.times import local_text
 
 CHANNELS = ("catalog", "website", "wechat")
 CHANNEL_COLOURS = {"catalog": "#1565c0", "website": "#00838f", "wechat": "#2e7d32"}
@@ -35,7 +36,8 @@ YEARS_SHOWN = 6
 
 
 def build_dashboard(conn: sqlite3.Connection, id: str | None = None, agency: str | None = None,  # noqa: A002
-                    year: str | None = None) -> dict[str, Any]:
+                    year: str | None = None, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The dashboard's data in `lang` (zh|en); times shown as Asia/Shanghai local times."""
     db = sqlite_utils.Database(conn)
     if "reconciliations" not in db.table_names():
         return {"reconciliations": [], "rec": None, "not_found": False}
@@ -48,6 +50,7 @@ def build_dashboard(conn: sqlite3.Connection, id: str | None = None, agency: str
     chosen = _choose(recs, latest, id, agency, year)
     out: dict[str, Any] = {
         "reconciliations": [{**{k: r[k] for k in ("id", "agency", "year", "created_at", "annual_report_source")},
+                             "created_local": local_text(r["created_at"]),
                              "latest": latest.get((r["agency"], r["year"])) == r["id"]} for r in recs],
         "rec": None, "not_found": bool(id or agency or year) and chosen is None,
     }
@@ -60,20 +63,21 @@ def build_dashboard(conn: sqlite3.Connection, id: str | None = None, agency: str
     statuses = (rec.get("summary") or {}).get("statuses") or {}
     out.update({
         "rec": rec,
+        "created_local": local_text(rec.get("created_at")),
         "is_latest": latest.get((rec["agency"], rec["year"])) == rec["id"],
         "agency_name": (rec.get("summary") or {}).get("agency_name") or rec["agency"],
-        "statuses": [{"status": s, "count": n, "text": STATUS_TEXT.get(s, s), "mark": STATUS_MARK.get(s, ""),
+        "statuses": [{"status": s, "count": n, "text": status_text(s, lang), "mark": STATUS_MARK.get(s, ""),
                       "colour": COLOURS.get(s, "#757575")} for s, n in statuses.items()],
-        "rows": [{**r, "label": label(r), "claimed_text": claimed_text(r), "observed_text": num(r.get("observed")),
+        "rows": [{**r, "label": label(r, lang), "claimed_text": claimed_text(r), "observed_text": num(r.get("observed")),
                   "live_text": num(r.get("observed_live")), "delta_text": signed(r.get("delta")),
-                  "status_text": STATUS_TEXT.get(r["status"], r["status"]), "status_mark": STATUS_MARK.get(r["status"], ""),
+                  "status_text": status_text(r["status"], lang), "status_mark": STATUS_MARK.get(r["status"], ""),
                   "colour": COLOURS.get(r["status"], "#757575"), "n_docs": len(r.get("document_ids") or []),
-                  "statements": [q for q in statements(r) if q.get("quote")], "where": structure_text(r),
-                  "interpretation_text": interpretation_text(r)}
+                  "statements": [q for q in statements(r) if q.get("quote")], "where": structure_text(r, lang),
+                  "interpretation_text": interpretation_text(r, lang)}
                  for r in rows],
-        "structure": structure_lines(rec),
-        "claims_chart": Markup(claims_chart(rows)),
-        "years_chart": Markup(years_chart(_yearly(db, rec["agency"], int(rec["year"]), latest))),
+        "structure": structure_lines(rec, lang),
+        "claims_chart": Markup(claims_chart(rows, lang)),
+        "years_chart": Markup(years_chart(_yearly(db, rec["agency"], int(rec["year"]), latest), lang)),
     })
     return out
 
@@ -110,7 +114,7 @@ def _yearly(db: sqlite_utils.Database, agency: str, year: int,
             for y in years for ch in CHANNELS]
 
 
-def years_chart(points: list[dict[str, Any]]) -> str:
+def years_chart(points: list[dict[str, Any]], lang: str = DEFAULT_LANG) -> str:
     """Grouped vertical bars: per year, one bar per channel (observed), with the claimed total as a marker."""
     e = escape
     years = sorted({p["year"] for p in points})
@@ -121,8 +125,7 @@ def years_chart(points: list[dict[str, Any]]) -> str:
     group_w = (width - left - 10) / max(1, len(years))
     bar_w = min(34, (group_w - 16) / len(CHANNELS))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="100%" '
-           f'class="chart years-chart" aria-labelledby="years-title"><title id="years-title">Documents observed per '
-           "year and channel, with the totals the annual reports claim</title>"]
+           f'class="chart years-chart" aria-labelledby="years-title"><title id="years-title">{e(t("years.title", lang))}</title>']
     for i in range(5):  # grid and axis labels
         v = top_value * i / 4
         y = top + plot_h - plot_h * i / 4
@@ -131,10 +134,11 @@ def years_chart(points: list[dict[str, Any]]) -> str:
     lx = left
     for ch in CHANNELS:  # legend
         out.append(f'<rect x="{lx}" y="6" width="12" height="10" fill="{CHANNEL_COLOURS[ch]}"/>'
-                   f'<text x="{lx + 16}" y="15" font-size="11">{e(ch)} observed</text>')
+                   f'<text x="{lx + 16}" y="15" font-size="11">'
+                   f'{e(t("years.legend_observed", lang, channel=channel_text(ch, lang)))}</text>')
         lx += 130
     out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="11" y2="11" stroke="#000" stroke-width="3"/>'
-               f'<text x="{lx + 22}" y="15" font-size="11">claimed in that year\'s annual report</text>')
+               f'<text x="{lx + 22}" y="15" font-size="11">{e(t("years.legend_claimed", lang))}</text>')
     for gi, yv in enumerate(years):
         gx = left + gi * group_w + 8
         for ci, ch in enumerate(CHANNELS):
@@ -143,7 +147,8 @@ def years_chart(points: list[dict[str, Any]]) -> str:
             h = plot_h * p["observed"] / top_value
             y = top + plot_h - h
             claimed = p["claimed"]
-            tip = f"{yv} {ch}: observed {num(p['observed'])}" + (f", claimed {num(claimed)}" if claimed is not None else "")
+            tip = (f"{yv} {channel_text(ch, lang)}: {t('col.observed', lang)} {num(p['observed'])}"
+                   + (f", {t('col.claimed', lang)} {num(claimed)}" if claimed is not None else ""))
             out.append(f'<g><title>{e(tip)}</title><rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 3:.1f}" '
                        f'height="{h:.1f}" fill="{CHANNEL_COLOURS[ch]}"/>')
             if p["observed"]:

@@ -440,6 +440,11 @@ SOURCES = {
 
 # ------------------------------------------------------------------ canned queries (for auditors)
 
+# The latest reconciliation of an agency and year; either left empty means any (the latest of all).
+LATEST = ("select id from reconciliations where (:agency = '' or agency = :agency) and (:year = '' or year = :year) "
+          "order by created_at desc, rowid desc limit 1")
+
+
 def _q(title: str, description: str, sql: str, **extra: Any) -> dict[str, Any]:
     return {"title": title, "description": description, "sql": " ".join(sql.split()), **extra}
 
@@ -458,25 +463,24 @@ QUERIES: dict[str, dict[str, Any]] = {
     "claims_vs_observed": _q(
         "Claims vs observed (latest reconciliation of an agency and year)",
         "Each claim of the annual report against what the archive shows, with its status and the number of "
-        "documents counted. agency: e.g. kaiping-edu; year: e.g. 2024.",
+        "documents counted. agency, year (e.g. kaiping-edu, 2024): empty shows the latest reconciliation.",
         "select r.claim_index, r.kind, r.channel, r.category, r.bound, r.claimed, r.observed, r.observed_live, "
         "r.delta, r.status, r.part_of, json_array_length(coalesce(nullif(r.quotes, ''), '[]')) as statements, "
         "json_array_length(coalesce(nullif(r.document_ids, ''), '[]')) as documents_counted, "
         "json_array_length(coalesce(nullif(r.caveats, ''), '[]')) as caveats, r.quote, r.id as row_id, "
-        "r.reconciliation_id from reconciliation_rows r where r.reconciliation_id = (select id from reconciliations "
-        "where agency = :agency and year = :year order by created_at desc, rowid desc limit 1) "
+        "r.reconciliation_id from reconciliation_rows r where r.reconciliation_id = (" + LATEST + ") "
         "order by r.claim_index",
     ),
     "claim_documents": _q(
         "Documents counted for one claim",
         "The documents behind one claim's observed number (reconciliation_rows.document_ids), with the capture "
-        "each was read from and its sha256. agency, year: the latest reconciliation; claim: the claim_index.",
-        "select d.id as document_id, d.published_date, d.channel, d.category, d.title, d.status, d.item_type, "
-        "d.canonical_url, d.capture_id, c.sha256 as capture_sha256 from reconciliation_rows r "
+        "each was read from and its sha256. agency, year: the latest reconciliation (empty: the latest of all); "
+        "claim: the claim_index (empty: every claim).",
+        "select r.claim_index, d.id as document_id, d.published_date, d.channel, d.category, d.title, d.status, "
+        "d.item_type, d.canonical_url, d.capture_id, c.sha256 as capture_sha256 from reconciliation_rows r "
         "join json_each(r.document_ids) j join documents d on d.id = j.value "
-        "left join captures c on c.id = d.capture_id where r.reconciliation_id = (select id from reconciliations "
-        "where agency = :agency and year = :year order by created_at desc, rowid desc limit 1) "
-        "and r.claim_index = :claim order by d.published_date, d.id",
+        "left join captures c on c.id = d.capture_id where r.reconciliation_id = (" + LATEST + ") "
+        "and (:claim = '' or r.claim_index = :claim) order by r.claim_index, d.published_date, d.id",
     ),
     "disappeared": _q(
         "Documents that disappeared",
@@ -511,11 +515,13 @@ QUERIES: dict[str, dict[str, Any]] = {
     ),
     "listing_coverage": _q(
         "Stated vs harvested per listing (one run)",
-        "For a run (run_id): each catalog category, website column or WeChat lister with the count the site "
+        "For a run (run_id; empty: the latest run): each catalog category, website column or WeChat lister with the "
+        "count the site "
         "states, the API total, what was harvested and why paging stopped.",
         "select cr.channel, cr.name, cr.stated_post_count, cr.api_total, cr.harvested, cr.search_backfilled, "
         "cr.pages_fetched, cr.stop_reason, cr.complete, cr.healthy, cr.window, cr.capped, cr.oldest_date, cr.notes "
-        "from category_runs cr where cr.run_id = :run_id order by cr.channel, cr.name",
+        "from category_runs cr where cr.run_id = coalesce(nullif(:run_id, ''), (select id from runs "
+        "order by started_at desc limit 1)) order by cr.channel, cr.name",
     ),
     "url_captures": _q(
         "All captures of a URL",
@@ -528,31 +534,40 @@ QUERIES: dict[str, dict[str, Any]] = {
 
 # ------------------------------------------------------------------ building the metadata
 
-def descriptive(agencies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Titles, descriptions, source, licence and table options (what stays in metadata.yaml under 1.0)."""
+def descriptive(agencies: list[dict[str, Any]] | None = None, lang: str = "en") -> dict[str, Any]:
+    """Titles, descriptions, source, licence and table options (what stays in metadata.yaml under 1.0), in `lang`
+    (the Chinese from archive/i18n/metadata.py; a column it lacks keeps its English)."""
+    from archive.i18n import metadata as zh_text
+
+    zh = lang == "zh"
     agencies = agencies or []
     urls = _source_urls(agencies)
-    who = ", ".join(f"{a.get('name') or a['id']}" for a in agencies) or "the registered agencies"
+    who = ("、" if zh else ", ").join(f"{a.get('name') or a['id']}" for a in agencies) or (
+        "已登记机关" if zh else "the registered agencies")
     tables: dict[str, Any] = {}
     for name, t in TABLES.items():
-        entry: dict[str, Any] = {"description": t.description, "columns": dict(t.columns), **t.options}
+        columns = {**t.columns, **(zh_text.COLUMNS.get(name, {}) if zh else {})}
+        description = zh_text.TABLES.get(name, t.description) if zh else t.description
+        entry: dict[str, Any] = {"description": description, "columns": columns, **t.options}
         src = t.source
         if src in SOURCES and urls.get(src):
-            entry["source"] = f"{SOURCES[src]} of {who}"
+            entry["source"] = f"{who}的{zh_text.SOURCES[src]}" if zh else f"{SOURCES[src]} of {who}"
             entry["source_url"] = urls[src]
         tables[name] = entry
-    top_source = f"Crawled from the information-disclosure channels of {who}"
+    top_source = zh_text.SOURCE.format(who=who) if zh else f"Crawled from the information-disclosure channels of {who}"
+    title = zh_text.TITLE if zh else TITLE
+    licence = zh_text.LICENSE if zh else LICENSE
     out: dict[str, Any] = {
-        "title": TITLE,
-        "description_html": _home_html(),
-        "license": LICENSE,
+        "title": title,
+        "description_html": zh_text.HOME.format(db=DATABASE) if zh else _home_html(),
+        "license": licence,
         "license_url": LICENSE_URL,
         "source": top_source,
         "databases": {DATABASE: {
-            "title": TITLE,
-            "description": DESCRIPTION,
+            "title": title,
+            "description": zh_text.DESCRIPTION if zh else DESCRIPTION,
             "source": top_source,
-            "license": LICENSE,
+            "license": licence,
             "license_url": LICENSE_URL,
             "tables": tables,
         }},
@@ -563,18 +578,25 @@ def descriptive(agencies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return out
 
 
-def configuration(warc_dir: str | None = None) -> dict[str, Any]:
-    """Canned queries and plugin settings (what moves to datasette.yaml under 1.0)."""
+def configuration(warc_dir: str | None = None, lang: str = "en") -> dict[str, Any]:
+    """Canned queries and plugin settings (what moves to datasette.yaml under 1.0); query titles in `lang`."""
+    from archive.i18n import metadata as zh_text
+
+    queries = {k: dict(v) for k, v in QUERIES.items()}
+    if lang == "zh":
+        for name, (title, description) in zh_text.QUERIES.items():
+            queries[name].update(title=title, description=description)
     return {
-        "plugins": {PLUGIN: {"warc_dir": warc_dir, "database": DATABASE}},
-        "databases": {DATABASE: {"queries": {k: dict(v) for k, v in QUERIES.items()}}},
+        "plugins": {PLUGIN: {"warc_dir": warc_dir, "database": DATABASE, "lang": lang}},
+        "databases": {DATABASE: {"queries": queries}},
     }
 
 
-def build_metadata(agencies: list[dict[str, Any]] | None = None, warc_dir: str | None = None) -> dict[str, Any]:
-    """The merged Datasette 0.65 metadata document."""
-    meta = descriptive(agencies)
-    conf = configuration(warc_dir)
+def build_metadata(agencies: list[dict[str, Any]] | None = None, warc_dir: str | None = None,
+                   lang: str = "en") -> dict[str, Any]:
+    """The merged Datasette 0.65 metadata document, in `lang`."""
+    meta = descriptive(agencies, lang)
+    conf = configuration(warc_dir, lang)
     meta["plugins"] = conf["plugins"]
     meta["databases"][DATABASE]["queries"] = conf["databases"][DATABASE]["queries"]
     return meta

@@ -114,7 +114,8 @@ class RunLogExtension:
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         status, summary = summarize(stats, session.completeness,
-                                    session.broken or getattr(spider, "index_problem", ""))
+                                    session.broken or getattr(self.crawler, "xxgk_unreachable", None)
+                                    or getattr(spider, "index_problem", ""))
         summary["run_id"] = session.run_id
         unrecorded = session.finish(status, {k: str(v) if not isinstance(v, (int, float, str)) else v
                                              for k, v in stats.items()},

@@ -7,6 +7,10 @@ list page fails again (reference gkmlpt.md §8: back off 2 s·3^k). The wait hap
 becomes a `BlockedResponse` error for the spider's errback (a halting block — the WeChat
 verification wall — at once, and no request is sent after it), and a truncated one (the capture
 middleware flags it) a `Truncated` error: neither body is ever parsed.
+
+No network: when the run's first XXGK_UNREACHABLE_AFTER attempts all fail at the network level (DNS lookup,
+connection refused, no route, timed out) before any response arrived, the crawl ends at once with the problem
+"network unreachable: …" (a `failed` run, crawler/extensions/runlog.py) instead of minutes of backoff.
 """
 
 from __future__ import annotations
@@ -16,14 +20,25 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import error as net
 
 from crawler.policy import HALT, HALTING_BLOCKS, OUTCOME, TRUNCATED, Truncated
 
 from .capture import BLOCKED
 
 DELAY = "xxgk_delay"
+UNREACHABLE = "xxgk_unreachable"  # crawler attribute: the "network unreachable" problem of the run
+NETWORK_ERRORS = (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,  # Scrapy ≥ 2.14
+                  net.DNSLookupError, net.ConnectionRefusedError, net.NoRouteError, net.TCPTimedOutError,
+                  net.ConnectError, net.TimeoutError)
 
 
 class BlockedResponse(IgnoreRequest):
@@ -42,6 +57,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.retry_after_cap = settings.getfloat("XXGK_RETRY_AFTER_MAX")
         self.block_retries = settings.getint("XXGK_BLOCK_RETRIES")
         self.empty_retries = settings.getint("XXGK_EMPTY_PAGE_RETRIES")
+        self.unreachable_after = settings.getint("XXGK_UNREACHABLE_AFTER")
+        self.responded = False  # any response at all: the network works, failures are the site's
+        self.network_failures = 0
 
     async def process_request(self, request: Request) -> None:
         delay = request.meta.get(DELAY)
@@ -62,6 +80,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        self.responded = True
         if request.meta.get("dont_retry"):
             return response
         blocked = request.meta.get(BLOCKED)
@@ -94,6 +113,26 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return response
 
     def process_exception(self, request: Request, exception: BaseException) -> Request | None:
+        if self._network_down(request, exception):
+            raise IgnoreRequest(f"network unreachable: {request.url}")
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry"):
             return self._retry_with_delay(request, type(exception).__name__, self._backoff(request))
         return None
+
+    def _network_down(self, request: Request, exception: BaseException) -> bool:
+        """True once the run's first attempts all failed at the network level: the crawl is then closed."""
+        if getattr(self.crawler, UNREACHABLE, None):
+            return True
+        if self.responded or not self.unreachable_after or not isinstance(exception, NETWORK_ERRORS):
+            return False
+        self.network_failures += 1
+        if self.network_failures < self.unreachable_after:
+            return False
+        what = str(exception).strip().splitlines()[0] if str(exception).strip() else type(exception).__name__
+        problem = (f"network unreachable: the first {self.network_failures} attempts failed before any response "
+                   f"({type(exception).__name__} at {request.url}: {what}); check the connection, DNS or proxy")
+        setattr(self.crawler, UNREACHABLE, problem)
+        self.crawler.spider.logger.error(problem)
+        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="network_unreachable"))
+        return True

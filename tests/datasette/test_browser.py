@@ -84,7 +84,7 @@ def test_pages_as_a_person_sees_them(server: str, browser_page: tuple, crawled: 
     # Home: title, the licence in the footer, the way in to search and the dashboard.
     page.goto(server + "/")
     expect(page.locator("h1")).to_contain_text("xxgk-archive")
-    expect(page.get_by_role("link", name="Search documents").first).to_be_visible()
+    expect(page.get_by_role("link", name="搜索文件").first).to_be_visible()
     expect(page.locator("footer")).to_contain_text("政府信息公开条例")
     page.screenshot(path=str(OUT / "home.png"), full_page=True)
 
@@ -116,14 +116,14 @@ def test_pages_as_a_person_sees_them(server: str, browser_page: tuple, crawled: 
     expect(page.locator("table.xxgk-fields")).to_contain_text(HOSTILE)
     assert page.locator("img[src=x]").count() == 0
     assert page.locator("script", has_text="alert").count() == 0
-    for heading in ("Evidence", "Versions (1)", "Events (1)", "Attachments", "Captures"):
+    for heading in ("证据", "版本（1）", "事件（1）", "附件", "采集"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     page.screenshot(path=str(OUT / "document-hostile.png"), full_page=True)
 
     # A document that changed, and the download of its WARC record.
     changed = _changed_with_attachment(crawled.db)
     page.goto(server + "/archive/documents/" + _tilde(changed))
-    expect(page.get_by_role("heading", name="Versions (2)")).to_be_visible()
+    expect(page.get_by_role("heading", name="版本（2）")).to_be_visible()
     expect(page.locator("table.xxgk-versions")).to_contain_text("attachments")
     with page.expect_download() as info:
         page.locator("a.xxgk-warc").click()
@@ -134,13 +134,13 @@ def test_pages_as_a_person_sees_them(server: str, browser_page: tuple, crawled: 
 
     # The dashboard: two charts and the claims table.
     page.goto(server + "/-/xxgk/dashboard")
-    expect(page.get_by_role("heading", name="Reconciliation dashboard")).to_be_visible()
+    expect(page.get_by_role("heading", name="年报核对仪表板")).to_be_visible()
     charts = page.locator("svg.chart")
     expect(charts).to_have_count(2)
     for i in range(2):
         box = charts.nth(i).bounding_box()
         assert box and box["width"] > 600 and box["height"] > 150
-    expect(page.locator("table.xxgk")).to_contain_text("fewer found")
+    expect(page.locator("table.xxgk")).to_contain_text("少于年报所称")
     page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
 
     assert dialogs == [], dialogs

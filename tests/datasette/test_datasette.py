@@ -32,6 +32,7 @@ from archive.datasette.metadata import (
     to_yaml,
 )
 from archive.datasette.search import ensure_search
+from archive.i18n import metadata as zh_text
 from archive.schema import open_db
 from archive.serve import make_datasette, snapshot
 
@@ -133,9 +134,24 @@ def test_served_metadata_title_source_license_and_descriptions(client: Client) -
     home = client.get("/").text
     assert "xxgk-archive" in home and "政府信息公开条例" in home and "http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/" in home
     served = client.json("/-/metadata.json")
-    assert served["databases"][DATABASE]["tables"]["documents"]["columns"]["doc_number"].startswith("Document number")
+    assert served["databases"][DATABASE]["tables"]["documents"]["columns"]["doc_number"].startswith("文号")  # zh default
     page = client.get(f"/{DATABASE}/documents").text
-    assert TABLES["documents"].description.split(":")[0] in page
+    assert zh_text.TABLES["documents"][:20] in page
+    assert zh_text.QUERIES["claims_vs_observed"][0] in client.get(f"/{DATABASE}").text
+    english = build_metadata(lang="en")["databases"][DATABASE]
+    assert english["tables"]["documents"]["columns"]["doc_number"].startswith("Document number")
+    assert english["tables"]["documents"]["description"] == TABLES["documents"].description
+
+
+def test_every_table_and_canned_query_has_its_chinese() -> None:
+    # Every table has its Chinese (the search engineer's FTS shadow tables may be renamed: those may lag).
+    assert {t for t in TABLES if not t.startswith("documents_search_fts")} <= set(zh_text.TABLES)
+    assert set(zh_text.QUERIES) == set(QUERIES)
+    zh = build_metadata(lang="zh")["databases"][DATABASE]
+    for name, query in zh["queries"].items():
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in query["title"]), name
+    for table in ("documents", "captures", "runs", "reconciliation_rows"):
+        assert set(zh_text.COLUMNS[table]) <= set(TABLES[table].columns), table
 
 
 # ------------------------------------------------------------------ read-only
@@ -326,7 +342,9 @@ def test_no_live_html_from_crawled_text(client: Client, crawled: Archive) -> Non
 def test_document_page_shows_versions_events_attachments_and_warc(client: Client, crawled: Archive) -> None:
     doc = q(crawled.db, "select document_id from document_versions where changed_fields like '%attachments%' "
                         "and previous not in ('', '{}')")[0]["document_id"]
-    html = client.get(f"/{DATABASE}/documents/{tilde_encode(doc)}").text
+    zh = client.get(f"/{DATABASE}/documents/{tilde_encode(doc)}").text  # Chinese by default
+    html = client.get(f"/{DATABASE}/documents/{tilde_encode(doc)}?_lang=en").text
+    assert "版本（2）" in zh and "事件（2）" in zh and "下载其 WARC 记录" in zh
     n_versions = q(crawled.db, "select count(*) n from document_versions where document_id = ?", (doc,))[0]["n"]
     n_events = q(crawled.db, "select count(*) n from document_events where document_id = ?", (doc,))[0]["n"]
     atts = q(crawled.db, "select name, sha256 from attachments where document_id = ?", (doc,))
@@ -371,7 +389,9 @@ def test_dashboard(client: Client, crawled: Archive) -> None:
     rows = q(crawled.db, "select * from reconciliation_rows where reconciliation_id = ?", (rec["id"],))
     assert rec["id"] in html and html.count("<svg") >= 2
     assert 'class="chart"' in html and "years-chart" in html
-    assert "Claimed versus observed, per claim" in html
+    assert "年报所称与存档所见（逐项）" in html and "少于年报所称" in html  # Chinese by default
+    english = client.get("/-/xxgk/dashboard?_lang=en").text
+    assert "Claimed versus observed, per claim" in english and "fewer found" in english
     for status, n in json.loads(rec["summary"])["statuses"].items():
         if n:
             assert f"<strong>{n}</strong>" in html, status
@@ -411,6 +431,7 @@ def test_serving_a_published_copy_in_place(tmp_path: Path) -> None:
     try:
         assert [r["document_id"] for r in client.rows("search", q="公开")] == ["x/catalog/1"]
         assert client.get("/-/xxgk/warc/cap-x", status=404).text.startswith("no WARC folder")
-        assert "No reconciliation in this archive yet" in client.get("/-/xxgk/dashboard").text
+        assert "存档中尚无核对记录" in client.get("/-/xxgk/dashboard").text
+        assert "No reconciliation in this archive yet" in client.get("/-/xxgk/dashboard?_lang=en").text
     finally:
         client.close()

@@ -45,7 +45,7 @@ def rec_arch(tmp_path) -> tuple[Archive, dict]:
 
 def test_html_is_one_self_contained_file_with_the_inline_chart(rec_arch):
     arch, rec = rec_arch
-    page = render(rec, "html", arch.db)
+    page = render(rec, "html", arch.db, lang="en")
     root = lxml.html.document_fromstring(page)
     assert [h.text_content() for h in root.xpath("//h2")] == [
         "Summary", "Claimed vs observed", "Claims", "The report's own consistency checks",
@@ -63,13 +63,14 @@ def test_html_is_one_self_contained_file_with_the_inline_chart(rec_arch):
     # evidence: the counted document with its capture and that capture's sha256
     sha = next(arch.db.query("select sha256 from captures where id = (select capture_id from documents "
                              "where native_id = '2776828')"))["sha256"]
-    details = root.xpath("//section[@id='evidence']//details")
-    assert details and sha in details[0].text_content()
+    evidence = root.xpath("//section[@id='evidence']//table[@class='evidence']")
+    assert evidence and sha in evidence[0].text_content()
+    assert not root.xpath("//details")  # nothing collapsed: the evidence prints
 
 
 def test_html_never_carries_live_markup_from_crawled_or_report_text(rec_arch):
     arch, rec = rec_arch
-    page = render(rec, "html", arch.db)
+    page = render(rec, "html", arch.db, lang="en")
     assert "<script" not in page.lower()
     assert "<img" not in page.lower() and 'onerror="' not in page.lower()
     assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in page
@@ -82,7 +83,7 @@ def test_html_never_carries_live_markup_from_crawled_or_report_text(rec_arch):
 
 def test_markdown_has_the_claims_table_and_escapes_markup(rec_arch):
     arch, rec = rec_arch
-    md = render(rec, "md", arch.db)
+    md = render(rec, "md", arch.db, lang="en")
     assert "| # | claim | claimed | observed | live | delta | status | interpretation |" in md
     assert "| 0 | catalog · total | 3 条 | 2 | 2 | -1 | ▼ fewer found |" in md
     assert "<script" not in md and "&lt;script&gt;" in md
@@ -92,7 +93,9 @@ def test_markdown_has_the_claims_table_and_escapes_markup(rec_arch):
 
 def test_csv_has_one_row_per_claim(rec_arch):
     arch, rec = rec_arch
-    rows = list(csv.DictReader(io.StringIO(render(rec, "csv", arch.db))))
+    text = render(rec, "csv", arch.db)
+    assert text.startswith("\ufeff")  # Excel on a Chinese Windows reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == len(rec["rows"])
     assert rows[0]["status"] == "fewer_found" and rows[0]["delta"] == "-1" and rows[0]["claimed"] == "3"
     assert rows[1]["category"] == "其他信息" and rows[1]["documents"] == "1"
@@ -148,18 +151,18 @@ def test_every_format_shows_both_readings_and_every_quote(tmp_path):
     total = rec["rows"][0]
     readings = total["interpretation"]["text"]
     assert "Catalog reading: 1 → match; all-channels reading: – → unverifiable" in readings
-    page = render(rec, "html", arch.db)
+    page = render(rec, "html", arch.db, lang="en")
     root = lxml.html.document_fromstring(page)
     first_row = root.xpath("//section[@id='claims']//tr[@id='claim-0']")[0].text_content()
     assert first_row.count("“1条”") == 2 and "stated 2 times (#0, #2)" in first_row
     assert "[10:" in first_row and "[700:" in first_row and "Catalog reading: 1 → match" in first_row
     assert "Parts of #0" in page and "rows #0, #1 are shown under two readings" in page
-    md = render(rec, "md")
+    md = render(rec, "md", lang="en")
     assert "no channel · total (stated 2 times (\\#0, \\#2))" in md and "no channel · 政务动态 (part of \\#0)" in md
-    rows = list(csv.DictReader(io.StringIO(render(rec, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(rec, "csv").lstrip("\ufeff"))))
     assert [(x["claim_index"], x["statements"], x["part_of"]) for x in rows] == [("0", "0 2", ""), ("1", "1", "0")]
     assert rows[0]["readings"] == readings and rows[0]["interpretation"] == "catalog"
-    board = build_dashboard(arch.db.conn, id=rec["id"])
+    board = build_dashboard(arch.db.conn, id=rec["id"], lang="en")
     shown = board["rows"][0]
     assert [q["quote_start"] for q in shown["statements"]] == [10, 700] and shown["interpretation_text"] == readings
     assert ("Parts of #0", "#1") in board["structure"]

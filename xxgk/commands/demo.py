@@ -67,13 +67,17 @@ def demo_agency(scenario: str) -> dict[str, Any]:
 @click.option("--scenario", "scenario_name", default=DEFAULT_SCENARIO, show_default=True,
               help="Built-in scenario (kaiping-2024, enping-gov-2023, jiangmen-health-2024) or a scenario file.")
 @click.option("--dir", "folder", default="data/demo", show_default=True, help="Where the demo archive goes (recreated).")
-@click.option("--port", default=DEFAULT_SERVE_PORT, show_default=True, type=int, help="Datasette port.")
+@click.option("--port", default=DEFAULT_SERVE_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="Datasette port; when it is taken, any free port (the one used is printed).")
 @click.option("--year", default=None, type=int, help="Report year (default: the scenario's annual report).")
 @click.option("--no-serve", is_flag=True, help="Stop after writing the report (for scripted use).")
 def demo(scenario_name: str, folder: str, port: int, year: int | None, no_serve: bool) -> None:
     """Simulator → discover the agency → crawl its channels → reconcile → HTML report → Datasette, in one command."""
     xxgk = xxgk_command()
     a = demo_agency(scenario_name)
+    used = free_port(port)  # chosen first: the report's capture links point at the server the demo starts
+    if port and used != port:
+        click.secho(f"port {port} is in use; the demo will serve on port {used} instead", fg="yellow")
     year = year or int(a["year"])
     out = Path(folder)
     shutil.rmtree(out, ignore_errors=True)
@@ -99,22 +103,41 @@ def demo(scenario_name: str, folder: str, port: int, year: int | None, no_serve:
         run([*xxgk, "reconcile", "--agency", a["id"], "--year", str(year), "--db", str(db), *registry])
         step("Writing the auditor's report")
         run([*xxgk, "report", "--agency", a["id"], "--year", str(year), "--format", "html", "--out", str(report),
-             "--db", str(db), *registry])
+             "--db", str(db), "--link-base", f"http://127.0.0.1:{used}", *registry])
         run([*xxgk, "verify", "--db", str(db)], check=False)
     click.secho(f"\nHTML report: {report.resolve()}", fg="green")
     if no_serve:
         return
-    serve_archive(xxgk, db, port, report)
+    serve_archive(xxgk, db, used, report, port, agency=a["id"])
 
 
-def serve_archive(xxgk: list[str], db: Path, port: int, report: Path) -> None:
-    base = f"http://127.0.0.1:{port}"
+def free_port(port: int, host: str = "127.0.0.1") -> int:
+    """`port` when nothing listens on it, else a free port the system picks (0 is always "any free port")."""
+    import socket
+
+    for wanted in ((port, 0) if port else (0,)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, wanted))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise click.ClickException(f"no free port on {host}")
+
+
+def serve_archive(xxgk: list[str], db: Path, port: int, report: Path, asked: int | None = None,
+                  agency: str = "") -> None:
+    used = free_port(port)  # taken meanwhile (the crawl took minutes): another free one
+    if used != port or (asked and asked != port):
+        click.secho(f"port {asked or port} is in use; serving on port {used} instead", fg="yellow")
+    base = f"http://127.0.0.1:{used}"
     step("Serving the archive in Datasette (Ctrl-C to stop)")
     click.secho(
         f"Open:\n  archive    {base}/\n  search     {base}/archive/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80\n"
         f"  dashboard  {base}/-/xxgk/dashboard\n  documents  {base}/archive/documents\n"
+        + (f"  feed       {base}/-/xxgk/feed/{agency}.atom\n" if agency else "") +
         f"  report     file://{report.resolve()}\n", fg="green")
-    proc = subprocess.Popen([*xxgk, "serve", "--db", str(db), "--port", str(port)])
+    proc = subprocess.Popen([*xxgk, "serve", "--db", str(db), "--port", str(used)])
     try:
         proc.wait()
     except KeyboardInterrupt:

@@ -13,14 +13,17 @@ from typing import Any
 
 import click
 
-from archive.audit_report import FORMATS
+from archive.audit_report import DEFAULT_LINK_BASE, FORMATS
+from archive.i18n import DEFAULT_LANG, LANGS
 from xxgk.options import (
     EXIT_FAIL_ON,
+    EXIT_FAILED,
     db_option,
     fail,
     load_agency,
     open_archive,
     registry_option,
+    resolve_db,
     warc_dir_for,
     warc_dir_option,
 )
@@ -58,7 +61,7 @@ def print_table(rec: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from archive.audit_report import STATUS_TEXT, claimed_text, label, num, signed
+    from archive.audit_report import STATUS_TEXT, claimed_text, label, num, signed, status_counts
 
     colours = {"match": "green", "fewer_found": "red", "more_found": "magenta", "unverifiable": "bright_black"}
     table = Table(title=escape(f"{rec['agency']} · {rec['year']} · reconciliation {rec['id']}"))
@@ -74,7 +77,7 @@ def print_table(rec: dict[str, Any]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160)  # no wrapping when piped
     console.print(table)
     console.print(escape(f"annual report: {rec['annual_report_source']} (sha256 {rec['annual_report_sha256']})"))
-    counts = rec["summary"].get("statuses", {})
+    counts = status_counts(rec)  # one per row: a claim stated twice is one row
     console.print(", ".join(f"{STATUS_TEXT[k]} {v}" for k, v in counts.items()))
 
 
@@ -96,6 +99,7 @@ def reconcile(agency_id: str, year: int, report_file: Path | None, claims_file: 
     if report_file is not None and claims_file is not None:
         fail("reconcile", "--claims and --report are mutually exclusive: give the report, or the claims read from it")
     agency = load_agency("reconcile", agency_id, registry_dirs)
+    db_path = resolve_db("reconcile", db_path)
     db = open_archive("reconcile", db_path)
     rec = reconcile_or_fail("reconcile", db, agency, year, report_file, warc_dir_for(db_path, warc_dir), claims_file)
     if as_json:
@@ -118,33 +122,56 @@ def _statuses(value: str) -> list[str]:
 @click.command("report")
 @click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
 @click.option("--year", type=int, required=True, help="Report year.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="html (printable, self-contained), pdf (printed by headless chromium; needs --out), md, csv (the "
+                   "claims; with --out also FILE-documents.csv: one row per counted document), csv-documents, json.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout).")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
+              help="Language of the report (zh: Chinese, en: English).")
+@click.option("--link-base", default=DEFAULT_LINK_BASE, show_default=True, metavar="URL",
+              help="Where `xxgk serve` runs: capture ids link to its replay and WARC pages ('' for no links).")
 @db_option()
 @warc_dir_option
 @registry_option
 @click.option("--fail-on", "fail_on", default="", metavar="STATUS[,STATUS]",
               help=f"Exit {EXIT_FAIL_ON} when any row has one of these statuses (e.g. fewer_found,more_found).")
-def report(agency_id: str, year: int, fmt: str, out: Path | None, db_path: str, warc_dir: Path | None,
-           registry_dirs: tuple[Path, ...], fail_on: str) -> None:
+def report(agency_id: str, year: int, fmt: str, out: Path | None, lang: str, link_base: str, db_path: str,
+           warc_dir: Path | None, registry_dirs: tuple[Path, ...], fail_on: str) -> None:
     """Write the audit report of the latest reconciliation of an agency and year (reconciling first if
     there is none)."""
     from archive.audit_report import render
     from archive.reconcile import latest_reconciliation
 
     wanted = _statuses(fail_on)
+    if fmt == "pdf" and out is None:
+        fail("report", "--format pdf needs --out FILE.pdf (a PDF is not written to a terminal)")
+    if link_base and not link_base.startswith(("http://", "https://")):
+        fail("report", f"--link-base {link_base!r} is not an http(s) URL (e.g. http://127.0.0.1:8001)")
     agency = load_agency("report", agency_id, registry_dirs)
+    db_path = resolve_db("report", db_path)
     db = open_archive("report", db_path)
     rec = latest_reconciliation(db, agency.id, year)
     if rec is None:
         rec = reconcile_or_fail("report", db, agency, year, None, warc_dir_for(db_path, warc_dir))
-    text = render(rec, fmt, db)
+    text = render(rec, fmt, db, lang=lang, link_base=link_base)
     if out is None:
         click.echo(text, nl=False)
+    elif fmt == "pdf":
+        from archive.audit_report.pdf import PdfError, write_pdf
+
+        try:
+            size = write_pdf(text, out)
+        except PdfError as exc:
+            fail("report", str(exc), EXIT_FAILED)
+        click.echo(f"wrote {out} (pdf, {size:,} bytes, reconciliation {rec['id']})", err=True)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out} ({fmt}, reconciliation {rec['id']})", err=True)
+        if fmt == "csv":
+            docs = out.with_name(f"{out.stem}-documents{out.suffix or '.csv'}")
+            docs.write_text(render(rec, "csv-documents", db, lang=lang, link_base=link_base), encoding="utf-8")
+            click.echo(f"wrote {docs} (one row per counted document)", err=True)
     hits = [r for r in rec["rows"] if r["status"] in wanted]
     if hits:
         click.echo(f"xxgk report: {len(hits)} claim(s) with status {', '.join(sorted({r['status'] for r in hits}))}",

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from xxgk.options import db_option, open_archive
+from xxgk.options import db_option, open_archive, resolve_db
 
 
 def human_duration(seconds: float | None) -> str:
@@ -90,6 +90,7 @@ def status(db_path: str, as_json: bool, limit: int, agency: str | None, tz: str)
     """Recent runs per agency and channel: status, health, new / changed / disappeared, blocked, errors."""
     from archive.status import collect_status
 
+    db_path = resolve_db("status", db_path)
     open_archive("status", db_path, write=False).close()
     data = collect_status(db_path, limit=limit, agency=agency, tz=tz)
     if as_json:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from xxgk.options import EXIT_FAILED, EXIT_OK, db_option, open_archive, warc_dir_for, warc_dir_option
+from xxgk.options import (
+    EXIT_FAILED,
+    EXIT_OK,
+    db_option,
+    open_archive,
+    resolve_db,
+    warc_dir_for,
+    warc_dir_option,
+)
 
 
 @click.command("verify")
@@ -18,6 +26,7 @@ def verify(db_path: str, warc_dir: Path | None) -> None:
     from archive.verify import iter_lines
     from archive.verify import verify as run_verify
 
+    db_path = resolve_db("verify", db_path)
     open_archive("verify", db_path, write=False).close()
     result = run_verify(db_path, warc_dir_for(db_path, warc_dir))
     for line in iter_lines(result):

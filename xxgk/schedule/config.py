@@ -39,6 +39,9 @@ class ScheduleConfig:
     health_file: Path | None = None   # default: <published stem>.health.json (else <db stem>.health.json)
     webhook_url: str | None = None    # XXGK_WEBHOOK_URL overrides it
     webhook_timeout: float = 10.0
+    feeds_dir: Path | None = None     # Atom feeds written after every job (default: feeds/ beside the reports)
+    feed_base_url: str | None = None  # where `xxgk serve` runs, for the feeds' links (default: the documents' URLs)
+    language: str = "zh"              # of the feeds and the notifications (zh or en)
     thresholds: dict[str, float] = field(default_factory=dict)
     crawl_timeout: float = 6.5 * 3600  # the crawl's own CLOSESPIDER_TIMEOUT is 6 h
     stop_grace: float = 120.0         # after SIGTERM, before SIGKILL
@@ -95,6 +98,14 @@ class ScheduleConfig:
     def logs_folder(self) -> Path:
         return self.log_dir or self.db.parent / "logs"
 
+    def feeds_folder(self) -> Path:
+        return self.feeds_dir or self.reports_folder().parent / "feeds"
+
+    def notify_urls(self) -> list[str]:
+        """Apprise URLs from XXGK_NOTIFY_URLS (comma- or space-separated): secrets live only in the environment."""
+        raw = os.environ.get("XXGK_NOTIFY_URLS") or ""
+        return [u for u in raw.replace(",", " ").split() if u]
+
     def webhook(self) -> str | None:
         return os.environ.get("XXGK_WEBHOOK_URL") or self.webhook_url or None
 
@@ -102,10 +113,11 @@ class ScheduleConfig:
         """The configuration as JSON-able data (the webhook URL, which may carry a token, redacted)."""
         out = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
         out["webhook_url"] = "(set)" if self.webhook() else None
+        out["notify_urls"] = f"({len(self.notify_urls())} set)" if self.notify_urls() else None
         return out
 
 
-PATH_KEYS = {"db", "reports_dir", "publish", "health_file", "log_dir"}
+PATH_KEYS = {"db", "reports_dir", "publish", "health_file", "log_dir", "feeds_dir"}
 PATH_LIST_KEYS = {"registry"}
 
 
@@ -152,6 +164,8 @@ def load_config(path: str | os.PathLike[str] | None = None, **overrides: Any) ->
             data[key] = list(data[key])
     cfg = ScheduleConfig(**{k: v for k, v in data.items() if v is not None})
     cfg.db = Path(cfg.db).resolve()
+    if cfg.language not in ("zh", "en"):
+        raise ConfigError(f"language: {cfg.language!r} is not zh or en")
     bad = [c for c in cfg.channels if c not in CHANNELS]
     if bad:
         raise ConfigError(f"unknown channel(s) {', '.join(bad)} (known: {', '.join(CHANNELS)})")

@@ -35,7 +35,7 @@ from xxgk.options import EXIT_INPUT, EXIT_LOCKED, xxgk_command
 
 from .config import ScheduleConfig
 from .journal import journal, new_job_id
-from .notify import post_webhook
+from .notify import job_message, notify_apprise, post_webhook
 
 log = logging.getLogger("xxgk.schedule")
 
@@ -125,6 +125,9 @@ class JobRunner:
                 job["outcome"], job["detail"] = "interrupted", "stopped by a signal during the job"
             if job.get("outcome") in ("failed", "degraded", "error"):
                 job["webhook"] = self._notify(job)
+            message = job_message(job, cfg.language, job.get("feeds"))
+            if message is not None and cfg.notify_urls():
+                job["notifications"] = notify_apprise(cfg.notify_urls(), *message)
             job["ended_at"] = now_iso()
             try:
                 journal(cfg.db, job)
@@ -159,6 +162,7 @@ class JobRunner:
              for r in job["runs"] if r["health"] != "ok"]
             + [f"{s['step']} {s.get('agency', '')} {s.get('year', '')}: {s['message']}".replace("  ", " ")
                for s in failed_steps])
+        job["feeds"] = self._write_feeds(job)
         job["health_file"] = str(self._write_health(job))
 
     @staticmethod
@@ -311,6 +315,29 @@ class JobRunner:
                "detail": job.get("detail") or ""}
         write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         return path
+
+    def _write_feeds(self, job: dict[str, Any]) -> list[str]:
+        """The Atom feed of each agency (all channels, and one per channel), replaced atomically."""
+        from archive.feed import atom_feed
+
+        folder = self.cfg.feeds_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        written: list[str] = []
+        conn = open_db(self.cfg.db)
+        try:
+            for agency in job["agencies"]:
+                for channel in [None, *self.cfg.channels_of(agency)]:
+                    path = folder / (f"{agency}.atom" if channel is None else f"{agency}-{channel}.atom")
+                    text = atom_feed(conn.conn, agency, channel, self.cfg.feed_base_url, self.cfg.language)
+                    write_atomic(path, text)
+                    written.append(str(path))
+        except Exception as exc:  # noqa: BLE001 - a feed never breaks a job; the job says it failed
+            log.error("feeds: %s: %s", type(exc).__name__, exc)
+            job["steps"].append({"step": "feeds", "status": "failed", "message": f"{type(exc).__name__}: {exc}"})
+        finally:
+            conn.close()
+        log.info("feeds: wrote %d file(s) in %s", len(written), folder)
+        return written
 
     def _notify(self, job: dict[str, Any]) -> dict[str, Any]:
         return post_webhook(self.cfg.webhook(), job, str(self.cfg.db), self.cfg.webhook_timeout)

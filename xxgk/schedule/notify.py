@@ -40,3 +40,57 @@ def post_webhook(url: str | None, job: dict[str, Any], db: str, timeout: float) 
         return {"sent": False, "error": f"{type(exc).__name__}: {exc}"}
     log.info("webhook POST: HTTP %s", status)
     return {"sent": True, "http_status": status, "accepted": 200 <= status < 300}
+
+
+# ---------------------------------------------------------------- Apprise notifications
+
+def job_message(job: dict[str, Any], lang: str = "zh", feeds: list[str] | None = None) -> tuple[str, str] | None:
+    """(title, body) of what a job should tell people: documents new, changed or disappeared, and any failure;
+    None when there is nothing to tell."""
+    from archive.i18n import channel_text, t
+
+    lines, changes = [], 0
+    for r in job.get("runs") or []:
+        new, changed, gone = (int(r.get(k) or 0) for k in ("new", "changed", "disappeared"))
+        if not (new or changed or gone):
+            continue
+        channel = channel_text(r.get("channel"), lang)
+        if not r.get("previous_seen"):  # the first harvest of this channel: a baseline, not news
+            lines.append(t("notify.baseline", lang, agency=r["agency"], channel=channel, n=new))
+            continue
+        changes += new + changed + gone
+        lines.append(t("notify.line", lang, agency=r["agency"], channel=channel, new=new, changed=changed,
+                       disappeared=gone))
+    problem = job.get("outcome") in ("failed", "degraded", "error")
+    if not changes and not problem:
+        return None
+    if problem:
+        title = t("notify.title_problem", lang, outcome=job["outcome"])
+        lines.insert(0, (job.get("detail") or "").splitlines()[0] if job.get("detail") else job["outcome"])
+    else:
+        title = t("notify.title_changes", lang, n=changes)
+    lines += [t("notify.feed", lang, path=p) for p in feeds or []]
+    return title, "\n".join(lines)
+
+
+def notify_apprise(urls: list[str], title: str, body: str) -> dict[str, Any]:
+    """Send through Apprise to every URL (email, WeCom, DingTalk, Feishu, json:// webhooks …); what happened.
+    Never raises, never logs a URL (they carry tokens)."""
+    if not urls:
+        return {"sent": False, "reason": "no XXGK_NOTIFY_URLS"}
+    try:
+        import apprise
+    except ImportError:
+        return {"sent": False, "error": "the apprise package is not installed"}
+    sender = apprise.Apprise()
+    accepted = sum(1 for u in urls if sender.add(u))
+    if not accepted:
+        log.error("notifications: none of the %d XXGK_NOTIFY_URLS is a URL Apprise knows", len(urls))
+        return {"sent": False, "targets": len(urls), "error": "no usable notification URL"}
+    try:
+        ok = bool(sender.notify(title=title, body=body))
+    except Exception as exc:  # noqa: BLE001 - a notification never breaks a job
+        log.error("notifications failed: %s", type(exc).__name__)
+        return {"sent": False, "targets": accepted, "error": type(exc).__name__}
+    log.info("notifications: %d target(s), %s", accepted, "delivered" if ok else "some failed")
+    return {"sent": True, "targets": accepted, "rejected": len(urls) - accepted, "ok": ok}

@@ -18,7 +18,6 @@ from markupsafe.escape or from archive.audit_report.svg (which escapes every val
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -67,7 +66,10 @@ def prepare_connection(conn: Any) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return read_only_methods  # 405 to POST/PUT/PATCH/DELETE on the archive's pages
+    from archive.datasette.lang import lang_wrapper, server_lang
+
+    # 405 to POST/PUT/PATCH/DELETE on the archive's pages; ?_lang= remembered in a cookie
+    return lambda app: lang_wrapper(read_only_methods(app), server_lang(datasette))
 
 
 # ------------------------------------------------------------------ search on the documents table
@@ -103,85 +105,35 @@ def extra_template_vars(template: str, database: str, table: str, view_name: str
         pks = request.url_vars.get("pks", "")
         key = tilde_decode(pks)
         if table == "documents":
-            return _document_vars(datasette, database, key)
-        return _capture_vars(datasette, database, key)
+            return _document_vars(datasette, database, key, request)
+        return _capture_vars(datasette, database, key, request)
     return None
 
 
-def _document_vars(datasette: Any, database: str, doc_id: str) -> Any:
-    async def inner() -> dict[str, Any]:
-        db = datasette.get_database(database)
+def _document_vars(datasette: Any, database: str, doc_id: str, request: Any = None) -> Any:
+    from archive.datasette.document import document_vars
 
-        async def rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-            return [dict(r) for r in (await db.execute(sql, params)).rows]
-
-        doc = await rows("select id, capture_id, canonical_url, status from documents where id = ?", [doc_id])
-        if not doc:
-            return {}
-        versions = await rows("select id, observed_at, run_id, capture_id, changed_fields, [values], previous "
-                              "from document_versions where document_id = ? order by observed_at, id", [doc_id])
-        for v in versions:
-            v["fields"] = _version_fields(v)
-        events = await rows("select at, event, run_id, capture_id, details from document_events "
-                            "where document_id = ? order by at, id", [doc_id])
-        attachments = await rows("select a.id, a.name, a.url, a.mime, a.size, a.sha256, a.status, a.capture_id, "
-                                 "c.warc_file from attachments a left join captures c on c.id = a.capture_id "
-                                 "where a.document_id = ? order by a.id", [doc_id])
-        cap_ids = {doc[0]["capture_id"]} | {x["capture_id"] for x in versions + events + attachments}
-        cap_ids.discard(None)
-        cap_ids.discard("")
-        captures: list[dict[str, Any]] = []
-        if cap_ids:
-            marks = ",".join("?" for _ in cap_ids)
-            captures = await rows(
-                "select id, fetched_at, url, status, outcome, sha256, payload_length, warc_file, revisit_of, run_id "
-                f"from captures where id in ({marks}) or url = ? order by fetched_at, id",
-                [*sorted(cap_ids), doc[0]["canonical_url"] or ""])
-        warc_ok = bool(_config(datasette).get("warc_dir"))
-        return {"xxgk_doc": {
-            "id": doc_id, "capture_id": doc[0]["capture_id"], "status": doc[0]["status"],
-            "versions": versions, "events": events, "attachments": attachments, "captures": captures,
-            "warc_available": warc_ok,
-        }, "xxgk_warc_url": lambda cid: warc_url(datasette, cid),
-            "xxgk_capture_url": lambda cid: datasette.urls.table(database, "captures") + "/" + tilde_encode(cid)}
-
-    return inner
+    return lambda: document_vars(datasette, database, doc_id, request, bool(_config(datasette).get("warc_dir")))
 
 
-def _short(value: Any, limit: int = 400) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+def _capture_vars(datasette: Any, database: str, capture_id: str, request: Any = None) -> Any:
+    from archive.datasette.document import capture_vars
 
-
-def _version_fields(v: dict[str, Any]) -> list[dict[str, str]]:
-    try:
-        fields = json.loads(v.get("changed_fields") or "[]")
-        after = json.loads(v.get("values") or "{}")
-        before = json.loads(v.get("previous") or "{}")
-    except ValueError:
-        return []
-    return [{"field": f, "before": _short(before.get(f, "")) if f in before else "",
-             "after": _short(after.get(f, ""))} for f in fields]
-
-
-def _capture_vars(datasette: Any, database: str, capture_id: str) -> Any:
-    async def inner() -> dict[str, Any]:
-        db = datasette.get_database(database)
-        res = await db.execute("select id, warc_file, revisit_of from captures where id = ?", [capture_id])
-        row = res.first()
-        if row is None:
-            return {}
-        return {"xxgk_capture": dict(row), "xxgk_warc_url": lambda cid: warc_url(datasette, cid),
-                "xxgk_warc_available": bool(_config(datasette).get("warc_dir"))}
-
-    return inner
+    return lambda: capture_vars(datasette, database, capture_id, request, bool(_config(datasette).get("warc_dir")))
 
 
 # ------------------------------------------------------------------ links in canned-query results
 
 @hookimpl
 def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    if table is not None or not _is_archive(datasette, database) or not isinstance(value, str) or not value:
+    if not _is_archive(datasette, database) or not isinstance(value, str) or not value:
+        return None
+    if column.endswith("_at"):  # a stored UTC instant, shown as Asia/Shanghai time (the UTC value on hover)
+        from archive.times import local_text
+
+        local = local_text(value, seconds=True)
+        return Markup('<span title="{} UTC">{}</span>').format(value, local) if local else None
+    if table is not None:
         return None
     if column == "document_id":
         return Markup('<a href="{}">{}</a>').format(doc_url(datasette, value), value)
@@ -193,12 +145,16 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
+def menu_links(datasette: Any, request: Any) -> list[dict[str, str]]:
+    from archive.datasette.lang import request_lang
+    from archive.i18n import translator
+
+    t = translator(request_lang(request, datasette))
     db = _db_name(datasette)
     return [
-        {"href": datasette.urls.path(f"/{db}/search"), "label": "Search documents"},
-        {"href": datasette.urls.path("/-/xxgk/dashboard"), "label": "Reconciliation dashboard"},
-        {"href": datasette.urls.path(f"/{db}/runs_health"), "label": "Crawl runs"},
+        {"href": datasette.urls.path(f"/{db}/search"), "label": t("nav.search")},
+        {"href": datasette.urls.path("/-/xxgk/dashboard"), "label": t("nav.dashboard")},
+        {"href": datasette.urls.path(f"/{db}/runs_health"), "label": t("nav.runs")},
     ]
 
 
@@ -206,7 +162,12 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
+    from archive.datasette.feed import ROUTES as FEED
+    from archive.datasette.replay import ROUTES as REPLAY
+
     return [
+        *REPLAY,  # /-/xxgk/replay/… (archive/datasette/replay.py)
+        *FEED,  # /-/xxgk/feed/{agency}.atom (archive/datasette/feed.py)
         (r"^/-/xxgk/warc/(?P<capture_id>[^/]+)$", warc_record),
         (r"^/-/xxgk/dashboard$", dashboard),
         (r"^/robots\.txt$", robots_txt),
@@ -297,11 +258,14 @@ async def warc_record(request: Any, send: Any, datasette: Any) -> Response | Non
 
 async def dashboard(request: Any, datasette: Any) -> Response:
     from archive.datasette.dashboard import build_dashboard
+    from archive.datasette.lang import request_lang
+    from archive.i18n import translator
 
     db = datasette.get_database(_db_name(datasette))
     args = {k: request.args.get(k) for k in ("id", "agency", "year")}
-    context = await db.execute_fn(lambda conn: build_dashboard(conn, **args))
-    context["db_name"] = _db_name(datasette)
+    lang = request_lang(request, datasette)
+    context = await db.execute_fn(lambda conn: build_dashboard(conn, **args, lang=lang))
+    context.update(db_name=_db_name(datasette), t=translator(lang), xxgk_lang=lang)
     context["doc_url"] = lambda doc_id: doc_url(datasette, doc_id)
     html = await datasette.render_template("xxgk_dashboard.html", context, request=request,
                                            view_name="xxgk_dashboard")
