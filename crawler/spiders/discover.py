@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import Request
@@ -53,6 +53,8 @@ class DiscoverySpider(scrapy.Spider):
         self.known_columns = [c.strip("/") for c in (columns.split(",") if isinstance(columns, str) else columns)
                               if c.strip("/")]
         self.requested: set[str] = set()
+        # The fetch policy lets a discovery reach the hosts the user named (and their subdomains), nothing else.
+        self.allowed_domains = sorted({h for h in (urlsplit(u).hostname for u in (base, website.strip()) if u) if h})
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
