@@ -2,6 +2,7 @@
 
 Exit statuses: 0 done; 2 bad input (unknown agency, no archive, no annual report in the archive, an
 unreadable report file, or a claims file that breaks the claims contract: one line per problem); 4 (`report --fail-on`) when a row has one of the listed statuses.
+Several agencies (`--agency all|ID,ID,…|@FILE`, xxgk/commands/across.py): 1 when some agency has no report.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xxgk.options import (
     db_option,
     fail,
     load_agency,
+    many_agencies,
     open_archive,
     registry_option,
     warc_dir_for,
@@ -78,8 +80,12 @@ def print_table(rec: dict[str, Any]) -> None:
     console.print(", ".join(f"{STATUS_TEXT[k]} {v}" for k, v in counts.items()))
 
 
+AGENCY_HELP = ("Agency id from the registry; several: `all` (every agency of the registry), `ID,ID,…` or `@FILE` "
+               "(ids one a line), each agency's report reconciled and a table across them.")
+
+
 @click.command("reconcile")
-@click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
+@click.option("--agency", "agency_id", required=True, help=AGENCY_HELP)
 @click.option("--year", type=int, required=True, help="Report year (Asia/Shanghai calendar year).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Annual report file (txt, html, pdf, docx) instead of the one archived by the crawl.")
@@ -92,9 +98,17 @@ def print_table(rec: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the stored reconciliation as JSON.")
 def reconcile(agency_id: str, year: int, report_file: Path | None, claims_file: Path | None, db_path: str,
               warc_dir: Path | None, registry_dirs: tuple[Path, ...], as_json: bool) -> None:
-    """Reconcile an annual report's claims with the archive and store the result."""
+    """Reconcile an annual report's claims with the archive and store the result (several agencies: each
+    one's archived report, and a table across them; exit 1 when some agency has none)."""
     if report_file is not None and claims_file is not None:
         fail("reconcile", "--claims and --report are mutually exclusive: give the report, or the claims read from it")
+    if many_agencies(agency_id):
+        if report_file is not None or claims_file is not None:
+            fail("reconcile", "--report and --claims are one agency's: give one agency id with them")
+        from xxgk.commands.across import reconcile_many
+
+        reconcile_many(agency_id, year, db_path, warc_dir, registry_dirs, as_json)
+        return
     agency = load_agency("reconcile", agency_id, registry_dirs)
     db = open_archive("reconcile", db_path)
     rec = reconcile_or_fail("reconcile", db, agency, year, report_file, warc_dir_for(db_path, warc_dir), claims_file)
@@ -116,23 +130,32 @@ def _statuses(value: str) -> list[str]:
 
 
 @click.command("report")
-@click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
+@click.option("--agency", "agency_id", required=True, help=AGENCY_HELP)
 @click.option("--year", type=int, required=True, help="Report year.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--sort", default="discrepancy", show_default=True, metavar="KEY",
+              help="Several agencies: the table's order: discrepancy, agency, name, status, claims, match, "
+                   "fewer_found, more_found, unverifiable, catalog, website, wechat or total (counts largest first, "
+                   "names A to Z).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout).")
 @db_option()
 @warc_dir_option
 @registry_option
 @click.option("--fail-on", "fail_on", default="", metavar="STATUS[,STATUS]",
               help=f"Exit {EXIT_FAIL_ON} when any row has one of these statuses (e.g. fewer_found,more_found).")
-def report(agency_id: str, year: int, fmt: str, out: Path | None, db_path: str, warc_dir: Path | None,
+def report(agency_id: str, year: int, fmt: str, sort: str, out: Path | None, db_path: str, warc_dir: Path | None,
            registry_dirs: tuple[Path, ...], fail_on: str) -> None:
     """Write the audit report of the latest reconciliation of an agency and year (reconciling first if
-    there is none)."""
+    there is none); for several agencies, the table of agencies × claims and each agency's claims."""
     from archive.audit_report import render
     from archive.reconcile import latest_reconciliation
 
     wanted = _statuses(fail_on)
+    if many_agencies(agency_id):
+        from xxgk.commands.across import report_many
+
+        report_many(agency_id, year, fmt, out, db_path, warc_dir, registry_dirs, wanted, sort)
+        return
     agency = load_agency("report", agency_id, registry_dirs)
     db = open_archive("report", db_path)
     rec = latest_reconciliation(db, agency.id, year)
