@@ -18,6 +18,8 @@ Spec keys read from `annual_report` (all optional except agency/year):
               key_areas {sub-column: n}, website_columns {column name: n}, weibo, apps {app name: n};
               missing ones are derived from the world.  A value is a count, or a string written as
               a report writes it: "约48万" (approximate), "超300" / "120余" (lower bounds)
+    claims_offset: {catalog: {category: ±n}}: the derived counts stated off by so much (and the total
+              with them), a planted discrepancy without writing every count out (simulator/large.py)
     wording:  {style, script, digits, tables} (report_wording.py); unset keys drawn from the seed
     format:   "2021" (default) or "2019"
     variants: see VARIANTS
@@ -318,6 +320,10 @@ def _resolve(world: World, agency: Agency, year: int) -> dict[str, Any]:
     claims = _derived_claims(world, agency, year)
     given = copy.deepcopy(block.get("claims") or {})
     claims.update(given)
+    offsets = (block.get("claims_offset") or {}).get("catalog") or {}
+    if offsets and "catalog" not in given:  # a derived report stating some categories off by so many
+        claims["catalog"] = {k: v + int(offsets.get(k, 0)) for k, v in claims["catalog"].items()}
+        claims["catalog_total"] = sum(claims["catalog"].values())
     if "catalog" in given and "catalog_total" not in given:
         values = [parse_claim_value(n) for n in given["catalog"].values()]
         total = sum(v for v, _ in values)
