@@ -63,19 +63,14 @@ def report_many(value: str, year: int, fmt: str, out: Path | None, db_path: str,
     it has none), or why it has none."""
     from archive.audit_report.agencies import render_agencies
     from archive.reconcile.across import SORTS, agencies_matrix
+    from xxgk.commands.reconcile import emit
 
     if sort not in SORTS:
         raise click.BadParameter(f"unknown sort {sort!r}; one of {', '.join(SORTS)}", param_hint="--sort")
     db, audit = _audit("report", value, year, db_path, warc_dir, registry_dirs, reuse=True)
     matrix = agencies_matrix(db, year, audit, sort, descending=sort not in ("agency", "name", "status"),
                              only_audit=True)
-    text = render_agencies(matrix, fmt)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out} ({fmt}, {len(matrix['agencies'])} agencies, agency audit {audit['id']})", err=True)
+    emit(render_agencies(matrix, fmt), out, f"{fmt}, {len(matrix['agencies'])} agencies, agency audit {audit['id']}")
     if _say_unreconciled("report", audit):
         sys.exit(EXIT_FAILED)
     hits = [(r["agency"], x["status"]) for r in matrix["agencies"] for x in r["rows"] if x["status"] in wanted]

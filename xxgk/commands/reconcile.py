@@ -129,6 +129,16 @@ def _statuses(value: str) -> list[str]:
     return wanted
 
 
+def emit(text: str, out: Path | None, what: str) -> None:
+    """The report on stdout, or written to `out` (its folder created) and said on stderr with `what` it is."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out} ({what})", err=True)
+
+
 @click.command("report")
 @click.option("--agency", "agency_id", required=True, help=AGENCY_HELP)
 @click.option("--year", type=int, required=True, help="Report year.")
@@ -161,13 +171,7 @@ def report(agency_id: str, year: int, fmt: str, sort: str, out: Path | None, db_
     rec = latest_reconciliation(db, agency.id, year)
     if rec is None:
         rec = reconcile_or_fail("report", db, agency, year, None, warc_dir_for(db_path, warc_dir))
-    text = render(rec, fmt, db)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out} ({fmt}, reconciliation {rec['id']})", err=True)
+    emit(render(rec, fmt, db), out, f"{fmt}, reconciliation {rec['id']}")
     hits = [r for r in rec["rows"] if r["status"] in wanted]
     if hits:
         click.echo(f"xxgk report: {len(hits)} claim(s) with status {', '.join(sorted({r['status'] for r in hits}))}",
