@@ -1,6 +1,7 @@
 """End to end, a whole city (issue 12's done criterion): start the simulator as kaiping-city-2024 (thirteen
 agencies on www.kaiping.gov.cn), discover every agency into a registry folder of one's own (`xxgk agencies add
---from-simulator`), crawl each agency's channels with today's one-agency `xxgk crawl`, then `xxgk reconcile
+--from-simulator`), crawl the catalogs and the websites of every agency with one `xxgk crawl --agency @FILE`
+process per channel (an agency whose catalog is gone failing alone) and each WeChat account, then `xxgk reconcile
 --agency all`: every agency's rows equal the scenario's truth, the agency whose 2024 report is not published yet
 is listed as `no_report` with the reason (and so is the built-in agency nobody crawled), the exit status says so;
 `xxgk report --agency all` writes the table of agencies × claims (HTML, CSV with a BOM, JSON), and Datasette's
@@ -49,14 +50,33 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
                                 "--json").stdout)
         ids = {a["id"]: a["simulated_id"] for a in added}
         listed = {a["id"]: a for a in json.loads(xxgk("agencies", "--registry", str(reg), "--json").stdout)}
+        # The catalog and the website: one process each for every agency of the city (`--agency @FILE`), one
+        # after another, one run each; beside them an agency whose catalog answers 404, which fails alone.
+        extra = root / "extra"
+        extra.mkdir()
+        (extra / "gone.yaml").write_text((reg / "jmkpsczj.yaml").read_text(encoding="utf-8").replace(
+            "id: jmkpsczj", "id: gone").replace("/jmkpsczj/gkmlpt/", "/jmkpsgone/gkmlpt/"), encoding="utf-8")
+        listing = root / "crawl.txt"
+        listing.write_text("\n".join([*list(ids)[:2], "gone", *list(ids)[2:]]) + "\n", encoding="utf-8")
+        for channel in ("catalog", "website"):
+            out = xxgk("crawl", "--agency", f"@{listing}", "--channel", channel, "--simulator", sim.url, "--db",
+                       str(db), "--registry", str(reg), "--registry", str(extra), "--json", "--log-level",
+                       "WARNING", expect=None)
+            runs = {r["agency"]: r for r in json.loads(out.stdout)["agencies"]}
+            assert list(runs) == [*list(ids)[:2], "gone", *list(ids)[2:]]
+            has = {a for a in ids if listed[a]["gkmlpt" if channel == "catalog" else channel]}
+            assert {a for a, r in runs.items() if r["status"] == "ok"} == has, (channel, runs)
+            if channel == "catalog":  # the 404 catalog fails its run; the next agencies crawl all the same
+                assert runs["gone"]["status"] == "failed" and runs["gone"]["run_id"]
+            else:  # named, but no website configured: failed without a run
+                assert {a for a, r in runs.items() if r["status"] == "failed" and r["run_id"] is None} == (
+                    set(ids) - has) | {"gone"}
+            assert out.returncode == 1
         for agency, simulated in ids.items():
-            channels = ["catalog"] + ["website"] * bool(listed[agency]["website"]) + ["wechat"] * bool(
-                listed[agency]["wechat"])
-            for channel in channels:
-                wechat = channel == "wechat"
-                run = crawl(sim.url, db, channel, *(feed_setting(truth, simulated) if wechat else []), "--registry",
-                            str(reg), agency=agency, env=LISTER_ENV if wechat else None)
-                assert run["status"] == "ok", (agency, channel, run)
+            if listed[agency]["wechat"]:
+                run = crawl(sim.url, db, "wechat", *feed_setting(truth, simulated), "--registry", str(reg),
+                            agency=agency, env=LISTER_ENV)
+                assert run["status"] == "ok", (agency, "wechat", run)
     out = xxgk("reconcile", "--agency", "all", "--year", YEAR, "--db", str(db), "--registry", str(reg), "--json",
                expect=None)
     yield City(reg, db, truth, ids, json.loads(out.stdout), out.returncode, out.stderr)
@@ -144,7 +164,8 @@ def test_the_cross_agency_page_renders_and_sorts_in_a_browser(city: City, tmp_pa
 
     assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM} (make test installs it)"
     OUT.mkdir(parents=True, exist_ok=True)
-    names = {a["agency"]: a["name"] for a in city.reconciled["audit"]["agencies"]}
+    # Every agency asked for and every archived one: the gone catalog's agency has a run, and no reconciliation.
+    names = {**{a["agency"]: a["name"] for a in city.reconciled["audit"]["agencies"]}, "gone": "gone"}
     with launched([XXGK, "serve", "--db", str(city.db), "--port", "0"], SERVING, "xxgk serve") as (_, m), \
             sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
@@ -180,7 +201,8 @@ def test_the_cross_agency_page_renders_and_sorts_in_a_browser(city: City, tmp_pa
         page.wait_for_url(re.compile(r"sort=fewer_found"))
         fewer = [int(x) for x in page.locator("table.agencies tbody td.n.s-fewer_found").all_inner_texts()]
         assert fewer == sorted(fewer, reverse=True) and fewer[0] == 2
-        assert set(shown()[-2:]) == {"jmkpsgaj", "kaiping-edu"}
+        assert set(shown()[-3:]) == {"jmkpsgaj", "kaiping-edu", "gone"}
+        expect(page.locator("#row-gone")).to_contain_text("not reconciled")
         page.screenshot(path=str(OUT / "agencies-by-fewer.png"), full_page=True)
         # An agency links to its reconciliation on the dashboard.
         page.locator("#row-jmkpsjyj a").first.click()
