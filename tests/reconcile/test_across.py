@@ -1,5 +1,6 @@
 """Several agencies at once without a crawl: `--agency all|ID,ID|@FILE` resolved from the registry
-(xxgk/options.py), and the table of agencies × claims (sorting, escaping, the CSV's byte-order mark)."""
+(xxgk/options.py), the table of agencies × claims (sorting, escaping, the CSV's byte-order mark), and the exit
+status of a crawl of many agencies."""
 
 from __future__ import annotations
 
@@ -93,3 +94,16 @@ def test_rows_sort_by_discrepancy_with_the_unreconciled_last_and_names_escaped()
     text = render_csv(matrix)
     assert text.startswith("\ufeffyear,agency,")
     assert text.count("\n") == 1 + 2 + 1 + 3 + 1  # the header, one line a claim, one for the agency without
+
+
+def test_a_crawl_of_many_agencies_exits_with_the_worst_of_theirs() -> None:
+    from xxgk.commands.crawl_many import exit_status, worse
+    from xxgk.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
+
+    statuses = [exit_status({"status": s}, fail_on_partial=True) for s in
+                ("ok", "skipped", "partial", "failed", "interrupted", "not_started")]
+    assert statuses == [EXIT_OK, EXIT_OK, EXIT_PARTIAL, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INTERRUPTED]
+    assert exit_status({"status": "partial"}, fail_on_partial=False) == EXIT_OK
+    assert exit_status({"status": "ok", "recorded": False}, fail_on_partial=False) == EXIT_FAILED
+    assert worse(EXIT_PARTIAL, EXIT_FAILED) == EXIT_FAILED and worse(EXIT_FAILED, EXIT_OK) == EXIT_FAILED
+    assert worse(EXIT_LOCKED, EXIT_INTERRUPTED) == EXIT_INTERRUPTED and worse(EXIT_OK, EXIT_PARTIAL) == EXIT_PARTIAL
