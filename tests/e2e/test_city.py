@@ -216,3 +216,23 @@ def test_the_cross_agency_page_renders_and_sorts_in_a_browser(city: City, tmp_pa
         assert data.startswith("\ufeff".encode()) and "开平市公安局".encode() in data
         browser.close()
     assert errors == [], errors
+
+
+def test_every_channel_of_a_list_of_agencies_one_process_each(tmp_path: Path) -> None:
+    """`--channel all` with several agencies: one process per channel, each crawling the agencies that have the
+    channel; the finance bureau has a catalog only, the human-resources bureau a catalog and a website."""
+    import sqlite3
+
+    reg, db = tmp_path / "agencies", tmp_path / "archive.sqlite"
+    with start_simulator("kaiping-city-2024") as sim:
+        xxgk("agencies", "add", "--from-simulator", sim.url, "--registry", str(reg))
+        out = xxgk("crawl", "--agency", "jmkpsczj,jmkpsrsj", "--channel", "all", "--simulator", sim.url, "--db",
+                   str(db), "--registry", str(reg), "--json", "--log-level", "WARNING")
+    by_channel = {}
+    for text in re.findall(r"^\{.*?^\}", out.stdout, re.M | re.S):  # one JSON document per channel
+        result = json.loads(text)
+        by_channel[result["channel"]] = {r["agency"]: r["status"] for r in result["agencies"]}
+    assert by_channel == {"catalog": {"jmkpsczj": "ok", "jmkpsrsj": "ok"}, "website": {"jmkpsrsj": "ok"}}
+    with sqlite3.connect(db) as conn:
+        runs = sorted(conn.execute("select agency, channel, status from runs"))
+    assert runs == [("jmkpsczj", "catalog", "ok"), ("jmkpsrsj", "catalog", "ok"), ("jmkpsrsj", "website", "ok")]
