@@ -166,6 +166,16 @@ def m006_reconciliation_quotes(db: Database) -> None:
         db["reconciliation_rows"].add_column(column, kind)
 
 
+@migrations()
+def m007_agency_audits(db: Database) -> None:
+    # One row per cross-agency reconciliation (`xxgk reconcile|report --agency all …`): every agency asked for,
+    # with its outcome (reconciled, no_report, failed), the reason and the reconciliation it produced.
+    db["agency_audits"].create({
+        "id": str, "year": int, "scope": str, "created_at": str, "agencies": str, "summary": str,
+    }, pk="id", if_not_exists=True)
+    db["agency_audits"].create_index(["year", "created_at"], if_not_exists=True)
+
+
 def dumps(value: Any) -> str:
     """A JSON column's value as stored: UTF-8 text, sorted keys, anything else as its string."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

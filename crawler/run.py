@@ -85,15 +85,25 @@ def discovery_settings(hosts: list[str], simulator: str | None = None, overrides
 
 def run_discovery(settings: Any, gkmlpt: str = "", website: str = "", columns: list[str] | None = None) -> Any:
     """Run the discovery spider to its end (once per process); its `Findings`."""
+    return run_discoveries(settings, [{"gkmlpt": gkmlpt, "website": website, "columns": list(columns or [])}])[0]
+
+
+def run_discoveries(settings: Any, targets: list[dict[str, Any]]) -> list[Any]:
+    """Discover several agencies at once (`targets`: gkmlpt, website, columns each), one discovery spider each in
+    one process (a reactor cannot restart); their `Findings`, in order."""
     from scrapy.crawler import CrawlerProcess
 
     from .spiders.discover import DiscoverySpider
 
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(DiscoverySpider)
-    process.crawl(crawler, gkmlpt=gkmlpt, website=website, columns=list(columns or []))
+    crawlers = []
+    for t in targets:
+        crawler = process.create_crawler(DiscoverySpider)
+        process.crawl(crawler, gkmlpt=t.get("gkmlpt") or "", website=t.get("website") or "",
+                      columns=list(t.get("columns") or []))
+        crawlers.append(crawler)
     process.start()
-    return crawler.spider.findings
+    return [c.spider.findings for c in crawlers]
 
 
 def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:

@@ -18,6 +18,8 @@ Spec keys read from `annual_report` (all optional except agency/year):
               key_areas {sub-column: n}, website_columns {column name: n}, weibo, apps {app name: n};
               missing ones are derived from the world.  A value is a count, or a string written as
               a report writes it: "约48万" (approximate), "超300" / "120余" (lower bounds)
+    claims_offset: {catalog: {category: ±n}}: the derived counts stated off by so much (and the total
+              with them), a planted discrepancy without writing every count out (simulator/large.py)
     wording:  {style, script, digits, tables} (report_wording.py); unset keys drawn from the seed
     format:   "2021" (default) or "2019"
     variants: see VARIANTS
@@ -49,6 +51,7 @@ from .report_wording import (
     resolve_wording,
     show,
 )
+from .scenario import report_block
 from .world import Agency, World, rng_for
 
 # Presentation variants (spec key `variants`), reference §6:
@@ -237,10 +240,7 @@ Block = _Para | _Table
 
 
 def _scenario_block(world: World, agency: Agency, year: int) -> dict[str, Any] | None:
-    block = world.scenario.get("annual_report")
-    if isinstance(block, dict) and block.get("agency") == agency.id and int(block.get("year", 0)) == year:
-        return block
-    return None
+    return report_block(world.scenario, agency.id, year)
 
 
 def _derived_claims(world: World, agency: Agency, year: int) -> dict[str, Any]:
@@ -256,7 +256,7 @@ def _derived_claims(world: World, agency: Agency, year: int) -> dict[str, Any]:
     for doc in agency.docs:
         if doc.published.year == year and doc.category.id in top_of:
             catalog[top_of[doc.category.id]] += 1
-    website = len({a.id for a in agency.articles if a.published.year == year})
+    website = len({a.id for a in agency.articles if a.published.year == year}) if agency.website else None
     wx = [a for a in agency.wechat.articles if a.ct.year == year] if agency.wechat else []
     reads = sum(a.read_num for a in wx)
     rng = rng_for(world.seed, agency.id, "report-key-areas", year)
@@ -264,8 +264,8 @@ def _derived_claims(world: World, agency: Agency, year: int) -> dict[str, Any]:
         "catalog_total": sum(catalog.values()),
         "catalog": catalog,
         "website": website,
-        "wechat": len(wx),
-        "wechat_reads": f"{round(reads / 10000)}万",
+        "wechat": len(wx) if agency.wechat else None,  # an agency without an account or a website states none
+        "wechat_reads": f"{round(reads / 10000)}万" if agency.wechat else None,
         "applications": 0,
         "key_areas": {name: rng.randint(1, 9) for name in (KEY_AREAS if agency.name == SEED_AGENCY else GENERIC_KEY_AREAS)},
     }
@@ -320,6 +320,10 @@ def _resolve(world: World, agency: Agency, year: int) -> dict[str, Any]:
     claims = _derived_claims(world, agency, year)
     given = copy.deepcopy(block.get("claims") or {})
     claims.update(given)
+    offsets = (block.get("claims_offset") or {}).get("catalog") or {}
+    if offsets and "catalog" not in given:  # a derived report stating some categories off by so many
+        claims["catalog"] = {k: v + int(offsets.get(k, 0)) for k, v in claims["catalog"].items()}
+        claims["catalog_total"] = sum(claims["catalog"].values())
     if "catalog" in given and "catalog_total" not in given:
         values = [parse_claim_value(n) for n in given["catalog"].values()]
         total = sum(v for v, _ in values)

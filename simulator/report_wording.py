@@ -167,6 +167,7 @@ def build_narrative(agency: Agency, year: int, spec: dict[str, Any], wording: Wo
     short = _short(name)
     urls = spec["urls"]
     wx_name = agency.wechat.name if agency.wechat else None
+    web = c.get("website") is not None  # an agency without a website states no website count
     style = wording.style
     v = lambda x: show(x, wording)  # noqa: E731
 
@@ -201,8 +202,9 @@ def build_narrative(agency: Agency, year: int, spec: dict[str, Any], wording: Wo
             for k, x in parts:
                 n.claim("catalog", k, x, parent=t)
         sentences.append(s)
-        sentences.append(f"在{name}政务网（{urls['website']}）发布信息{v(c['website'])}条。")
-        n.claim("website", None, c["website"])
+        if web:
+            sentences.append(f"在{name}政务网（{urls['website']}）发布信息{v(c['website'])}条。")
+            n.claim("website", None, c["website"])
     elif style == "plain_list":
         t = n.claim(None, None, total)
         s = f"全年，{short}主动公开各类政府信息{v(total)}条"
@@ -210,8 +212,9 @@ def build_narrative(agency: Agency, year: int, spec: dict[str, Any], wording: Wo
         for k, x in parts:
             n.claim(None, k, x, parent=t)
         sentences.append(s)
-        sentences.append(f"全年在门户网站（{urls['website']}）发布各类信息{v(c['website'])}条。")
-        n.claim("website", None, c["website"])
+        if web:
+            sentences.append(f"全年在门户网站（{urls['website']}）发布各类信息{v(c['website'])}条。")
+            n.claim("website", None, c["website"])
     elif style == "verbs_in_items":
         t = n.claim("catalog", None, total)
         verbs = ("公开", "发布", "更新", "公开")
@@ -219,17 +222,19 @@ def build_narrative(agency: Agency, year: int, spec: dict[str, Any], wording: Wo
         sentences.append(f"全年，{short}在政府信息公开平台共主动公开信息{v(total)}篇" + (f"，其中{items}。" if parts else "。"))
         for k, x in parts:
             n.claim("catalog", k, x, parent=t)
-        sentences.append(f"门户网站全年发布各类信息{v(c['website'])}篇。")
-        n.claim("website", None, c["website"])
+        if web:
+            sentences.append(f"门户网站全年发布各类信息{v(c['website'])}篇。")
+            n.claim("website", None, c["website"])
     elif style == "parenthesized":
         t = n.claim("catalog", None, total)
         items = "，".join(f"{k}{v(x)}条" for k, x in parts)
         sentences.append(f"{year}年，{short}通过政府信息公开目录主动公开政府信息{v(total)}条"
                          + (f"（其中：{items}）" if parts else "")
-                         + f"，通过门户网站发布信息{v(c['website'])}条。")
+                         + (f"，通过门户网站发布信息{v(c['website'])}条" if web else "") + "。")
         for k, x in parts:
             n.claim("catalog", k, x, parent=t)
-        n.claim("website", None, c["website"])
+        if web:
+            n.claim("website", None, c["website"])
     else:  # channel_split: one total over the platforms, each part keeping its own channel
         plain = [x for x in (total, c.get("website"), c.get("wechat")) if x is not None]
         grand = sum(plain) if all(isinstance(x, int) for x in plain) else None
@@ -241,8 +246,9 @@ def build_narrative(agency: Agency, year: int, spec: dict[str, Any], wording: Wo
         s += f"通过政府信息公开平台公开{v(total)}条" + (f"（包括{items}）" if parts else "")
         for k, x in parts:
             n.claim("catalog", k, x, parent=t)
-        s += f"，通过门户网站公开{v(c['website'])}条"
-        n.claim("website", None, c["website"], parent=top)
+        if web:
+            s += f"，通过门户网站公开{v(c['website'])}条"
+            n.claim("website", None, c["website"], parent=top)
         if wx_name and c.get("wechat") is not None:
             s += f"，通过“{wx_name}”微信公众号公开{v(c['wechat'])}条"
             n.claim("wechat", None, c["wechat"], parent=top)

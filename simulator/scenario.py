@@ -53,6 +53,23 @@ def load(name_or_path: str | Path) -> dict[str, Any]:
     return data
 
 
+def report_blocks(scenario: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scenario's annual reports: `annual_report:` is one block (a one-agency scenario) or a list of
+    blocks, one per agency (a city's); absent or null, none."""
+    value = scenario.get("annual_report")
+    if not value:
+        return []
+    return [b for b in (value if isinstance(value, list) else [value]) if isinstance(b, dict)]
+
+
+def report_block(scenario: dict[str, Any], agency_id: str, year: int | None = None) -> dict[str, Any] | None:
+    """The annual-report block of an agency (of that year, when given), or None."""
+    for block in report_blocks(scenario):
+        if block.get("agency") == agency_id and (year is None or int(block.get("year", 0)) == year):
+            return block
+    return None
+
+
 def validate(data: Any, origin: str = "scenario") -> None:
     if not isinstance(data, dict):
         raise ScenarioError(f"{origin}: the top level must be a mapping")
@@ -81,3 +98,16 @@ def validate(data: Any, origin: str = "scenario") -> None:
             raise ScenarioError(f"{origin}: events[{i}] needs day, action and channel")
         if event["action"] not in ("delete", "restore", "edit", "publish_at", "violation", "unavailable"):
             raise ScenarioError(f"{origin}: events[{i}] has unknown action {event['action']!r}")
+    reports = data.get("annual_report")
+    if reports is not None and not isinstance(reports, (dict, list)):
+        raise ScenarioError(f"{origin}: annual_report must be a mapping or a list of mappings, one per agency")
+    reported: set[str] = set()
+    for i, block in enumerate(reports if isinstance(reports, list) else [reports] if reports else []):
+        where = f"{origin}: annual_report[{i}]" if isinstance(reports, list) else f"{origin}: annual_report"
+        if not isinstance(block, dict) or "agency" not in block or "year" not in block:
+            raise ScenarioError(f"{where} needs agency and year")
+        if block["agency"] not in seen:
+            raise ScenarioError(f"{where} names unknown agency {block['agency']!r}")
+        if block["agency"] in reported:
+            raise ScenarioError(f"{where}: agency {block['agency']!r} has a report already (one per agency)")
+        reported.add(block["agency"])

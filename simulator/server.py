@@ -5,8 +5,8 @@ Requests are routed by the host the client meant, found (in this order) from
      text responses are rewritten to stay inside the prefix),
   2. an absolute-form request line `GET http://host/… HTTP/1.1` (forward-proxy mode: `curl -x`),
   3. the Host header (what the crawler's routing middleware sends).
-Admin endpoints under `/_sim/` move the scenario clock and switch faults; they answer loopback
-clients only. Generic faults (errors, slowness, resets, 429, WAF pages, truncation, GBK) are applied
+Admin endpoints under `/_sim/` move the scenario clock, switch faults and list the agencies; they answer
+loopback clients only. Generic faults (errors, slowness, resets, 429, WAF pages, truncation, GBK) are applied
 here; channel-specific ones by the site renderers.
 """
 
@@ -72,6 +72,15 @@ def route(req: SimRequest, state: SimState) -> tuple[str, Any] | None:
     if world.agency_for_website(host, path) is not None:
         return "website", nfcms.handle
     return None
+
+
+def agency_list(state: SimState) -> list[dict[str, Any]]:
+    """Every agency of the scenario and where a person would start from (`GET /_sim/agencies`): what
+    `xxgk agencies add --from-simulator` discovers."""
+    return [{"id": a.id, "name": a.name, "host": a.host,
+             "gkmlpt": a.gkmlpt_base + "index" if a.gkmlpt else None,
+             "website": a.website_base if a.website else None,
+             "wechat": a.wechat.name if a.wechat else None} for a in state.world.agencies]
 
 
 def known_hosts(state: SimState) -> list[str]:
@@ -320,7 +329,8 @@ def home_page(state: SimState, request: web.Request) -> str:
             f"<p>Or use it as an HTTP proxy: <code>curl -x {base} {start}</code>; "
             f"or send the Host header: <code>curl -H 'Host: {first[0]}' {base}/{first[1]}</code>.</p>"
             f"<p>Admin (loopback only): <code>GET {base}/_sim/state</code>, <code>POST {base}/_sim/clock</code>, "
-            f"<code>POST {base}/_sim/faults</code>, <code>GET {base}/_sim/truth</code>.</p></body></html>")
+            f"<code>POST {base}/_sim/faults</code>, <code>GET {base}/_sim/truth</code>, <code>GET {base}/_sim/agencies</code>."
+            "</p></body></html>")
 
 
 async def admin(request: web.Request, state: SimState) -> web.Response:
@@ -358,6 +368,8 @@ async def admin(request: web.Request, state: SimState) -> web.Response:
         state.calls.clear()
         state.requests = 0
         return web.json_response(state.snapshot())
+    if action == "agencies" and request.method == "GET":
+        return web.json_response(agency_list(state), dumps=lambda o: json.dumps(o, ensure_ascii=False))
     if action == "truth" and request.method == "GET":
         from .truth import ground_truth
 

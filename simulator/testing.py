@@ -36,6 +36,9 @@ class RunningSimulator:
     def truth(self) -> dict[str, Any]:
         return self._admin("GET", "truth")
 
+    def agencies(self) -> list[dict[str, Any]]:
+        return self._admin("GET", "agencies")
+
     def set_today(self, day: str) -> dict[str, Any]:
         return self._admin("POST", "clock", {"today": day})
 

@@ -41,6 +41,7 @@ def _packs() -> dict[str, Any]:
     return yaml.safe_load((resources.files("simulator") / "voices.yaml").read_text(encoding="utf-8"))
 
 
+@cache  # a pure function of two immutable arguments, asked once per generated title
 def _kind(name: str, kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     for kind, words in kinds:
         if any(w in name for w in words):
@@ -85,12 +86,13 @@ def _levels(name: str) -> list[str]:
     return levels
 
 
+# The pack of an agency's name, by a word of it (first match wins); anything else speaks as a government office.
+_DOMAINS = (("education", ("教育",)), ("health", ("卫生", "健康")), ("agriculture", ("农业", "农村", "水利", "渔业")),
+            ("transport", ("交通",)), ("human_resources", ("人力资源", "社会保障")))
+
+
 def domain_of(name: str) -> str:
-    if "教育" in name:
-        return "education"
-    if "卫生" in name or "健康" in name:
-        return "health"
-    return "government"
+    return next((domain for domain, words in _DOMAINS if any(w in name for w in words)), "government")
 
 
 def voice_for(spec: dict[str, Any], seed: Any) -> Voice:

@@ -18,10 +18,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from .sites.wechat_listers import empty_publish_info
-from .truth_reconcile import APPROX_TOLERANCE, CRAWL_LISTERS, judge_claim, reconciliation_truth
+from .truth_reconcile import (
+    APPROX_TOLERANCE,
+    CRAWL_LISTERS,
+    judge_claim,
+    reconciliation_truth,
+    reconciliations_truth,
+)
 from .world import Agency, CatalogDoc, World, WxAccount
 
-__all__ = ["APPROX_TOLERANCE", "WECHAT_LISTERS", "ground_truth", "judge_claim", "lister_sees", "reconciliation_truth"]
+__all__ = ["APPROX_TOLERANCE", "WECHAT_LISTERS", "ground_truth", "judge_claim", "lister_sees", "reconciliation_truth",
+           "reconciliations_truth"]
 
 WECHAT_LISTERS = ("mp_backend", "list_ex", "getmsg", "weread", "feeds")
 
@@ -215,9 +222,12 @@ def ground_truth(world: World, today: date | None = None) -> dict[str, Any]:
         if a.wechat:
             entry["wechat"] = wechat_truth(world, a, today)
         agencies[a.id] = entry
+    reconciliations = reconciliations_truth(world, agencies, today) if today == world.start_today else None
     return {
         "scenario": world.name, "seed": world.seed, "start": world.start_today.isoformat(), "today": today.isoformat(),
         "agencies": agencies,
         "events": world.event_log,
-        "reconciliation": reconciliation_truth(world, agencies, today) if today == world.start_today else None,
+        # Per agency (one `annual_report:` block each), and the first one alone: the one-agency form.
+        "reconciliation": next(iter(reconciliations.values()), None) if reconciliations else None,
+        "reconciliations": reconciliations,
     }

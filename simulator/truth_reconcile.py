@@ -34,6 +34,7 @@ from datetime import date
 from typing import Any
 
 from . import catalog_map
+from .scenario import report_blocks
 from .world import Agency, World
 
 # A claim written 约N / 近N matches an observed count within this share of N; a lower bound (N余, 超过N …)
@@ -226,15 +227,31 @@ class Expected:
         return out
 
 
-def reconciliation_truth(world: World, truth_agencies: dict[str, Any], today: date) -> dict[str, Any] | None:
-    """The expected rows of the scenario's annual report (`annual_report:`), in the report's claim order."""
+def _report_missing(agency: Agency, year: int, today: date) -> str:
+    """Why a crawl on `today` archives no year-`year` annual report of the agency ('' when it archives one)."""
+    docs = [d for d in agency.docs if d.report_year == year]
+    if any(d.visible(today) for d in docs):
+        return ""
+    if any(a.visible(today) for a in agency.articles if a.twin is not None and a.twin.report_year == year):
+        return ""
+    if not any(c.spec.get("annual_reports") for c in agency.all_categories()):
+        return "the catalog has no annual-report category"
+    if docs and min(d.published.date() for d in docs) > today:
+        return f"the {year} annual report is published on {min(d.published.date() for d in docs)}, after {today}"
+    return f"no {year} annual report is published"
+
+
+def agency_reconciliation(world: World, truth_agencies: dict[str, Any], today: date,
+                          block: dict[str, Any]) -> dict[str, Any]:
+    """The expected rows of one agency's annual report (`block`: its `annual_report:` entry), in the report's
+    claim order; status `no_report` with the reason when a crawl on `today` archives no such report."""
     from .report import report_spec
 
-    spec = world.scenario.get("annual_report")
-    if not spec:
-        return None
-    agency = world.agency_by_id[spec["agency"]]
-    year = int(spec["year"])
+    agency = world.agency_by_id[block["agency"]]
+    year = int(block["year"])
+    missing = _report_missing(agency, year, today)
+    if missing:
+        return {"agency": agency.id, "year": year, "status": "no_report", "reason": missing, "rows": []}
     claims = report_spec(world, agency, year)["readback"]
     expected = Expected(world, agency, year, today, truth_agencies[agency.id])
     rows: list[dict[str, Any]] = []
@@ -253,4 +270,16 @@ def reconciliation_truth(world: World, truth_agencies: dict[str, Any], today: da
             row["part_of"] = [parent["kind"], parent["channel"], parent["category"]]
         row_of[i] = row
         rows.append(row)
-    return {"agency": agency.id, "year": year, "lister_union": list(CRAWL_LISTERS), "rows": rows}
+    return {"agency": agency.id, "year": year, "status": "reconciled", "lister_union": list(CRAWL_LISTERS),
+            "rows": rows}
+
+
+def reconciliations_truth(world: World, truth_agencies: dict[str, Any], today: date) -> dict[str, dict[str, Any]]:
+    """Every agency's expected reconciliation, by agency id (the scenario's `annual_report:` blocks)."""
+    return {b["agency"]: agency_reconciliation(world, truth_agencies, today, b) for b in report_blocks(world.scenario)}
+
+
+def reconciliation_truth(world: World, truth_agencies: dict[str, Any], today: date) -> dict[str, Any] | None:
+    """The expected rows of the scenario's (first) annual report: the one-agency form of `reconciliations_truth`."""
+    blocks = report_blocks(world.scenario)
+    return agency_reconciliation(world, truth_agencies, today, blocks[0]) if blocks else None

@@ -31,6 +31,7 @@ from .model import (
     rng_for,
     url_item_base,
 )
+from .scenario import report_block
 
 __all__ = ["SHANGHAI", "Agency", "Attachment", "CatalogDoc", "Category", "Timeline", "WebArticle", "World",
            "WxAccount", "WxArticle", "WxPush", "hexdigest", "local_dt", "rng_for"]
@@ -183,8 +184,8 @@ class World:
                     n = self._year_count(leaf.spec, year, rng)
                 for _ in range(n):
                     if leaf.spec.get("annual_reports"):
-                        report = self.scenario.get("annual_report") or {}
-                        if report.get("agency") == agency.id and int(report.get("year", 0)) == year - 1:
+                        report = report_block(self.scenario, agency.id, year - 1) or {}
+                        if report.get("published_at"):
                             published = local_dt(report["published_at"])
                         else:
                             published = datetime.combine(date(year, 1, rng.randint(12, 28)),

@@ -114,6 +114,59 @@ def resolve_db(command: str, db_path: str | Path) -> str:
                   f"or run `make demo`, which writes {DEMO_DB}; or give --db PATH)")
 
 
+def many_agencies(value: str) -> bool:
+    """True when `--agency` names several agencies: `all`, a list `ID,ID,…`, or `@FILE`."""
+    value = value.strip()
+    return value == "all" or value.startswith("@") or "," in value
+
+
+def agency_ids(command: str, value: str, folders: tuple[Path, ...] | list[Path] = ()) -> list[str]:
+    """The registry ids `--agency` names, in order and once each: `all` (every agency of the registry: the
+    given folders, XXGK_REGISTRY, then the built-in agencies), `ID,ID,…`, or `@FILE` (ids one a line or
+    separated by commas or spaces; `#` starts a comment). An unknown id, or a list naming none, is one line and
+    exit 2."""
+    value = value.strip()
+    reg = registry(command, folders)
+    known = reg.ids()
+    if value == "all":
+        return known
+    if value.startswith("@"):
+        path = Path(value[1:]).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(command, f"cannot read the agency list {path}: {exc}")
+        words = [w for line in text.splitlines() for w in line.split("#", 1)[0].replace(",", " ").split()]
+        origin = str(path)
+    else:
+        words = [w.strip() for w in value.split(",") if w.strip()]
+        origin = "--agency"
+    ids = list(dict.fromkeys(words))
+    if not ids:
+        fail(command, f"{origin} names no agency")
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        fail(command, f"unknown agenc{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} in {origin}; known "
+                      f"agencies: {', '.join(known) or 'none'}")
+    return ids
+
+
+def load_agencies(command: str, value: str, folders: tuple[Path, ...] | list[Path] = ()) -> tuple[list[Any],
+                                                                                                  dict[str, str]]:
+    """The registry's `Agency` of every id `--agency` names (`agency_ids`), and the ones whose file cannot be
+    read (id → why): one broken file never hides the others."""
+    from crawler.registry import RegistryError
+
+    reg = registry(command, folders)
+    loaded, broken = [], {}
+    for agency_id in agency_ids(command, value, folders):
+        try:
+            loaded.append(reg.load(agency_id))
+        except RegistryError as exc:
+            broken[agency_id] = str(exc)
+    return loaded, broken
+
+
 def open_archive(command: str, db_path: str | Path, write: bool = True, create: bool = False) -> Any:
     """The archive database, or one clear line and exit 2: a missing, empty, garbage, truncated or read-only
     file, or one a newer xxgk-archive migrated (never written by this version).

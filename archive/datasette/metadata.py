@@ -366,6 +366,20 @@ TABLES: dict[str, Table] = {
             "runs": "JSON list of the crawl runs whose coverage was considered.",
         },
         {"sort_desc": "created_at", "facets": ["agency", "year"]}, "report"),
+    "agency_audits": Table(
+        "One row per reconciliation across agencies (xxgk reconcile|report --agency all …): every agency asked for, "
+        "with its outcome; the page /-/xxgk/agencies shows agencies × claims.",
+        {
+            "id": "Agency audit id (aud-<UTC timestamp>-<random>).",
+            "year": "Report year.",
+            "scope": "What --agency named: all, a list of ids, or @FILE.",
+            "created_at": "When it ran (UTC).",
+            "agencies": "JSON list, one entry per agency: id, name, status (reconciled, no_report: no annual "
+                        "report of the year in the archive, failed: the report or the registry file could not be "
+                        "read), the reason, and the reconciliation it produced (reconciliations.id).",
+            "summary": "JSON: how many agencies, and how many of each status.",
+        },
+        {"sort_desc": "created_at", "facets": ["year"]}, "report"),
     "reconciliation_rows": Table(
         "One row per claim: claimed vs observed, status, and the documents counted as evidence.",
         {
@@ -641,6 +655,7 @@ def _home_html() -> str:
         f'<li><a href="/{DATABASE}/search">Search documents</a> (Chinese full text: 2-character words work)</li>'
         f'<li><a href="/{DATABASE}/documents">Browse documents</a> by agency, channel, category, year and status</li>'
         '<li><a href="/-/xxgk/dashboard">Reconciliation dashboard</a>: annual-report claims vs observed</li>'
+        '<li><a href="/-/xxgk/agencies">Agencies × claims</a>: every agency\'s annual report against the archive</li>'
         f'<li><a href="/{DATABASE}/runs_health">Crawl runs and their health</a></li></ul>'
     )
 

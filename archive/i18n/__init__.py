@@ -179,6 +179,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # ---- dashboard and Datasette pages (templates)
     "nav.search": ("搜索文件", "Search documents"),
     "nav.dashboard": ("核对仪表板", "Reconciliation dashboard"),
+    "nav.agencies": ("各机构 × 年报声明", "Agencies × claims"),
     "nav.runs": ("采集运行", "Crawl runs"),
     "nav.feed": ("变更订阅（Atom）", "Change feed (Atom)"),
     "nav.language": ("English", "中文"),

@@ -106,12 +106,15 @@ def target_folder(folders: tuple[Path, ...]) -> Path:
 
 
 @agencies.command("add")
-@click.option("--gkmlpt", "gkmlpt", required=True, metavar="URL",
+@click.option("--gkmlpt", "gkmlpt", default="", metavar="URL",
               help="The agency's gkmlpt catalog: its base (…/gkmlpt/) or index URL.")
 @click.option("--website", default="", metavar="URL", help="The agency's website (NFCMS) home page "
               "(default: guessed from the website twin of an annual report in the catalog).")
 @click.option("--wechat-account", default="", metavar="NAME", help="The WeChat account's name (as it shows).")
 @click.option("--id", "agency_id", default="", metavar="ID", help="The agency's id (default: the catalog's site code).")
+@click.option("--from-simulator", "from_simulator", default=None, metavar="URL",
+              help="Discover every agency a running simulator serves (its catalog, website and WeChat account), "
+                   "through it, one file each (instead of --gkmlpt).")
 @registry_option
 @simulator_option
 @click.option("--force", is_flag=True, help="Replace the agency's file if it exists.")
@@ -119,63 +122,137 @@ def target_folder(folders: tuple[Path, ...]) -> Path:
 @json_option
 @click.pass_context
 def add(ctx: click.Context, gkmlpt: str, website: str, wechat_account: str, agency_id: str,
-        registry_dirs: tuple[Path, ...], simulator: str | None, force: bool, overrides: tuple[str, ...],
-        as_json: bool) -> None:
+        from_simulator: str | None, registry_dirs: tuple[Path, ...], simulator: str | None, force: bool,
+        overrides: tuple[str, ...], as_json: bool) -> None:
     """Discover an agency from its gkmlpt catalog (name, SID, category tree, annual report category, search
     endpoint) and website (columns, the annual report's column), and write DIR/ID.yaml with comments
     (DIR: the first --registry folder, else the first XXGK_REGISTRY folder; created if missing)."""
-    import yaml
-
-    from crawler.discovery import DiscoveryError, default_id, propose, render_yaml, valid_id
-    from crawler.registry import RegistryError, agency_from_data
-    from crawler.run import discovery_settings, run_discovery
-
-    base = gkmlpt_base(gkmlpt)
-    home = website.strip()
-    given_id = agency_id.strip()
-    agency_id = given_id or default_id(base)
-    if not valid_id(agency_id):
-        fail("agencies add", f"{agency_id!r} is not a usable id (lower-case letters, digits, '.', '_', '-'): give --id")
+    if bool(gkmlpt.strip()) == bool(from_simulator):
+        fail("agencies add", "give --gkmlpt URL (one agency) or --from-simulator URL (every agency of a simulator)")
+    if from_simulator:
+        if website or wechat_account or agency_id:
+            fail("agencies add", "--from-simulator takes each agency's website, WeChat account and id from the "
+                                 "simulator: give none of --website, --wechat-account, --id")
+        targets = simulator_agencies(from_simulator)
+        simulator = from_simulator
+    else:
+        targets = [{"gkmlpt": gkmlpt, "website": website.strip(), "wechat": wechat_account.strip(), "id": agency_id}]
     folder = target_folder(_folders(ctx, registry_dirs))
-    path = folder / f"{agency_id}.yaml"
-    if path.exists() and not force:
-        fail("agencies add", f"{path} exists; give --force to replace it, or another --id")
+    for t in targets:
+        t["base"] = gkmlpt_base(t["gkmlpt"])
+        t["id"] = (t.get("id") or "").strip()
+        chosen = t["id"] or default_id_of(t["base"])
+        if not valid_id(chosen):
+            fail("agencies add", f"{chosen!r} is not a usable id (lower-case letters, digits, '.', '_', '-'): give --id")
+        t["path"] = folder / f"{chosen}.yaml"
+        if t["path"].exists() and not force:
+            fail("agencies add", f"{t['path']} exists; give --force to replace it, or another --id")
+    paths = [t["path"] for t in targets]
+    if len(set(paths)) != len(paths):
+        fail("agencies add", "two catalogs would get the same id: " + ", ".join(sorted({p.stem for p in paths
+                                                                                        if paths.count(p) > 1})))
     values = _overrides(overrides)
     _contact_warning("agencies add", simulator, values)
-    hosts = [h for h in (urlsplit(base).hostname, urlsplit(home).hostname if home else None) if h]
+    from crawler.run import discovery_settings, run_discoveries
+
+    hosts = [h for t in targets for h in (urlsplit(t["base"]).hostname,
+                                          urlsplit(t["website"]).hostname if t["website"] else None) if h]
     settings = discovery_settings(hosts, simulator, values)
-    findings = run_discovery(settings, gkmlpt=base, website=home)
+    findings = run_discoveries(settings, [{"gkmlpt": t["base"], "website": t["website"]} for t in targets])
+    results = [write_agency_file(t, f, simulator) for t, f in zip(targets, findings, strict=True)]
+    failed = [r for r in results if r.get("error")]
+    if failed and not from_simulator:
+        fail("agencies add", failed[0]["error"], EXIT_FAILED)
+    if as_json:
+        click.echo(json.dumps(results if from_simulator else results[0], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            print_added(r, folder, simulator, many=bool(from_simulator))
+    for r in failed:
+        click.echo(f"xxgk agencies add: {r['gkmlpt']}: {r['error']}", err=True)
+    if failed:
+        raise SystemExit(EXIT_FAILED)
+
+
+def default_id_of(base: str) -> str:
+    from crawler.discovery import default_id
+
+    return default_id(base)
+
+
+def valid_id(agency_id: str) -> bool:
+    from crawler.discovery import valid_id as ok
+
+    return ok(agency_id)
+
+
+def simulator_agencies(url: str) -> list[dict[str, Any]]:
+    """The agencies a running simulator serves (`GET URL/_sim/agencies`), those with a catalog."""
+    import urllib.error
+    import urllib.request
+
+    endpoint = url.rstrip("/") + "/_sim/agencies"
     try:
-        proposal = propose(findings, given_id, wechat_account.strip())  # the same id, said to be guessed if so
+        with urllib.request.urlopen(endpoint, timeout=30) as resp:  # noqa: S310 - a simulator the user names
+            listed = json.loads(resp.read())
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        fail("agencies add", f"cannot list the simulator's agencies at {endpoint}: {exc}")
+    targets = [{"gkmlpt": a["gkmlpt"], "website": a.get("website") or "", "wechat": a.get("wechat") or "",
+                "simulated_id": a.get("id")} for a in listed if a.get("gkmlpt")]
+    if not targets:
+        fail("agencies add", f"the simulator at {url} serves no gkmlpt catalog")
+    return targets
+
+
+def write_agency_file(target: dict[str, Any], findings: Any, simulator: str | None) -> dict[str, Any]:
+    """Turn one agency's findings into its registry file (checked to read back first); what was found, guessed
+    and missing, or the error that kept the file from being written."""
+    import yaml
+
+    from crawler.discovery import DiscoveryError, propose, render_yaml
+    from crawler.registry import RegistryError, agency_from_data
+
+    path: Path = target["path"]
+    head = {"gkmlpt": target["base"], **({"simulated_id": target["simulated_id"]} if target.get("simulated_id")
+                                         else {})}
+    try:
+        proposal = propose(findings, target["id"], target["wechat"])  # the same id, said to be guessed if so
     except DiscoveryError as exc:
-        fail("agencies add", str(exc), EXIT_FAILED)
+        return {**head, "file": None, "id": target["id"] or path.stem, "error": str(exc)}
     text = render_yaml(proposal, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), simulator or "")
     try:  # what we write must read back as this agency
         agency_from_data(yaml.safe_load(text), f"agency file {path}")
     except (RegistryError, yaml.YAMLError) as exc:
-        fail("agencies add", f"the file it would write does not read back ({exc}); nothing written", EXIT_FAILED)
-    folder.mkdir(parents=True, exist_ok=True)
+        return {**head, "file": None, "id": proposal.id,
+                "error": f"the file it would write does not read back ({exc}); nothing written"}
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-    unanswered = findings.unanswered()
-    if as_json:
-        click.echo(json.dumps({"file": str(path), "id": proposal.id, "found": proposal.found,
-                               "guessed": proposal.guessed, "missing": proposal.missing,
-                               "unanswered": unanswered, "data": proposal.data}, ensure_ascii=False, indent=2))
+    return {**head, "file": str(path), "id": proposal.id, "found": proposal.found, "guessed": proposal.guessed,
+            "missing": proposal.missing, "unanswered": findings.unanswered(), "data": proposal.data}
+
+
+def print_added(r: dict[str, Any], folder: Path, simulator: str | None, many: bool) -> None:
+    if r.get("error"):
+        return  # said on stderr
+    click.echo(f"wrote {r['file']}" + (f" ({r['data'].get('name')})" if many else ""))
+    if many:  # one line an agency; the file says what was guessed
+        if r["missing"]:
+            click.echo("  could not find: " + "; ".join(r["missing"]))
         return
-    click.echo(f"wrote {path}")
-    for title, lines in (("found", proposal.found), ("guessed (review these in the file)", proposal.guessed),
-                         ("could not find", proposal.missing)):
+    for title, lines in (("found", r["found"]), ("guessed (review these in the file)", r["guessed"]),
+                         ("could not find", r["missing"])):
         if lines:
             click.echo(f"{title}:")
             for line in lines:
                 click.echo(f"  - {line}")
+    unanswered = r["unanswered"]
     if unanswered:
         click.echo("links that did not answer (not columns): "
                    + "; ".join(f"{p or '/'} ({why.rsplit(': ', 1)[-1]})" for p, why in unanswered.items()))
-    reg = " ".join(f"--registry {d}" for d in [folder]) + (f" --simulator {simulator}" if simulator else "")
-    click.echo(f"next: xxgk agencies check {proposal.id} {reg}\n      xxgk crawl --agency {proposal.id} {reg} "
+    reg = f"--registry {folder}" + (f" --simulator {simulator}" if simulator else "")
+    click.echo(f"next: xxgk agencies check {r['id']} {reg}\n      xxgk crawl --agency {r['id']} {reg} "
                "--channel all")
 
 

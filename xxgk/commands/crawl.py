@@ -20,6 +20,7 @@ from xxgk.options import (
     EXIT_PARTIAL,
     fail,
     load_agency,
+    many_agencies,
     open_archive,
     registry_option,
     simulator_option,
@@ -71,8 +72,20 @@ def print_summary(result: dict[str, Any], agency: str, channel: str) -> None:
         console.print(f"problem: {s['problem']}")
 
 
+def child_args(db: str, log_level: str, simulator: str | None, warc_dir: str | None, full_refresh: bool,
+               fail_on_partial: bool, as_json: bool, registry_dirs: tuple[Path, ...], overrides: tuple[str, ...]
+               ) -> list[str]:
+    """The options a `--channel all` crawl passes on to its one-channel subprocesses."""
+    return ["--db", db, "--log-level", log_level, *(["--simulator", simulator] if simulator else []),
+            *(["--warc-dir", warc_dir] if warc_dir else []), *(["--full-refresh"] if full_refresh else []),
+            *(["--fail-on-partial"] if fail_on_partial else []), *(["--json"] if as_json else []),
+            *(a for d in registry_dirs for a in ("--registry", str(d))), *(a for o in overrides for a in ("-s", o))]
+
+
 @click.command("crawl")
-@click.option("--agency", "agency_id", required=True, help="Agency id from the registry (`xxgk agencies`).")
+@click.option("--agency", "agency_id", required=True,
+              help="Agency id from the registry (`xxgk agencies`); several: `all`, `ID,ID,…` or `@FILE` (ids one a "
+                   "line), crawled one after another in one process per channel, one run each.")
 @click.option("--channel", type=click.Choice([*CHANNELS, "all"]), default="catalog", show_default=True)
 @simulator_option
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive database (created if missing).")
@@ -86,9 +99,16 @@ def print_summary(result: dict[str, Any], agency: str, channel: str) -> None:
 def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir: str | None,
           registry_dirs: tuple[Path, ...], full_refresh: bool, fail_on_partial: bool, as_json: bool,
           overrides: tuple[str, ...], log_level: str) -> None:
-    """Crawl one agency's channel into the archive (one crawl per process)."""
+    """Crawl one agency's channel into the archive (one crawl per process); several agencies (`all`, `ID,ID,…`,
+    `@FILE`): one process per channel, crawling them one after another, one run each."""
     from crawler.run import crawl_settings, run_crawl
 
+    if many_agencies(agency_id):
+        from xxgk.commands.crawl_many import crawl_many
+
+        crawl_many(agency_id, channel, simulator, db, warc_dir, registry_dirs, full_refresh, fail_on_partial,
+                   as_json, overrides, log_level)
+        return
     agency = load_agency("crawl", agency_id, registry_dirs)
     values = parse_overrides(overrides)
     if channel != "all" and channel not in agency.channels:
@@ -100,10 +120,8 @@ def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir
     lock = acquire_or_exit(db, f"xxgk crawl --agency {agency_id} --channel {channel}")
     if channel == "all":
         # One crawl per process (a Twisted reactor cannot restart): each channel in its own subprocess.
-        args = ["--db", db, "--log-level", log_level, *(["--simulator", simulator] if simulator else []),
-                *(["--warc-dir", warc_dir] if warc_dir else []), *(["--full-refresh"] if full_refresh else []),
-                *(["--fail-on-partial"] if fail_on_partial else []), *(["--json"] if as_json else []),
-                *(a for d in registry_dirs for a in ("--registry", str(d))), *(a for o in overrides for a in ("-s", o))]
+        args = child_args(db, log_level, simulator, warc_dir, full_refresh, fail_on_partial, as_json, registry_dirs,
+                          overrides)
         worst = EXIT_OK
         for each in agency.channels:
             cmd = xxgk_command("crawl", "--agency", agency_id, "--channel", each, *args)

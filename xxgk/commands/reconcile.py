@@ -2,6 +2,7 @@
 
 Exit statuses: 0 done; 2 bad input (unknown agency, no archive, no annual report in the archive, an
 unreadable report file, or a claims file that breaks the claims contract: one line per problem); 4 (`report --fail-on`) when a row has one of the listed statuses.
+Several agencies (`--agency all|ID,ID,…|@FILE`, xxgk/commands/across.py): 1 when some agency has no report.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from xxgk.options import (
     db_option,
     fail,
     load_agency,
+    many_agencies,
     open_archive,
     registry_option,
     resolve_db,
@@ -81,8 +83,12 @@ def print_table(rec: dict[str, Any]) -> None:
     console.print(", ".join(f"{STATUS_TEXT[k]} {v}" for k, v in counts.items()))
 
 
+AGENCY_HELP = ("Agency id from the registry; several: `all` (every agency of the registry), `ID,ID,…` or `@FILE` "
+               "(ids one a line), each agency's report reconciled and a table across them.")
+
+
 @click.command("reconcile")
-@click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
+@click.option("--agency", "agency_id", required=True, help=AGENCY_HELP)
 @click.option("--year", type=int, required=True, help="Report year (Asia/Shanghai calendar year).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Annual report file (txt, html, pdf, docx) instead of the one archived by the crawl.")
@@ -95,9 +101,17 @@ def print_table(rec: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the stored reconciliation as JSON.")
 def reconcile(agency_id: str, year: int, report_file: Path | None, claims_file: Path | None, db_path: str,
               warc_dir: Path | None, registry_dirs: tuple[Path, ...], as_json: bool) -> None:
-    """Reconcile an annual report's claims with the archive and store the result."""
+    """Reconcile an annual report's claims with the archive and store the result (several agencies: each
+    one's archived report, and a table across them; exit 1 when some agency has none)."""
     if report_file is not None and claims_file is not None:
         fail("reconcile", "--claims and --report are mutually exclusive: give the report, or the claims read from it")
+    if many_agencies(agency_id):
+        if report_file is not None or claims_file is not None:
+            fail("reconcile", "--report and --claims are one agency's: give one agency id with them")
+        from xxgk.commands.across import reconcile_many
+
+        reconcile_many(agency_id, year, db_path, warc_dir, registry_dirs, as_json)
+        return
     agency = load_agency("reconcile", agency_id, registry_dirs)
     db_path = resolve_db("reconcile", db_path)
     db = open_archive("reconcile", db_path)
@@ -119,12 +133,26 @@ def _statuses(value: str) -> list[str]:
     return wanted
 
 
+def emit(text: str, out: Path | None, what: str) -> None:
+    """The report on stdout, or written to `out` (its folder created) and said on stderr with `what` it is."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out} ({what})", err=True)
+
+
 @click.command("report")
-@click.option("--agency", "agency_id", required=True, help="Agency id from the registry.")
+@click.option("--agency", "agency_id", required=True, help=AGENCY_HELP)
 @click.option("--year", type=int, required=True, help="Report year.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
               help="html (printable, self-contained), pdf (printed by headless chromium; needs --out), md, csv (the "
                    "claims; with --out also FILE-documents.csv: one row per counted document), csv-documents, json.")
+@click.option("--sort", default="discrepancy", show_default=True, metavar="KEY",
+              help="Several agencies: the table's order: discrepancy, agency, name, status, claims, match, "
+                   "fewer_found, more_found, unverifiable, catalog, website, wechat or total (counts largest first, "
+                   "names A to Z).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout).")
 @click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True,
               help="Language of the report (zh: Chinese, en: English).")
@@ -135,10 +163,10 @@ def _statuses(value: str) -> list[str]:
 @registry_option
 @click.option("--fail-on", "fail_on", default="", metavar="STATUS[,STATUS]",
               help=f"Exit {EXIT_FAIL_ON} when any row has one of these statuses (e.g. fewer_found,more_found).")
-def report(agency_id: str, year: int, fmt: str, out: Path | None, lang: str, link_base: str, db_path: str,
-           warc_dir: Path | None, registry_dirs: tuple[Path, ...], fail_on: str) -> None:
+def report(agency_id: str, year: int, fmt: str, sort: str, out: Path | None, lang: str, link_base: str,
+           db_path: str, warc_dir: Path | None, registry_dirs: tuple[Path, ...], fail_on: str) -> None:
     """Write the audit report of the latest reconciliation of an agency and year (reconciling first if
-    there is none)."""
+    there is none); for several agencies, the table of agencies × claims and each agency's claims."""
     from archive.audit_report import render
     from archive.reconcile import latest_reconciliation
 
@@ -147,6 +175,14 @@ def report(agency_id: str, year: int, fmt: str, out: Path | None, lang: str, lin
         fail("report", "--format pdf needs --out FILE.pdf (a PDF is not written to a terminal)")
     if link_base and not link_base.startswith(("http://", "https://")):
         fail("report", f"--link-base {link_base!r} is not an http(s) URL (e.g. http://127.0.0.1:8001)")
+    if many_agencies(agency_id):
+        from archive.audit_report.agencies import FORMATS as TABLE_FORMATS
+        from xxgk.commands.across import report_many
+
+        if fmt not in TABLE_FORMATS:
+            fail("report", f"--format {fmt} is one agency's; the table across agencies is {', '.join(TABLE_FORMATS)}")
+        report_many(agency_id, year, fmt, out, db_path, warc_dir, registry_dirs, wanted, sort)
+        return
     agency = load_agency("report", agency_id, registry_dirs)
     db_path = resolve_db("report", db_path)
     db = open_archive("report", db_path)
@@ -154,9 +190,7 @@ def report(agency_id: str, year: int, fmt: str, out: Path | None, lang: str, lin
     if rec is None:
         rec = reconcile_or_fail("report", db, agency, year, None, warc_dir_for(db_path, warc_dir))
     text = render(rec, fmt, db, lang=lang, link_base=link_base)
-    if out is None:
-        click.echo(text, nl=False)
-    elif fmt == "pdf":
+    if fmt == "pdf":
         from archive.audit_report.pdf import PdfError, write_pdf
 
         try:
@@ -165,13 +199,11 @@ def report(agency_id: str, year: int, fmt: str, out: Path | None, lang: str, lin
             fail("report", str(exc), EXIT_FAILED)
         click.echo(f"wrote {out} (pdf, {size:,} bytes, reconciliation {rec['id']})", err=True)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out} ({fmt}, reconciliation {rec['id']})", err=True)
-        if fmt == "csv":
+        emit(text, out, f"{fmt}, reconciliation {rec['id']}")
+        if fmt == "csv" and out is not None:
             docs = out.with_name(f"{out.stem}-documents{out.suffix or '.csv'}")
-            docs.write_text(render(rec, "csv-documents", db, lang=lang, link_base=link_base), encoding="utf-8")
-            click.echo(f"wrote {docs} (one row per counted document)", err=True)
+            emit(render(rec, "csv-documents", db, lang=lang, link_base=link_base), docs,
+                 "one row per counted document")
     hits = [r for r in rec["rows"] if r["status"] in wanted]
     if hits:
         click.echo(f"xxgk report: {len(hits)} claim(s) with status {', '.join(sorted({r['status'] for r in hits}))}",

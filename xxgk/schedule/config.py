@@ -58,6 +58,15 @@ class ScheduleConfig:
 
         return Registry.from_options(self.registry).ids()
 
+    def resolved_registry_ids(self) -> list[str]:
+        """Every agency id the registry knows (its folders, XXGK_REGISTRY, the built-in ones)."""
+        from crawler.registry import Registry, RegistryError
+
+        try:
+            return Registry.from_options(self.registry).ids()
+        except RegistryError:
+            return []
+
     def channels_of(self, agency: str) -> list[str]:
         """The configured channels the agency's registry file has: a crawl of a channel it lacks (an agency without
         WeChat, say) could only fail. An unknown agency or a broken file keeps them all, so its crawls say why."""

@@ -139,11 +139,15 @@ class JobRunner:
 
     def _job_steps(self, job: dict[str, Any], lock: ArchiveLock) -> None:
         cfg = self.cfg
-        for agency in job["agencies"]:
-            for channel in cfg.channels_of(agency):
+        have = {agency: cfg.channels_of(agency) for agency in job["agencies"]}
+        known = set(cfg.resolved_registry_ids())
+        for channel in cfg.channels:  # one crawl process per channel for all its agencies (xxgk crawl --agency A,B,)
+            group = [a for a in job["agencies"] if channel in have[a]]
+            # An id the registry does not know crawls alone: it fails as bad input without taking the others along.
+            for agencies in [[a for a in group if a in known], *([a] for a in group if a not in known)]:
                 if self._stopping.is_set():
                     return
-                job["runs"].append(self._crawl(job, agency, channel, lock))
+                job["runs"] += self._crawl(job, agencies, channel, lock)
         if self._stopping.is_set():
             return
         for agency in job["agencies"]:
@@ -202,25 +206,38 @@ class JobRunner:
                 self._proc = None
         return proc.returncode, out or "", err or "", timed_out
 
-    def _crawl(self, job: dict[str, Any], agency: str, channel: str, lock: ArchiveLock) -> dict[str, Any]:
+    def _crawl(self, job: dict[str, Any], agencies: list[str], channel: str, lock: ArchiveLock) -> list[dict[str, Any]]:
+        """Crawl the channel of every agency in one process, one after another; each agency's entry."""
         cfg = self.cfg
-        cmd = xxgk_command("crawl", "--agency", agency, "--channel", channel, "--db", str(cfg.db), "--json",
-                           "--log-level", cfg.log_level, *cfg.registry_args())
+        if not agencies:
+            return []
+        # A trailing comma keeps one agency a list: the same JSON (every agency's result) whatever their number.
+        cmd = xxgk_command("crawl", "--agency", ",".join(agencies) + ",", "--channel", channel, "--db", str(cfg.db),
+                           "--json", "--log-level", cfg.log_level, *cfg.registry_args())
         cmd += ["--simulator", cfg.simulator] if cfg.simulator else []
         cmd += list(cfg.crawl_args)
         folder = cfg.logs_folder()
         folder.mkdir(parents=True, exist_ok=True)
-        log_file = folder / f"{job['id']}-{agency}-{channel}.log"
-        log.info("crawl %s %s (log %s)", agency, channel, log_file)
+        log_file = folder / f"{job['id']}-{channel}.log"
+        log.info("crawl %s of %s (log %s)", channel, ", ".join(agencies), log_file)
         started, t0 = now_iso(), time.monotonic()
-        with open(log_file, "w", encoding="utf-8") as err:
-            code, out, _, timed_out = self._spawn(cmd, err, cfg.crawl_timeout, **lock.subprocess_kwargs())
-        entry: dict[str, Any] = {"agency": agency, "channel": channel, "exit_code": code, "log": str(log_file),
-                                 "duration_s": round(time.monotonic() - t0, 3), "run_id": None}
+        with open(log_file, "w", encoding="utf-8") as err:  # the timeout is each agency's
+            code, out, _, timed_out = self._spawn(cmd, err, cfg.crawl_timeout * len(agencies),
+                                                  **lock.subprocess_kwargs())
         try:
-            entry["run_id"] = json.loads(out).get("run_id")
-        except (ValueError, AttributeError):
-            pass  # no JSON: the crawl broke before printing its result; look the run up below
+            run_ids = {r["agency"]: r.get("run_id") for r in json.loads(out)["agencies"]}
+        except (ValueError, AttributeError, KeyError, TypeError):
+            run_ids = {}  # no JSON: the crawl broke before printing its results; look the runs up below
+        duration = round(time.monotonic() - t0, 3)
+        return [self._crawled(agency, channel, code, timed_out, log_file, started, duration, run_ids.get(agency))
+                for agency in agencies]
+
+    def _crawled(self, agency: str, channel: str, code: int, timed_out: bool, log_file: Path, started: str,
+                 duration: float, run_id: str | None) -> dict[str, Any]:
+        """One agency's entry: its run found, closed if the crawl left it running, and its health assessed."""
+        cfg = self.cfg
+        entry: dict[str, Any] = {"agency": agency, "channel": channel, "exit_code": code, "log": str(log_file),
+                                 "duration_s": duration, "run_id": run_id}
         conn = open_db(cfg.db)
         try:
             if entry["run_id"] is None:

@@ -8,6 +8,7 @@
   with a link to download its WARC record; /-/xxgk/warc/{capture_id} streams that record (one gzip
   member, itself a valid .warc.gz) from the WARC folder.
 - /-/xxgk/dashboard: the reconciliation dashboard (claimed vs observed charts, inline SVG).
+- /-/xxgk/agencies (and .csv): agencies × claims of a year, sortable by links (archive/datasette/agencies.py).
 - /robots.txt: the archive mirror asks crawlers to stay away; /-/xxgk/xxgk.css: a little CSS.
 - Limits (archive/datasette/limits.py): no SQL value over 16 MB, no query result over 32 MB, and 405 to
   any write method on the archive's pages.
@@ -154,6 +155,7 @@ def menu_links(datasette: Any, request: Any) -> list[dict[str, str]]:
     return [
         {"href": datasette.urls.path(f"/{db}/search"), "label": t("nav.search")},
         {"href": datasette.urls.path("/-/xxgk/dashboard"), "label": t("nav.dashboard")},
+        {"href": datasette.urls.path("/-/xxgk/agencies"), "label": t("nav.agencies")},
         {"href": datasette.urls.path(f"/{db}/runs_health"), "label": t("nav.runs")},
     ]
 
@@ -170,6 +172,8 @@ def register_routes() -> list[tuple[str, Any]]:
         *FEED,  # /-/xxgk/feed/{agency}.atom (archive/datasette/feed.py)
         (r"^/-/xxgk/warc/(?P<capture_id>[^/]+)$", warc_record),
         (r"^/-/xxgk/dashboard$", dashboard),
+        (r"^/-/xxgk/agencies$", agencies_page),
+        (r"^/-/xxgk/agencies\.csv$", agencies_csv),
         (r"^/robots\.txt$", robots_txt),
         (r"^/-/xxgk/xxgk\.css$", stylesheet),
     ]
@@ -270,3 +274,29 @@ async def dashboard(request: Any, datasette: Any) -> Response:
     html = await datasette.render_template("xxgk_dashboard.html", context, request=request,
                                            view_name="xxgk_dashboard")
     return Response.html(html, status=200 if context.get("rec") or not context.get("not_found") else 404)
+
+
+# ------------------------------------------------------------------ agencies × claims
+
+async def agencies_page(request: Any, datasette: Any) -> Response:
+    from archive.datasette.agencies import build_page
+
+    db = datasette.get_database(_db_name(datasette))
+    args = {k: request.args.get(k) for k in ("year", "sort", "desc")}
+    base, dash = datasette.urls.path("/-/xxgk/agencies"), datasette.urls.path("/-/xxgk/dashboard")
+    context = await db.execute_fn(lambda conn: build_page(conn, args, base, dash))
+    context["db_name"] = _db_name(datasette)
+    html = await datasette.render_template("xxgk_agencies.html", context, request=request, view_name="xxgk_agencies")
+    return Response.html(html, status=400 if context.get("problem") and not context.get("table") else 200)
+
+
+async def agencies_csv(request: Any, datasette: Any) -> Response:
+    from archive.datasette.agencies import build_csv
+
+    db = datasette.get_database(_db_name(datasette))
+    args = {k: request.args.get(k) for k in ("year", "sort", "desc")}
+    year, text = await db.execute_fn(lambda conn: build_csv(conn, args))
+    if year is None:
+        return Response.text("no reconciliation in the archive yet", status=404)
+    return Response(text, content_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="agencies-{year}.csv"'})
