@@ -18,9 +18,11 @@ from typing import Any
 
 from . import STATUS_MARK, STATUS_TEXT, claimed_text, num, signed
 from .csv import _n, _text
-from .html import CSS, _status, e
+from .html import _status, e
+from .style import CSS
 
 FORMATS = ("html", "csv", "md", "json")
+LANG = "en"  # the table across agencies is not translated yet
 AGENCY_STATUS_TEXT = {"reconciled": "reconciled", "no_report": "no report", "failed": "failed",
                       "not_reconciled": "not reconciled"}
 # Column headings and what each sorts by (archive/reconcile/across.py SORTS).
@@ -78,7 +80,7 @@ def matrix_table(matrix: dict[str, Any], sort_href: Callable[[str, bool], str] |
                 f'<td class="n s-{s}">{e(r["statuses"].get(s, 0))}</td>'
                 for s in ("match", "fewer_found", "more_found", "unverifiable")]
             big = r.get("largest")
-            counts.append(f'<td>{_status(big["status"])} {e(signed(big["delta"]))}: {e(big["label"])}, '
+            counts.append(f'<td>{_status(big["status"], LANG)} {e(signed(big["delta"]))}: {e(big["label"])}, '
                           f'{e(num(big["observed"]))} of {e(claimed_text(big))}</td>' if big else
                           '<td class="s-match">none</td>')
             counts += [key_cell((r.get("key") or {}).get(c["key"])) for c in matrix.get("key_claims", [])]
@@ -116,7 +118,7 @@ def render_html(matrix: dict[str, Any]) -> str:
         rows = "".join(
             f'<tr><td class="n">#{e(x["claim_index"])}</td><td>{e(x["label"])}</td><td class="n">{e(claimed_text(x))}</td>'
             f'<td class="n">{e(num(x["observed"]))}</td><td class="n">{e(num(x["observed_live"]))}</td>'
-            f'<td class="n">{e(signed(x["delta"]))}</td><td>{_status(x["status"])}</td></tr>' for x in r["rows"])
+            f'<td class="n">{e(signed(x["delta"]))}</td><td>{_status(x["status"], LANG)}</td></tr>' for x in r["rows"])
         sections.append(
             f'{head}<p class="quote">reconciliation <code>{e(r["reconciliation_id"])}</code> of {e(r["created_at"])}; '
             f'annual report: {e(r.get("annual_report_source"))}</p><table><thead><tr><th>#</th><th>claim</th>'

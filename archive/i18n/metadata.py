@@ -36,6 +36,7 @@ TABLES = {
     "schedule_jobs": "夜间定时任务的日志：每个任务一行（采集、核对、报告、发布），包括被跳过的任务。",
     "reconciliations": "某机关某年度年报所称数字与存档的一次核对。",
     "reconciliation_rows": "每项年报数字一行：年报所称与存档所见、结果，以及作为证据计入的文件。",
+    "agency_audits": "跨机关核对（xxgk reconcile|report --agency all …）每次一行：所涉每个机关及其结果（已核对、存档中无年报、失败）；页面 /-/xxgk/agencies 列出各机关 × 年报声明。",
     "_sqlite_migrations": "本存档已应用的数据库迁移（sqlite-utils Migrations）。",
     "documents_search": "每份文件的检索文本（重叠二字组形式），由 documents_fts 以标准 unicode61 分词器建立索引。",
     "documents_search_fts": "documents_search 的 FTS5 索引；用 MATCH zh_query(q) 查询。",
@@ -83,6 +84,11 @@ COLUMNS = {
         "status": "match（相符）、fewer_found（少于年报所称）、more_found（多于年报所称）或 unverifiable（无法核实）。",
         "document_ids": "计入的文件（documents.id，JSON 列表）：存档所见数字的证据。", "caveats": "限制该数字的覆盖说明（JSON 列表）。",
         "method": "该数字的计算方法。",
+    },
+    "agency_audits": {
+        "id": "跨机关核对编号（aud-<UTC 时间>-<随机>）。", "year": "年报年度。", "scope": "--agency 所指：all、编号列表或 @文件。",
+        "created_at": "核对时间（UTC）。", "agencies": "JSON 列表，每个机关一项：编号、名称、结果、原因及其核对编号。",
+        "summary": "JSON：机关数及各结果的数目。",
     },
     "reconciliations": {
         "agency": "机关编号。", "year": "年报年度。", "annual_report_source": "读取年报的来源（存档文件或文件）。",
