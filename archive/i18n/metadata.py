@@ -15,6 +15,7 @@ HOME = ("<p>政府信息公开渠道的证据存档：每份文件、其变更�
         '<li><a href="/{db}/search">搜索文件</a>（中文全文检索，两个字的词也可以）</li>'
         '<li><a href="/{db}/documents">浏览文件</a>：按机关、平台、类别、年度和状态筛选</li>'
         '<li><a href="/-/xxgk/dashboard">年报核对仪表板</a>：年报所称与存档所见</li>'
+        '<li><a href="/-/xxgk/agencies">各机构 × 年报声明</a>：每个机关的年报与存档对照</li>'
         '<li><a href="/{db}/runs_health">采集运行及其状况</a></li></ul>')
 
 TABLES = {

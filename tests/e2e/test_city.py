@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from archive.i18n import translator
 from simulator.testing import launched, start_simulator
 from tests.e2e.reconciliation import LISTER_ENV, assert_rows_equal_truth, feed_setting
 from tests.support import XXGK, crawl, xxgk
@@ -176,7 +177,7 @@ def test_the_cross_agency_page_renders_and_sorts_in_a_browser(city: City, tmp_pa
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.set_default_timeout(20_000)
         page.goto(m.group(1) + "/")
-        page.get_by_role("link", name="Agencies × claims").first.click()
+        page.get_by_role("link", name=translator("zh")("nav.agencies"), exact=True).first.click()  # the home page is Chinese
         page.wait_for_url(re.compile(r"/-/xxgk/agencies"))
         expect(page.locator("h1")).to_contain_text("Agencies × claims · 2024")
         table = page.locator("table.agencies tbody tr")

@@ -14,7 +14,8 @@ from xxgk.options import DEFAULT_SCENARIO, DEFAULT_SIMULATOR_PORT
 @click.command("simulate", epilog=(
     "Built-in scenarios: kaiping-2024 (开平市教育局, its 2024 report; the default), enping-gov-2023 "
     "(恩平市人民政府办公室: catalog and portal at the host root, no WeChat, a 2023 report in traditional "
-    "characters), jiangmen-health-2024 (江门市卫生健康局: website under /bmpd/jmswjkj/, WeChat with read counts). "
+    "characters), jiangmen-health-2024 (江门市卫生健康局: website under /bmpd/jmswjkj/, WeChat with read counts), kaiping-city-2024 "
+    "(13 agencies of 开平市 on www.kaiping.gov.cn, each with its annual report: some exact, some not, one without). "
     "A scenario file names its agencies (name, host, catalog department path or none, website path and host, "
     "category tree, WeChat account, voice), its events and its annual report: simulator/scenarios/kaiping-2024.yaml "
     "documents every key. --truth prints what a crawl on the scenario's day and the reconciliation of its report "
