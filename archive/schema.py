@@ -166,6 +166,18 @@ def m006_reconciliation_quotes(db: Database) -> None:
         db["reconciliation_rows"].add_column(column, kind)
 
 
+@migrations()
+def m007_search_index(db: Database) -> None:
+    # Chinese full-text search lives in the archive (archive/search_index.py): an FTS5 index of the documents,
+    # kept current by the store in the same transaction as each document. Existing documents are indexed here
+    # (with progress); the tables earlier versions built at serve or publish time are dropped.
+    from archive import search_index
+
+    for old in ("documents_search_fts", "documents_search"):
+        db.execute(f"drop table if exists [{old}]")
+    search_index.build(db.conn, progress=search_index.migration_progress())
+
+
 def dumps(value: Any) -> str:
     """A JSON column's value as stored: UTF-8 text, sorted keys, anything else as its string."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
