@@ -178,6 +178,14 @@ def m007_search_index(db: Database) -> None:
     search_index.build(db.conn, progress=search_index.migration_progress())
 
 
+@migrations()
+def m008_facet_indexes(db: Database) -> None:
+    # The documents table's default facets (agency, channel, category, year, status) count from an index each
+    # instead of reading every row: a few hundred milliseconds at a million documents instead of seconds.
+    for cols in (["channel"], ["category"], ["year"]):
+        db["documents"].create_index(cols, if_not_exists=True)
+
+
 def dumps(value: Any) -> str:
     """A JSON column's value as stored: UTF-8 text, sorted keys, anything else as its string."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
