@@ -50,7 +50,7 @@ BREAK = "\ue000"  # a unicode61 token character (private use) that no query term
 
 _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # 〇 and the CJK ideograph blocks
 # unicode61 token characters are letters and numbers (`[^\W_]`); split them into Han / other runs.
-_SEGMENT = re.compile(f"([{_HAN}]+)|([^\\W_{_HAN}]+)")
+SEGMENT = re.compile(f"([{_HAN}]+)|([^\\W_{_HAN}]+)")
 _QUOTES = "\"'“”‘’「」『』"
 
 
@@ -62,7 +62,7 @@ def segments(text: str) -> Iterator[tuple[bool, str, bool]]:
     """(is_han, segment, break_before) for every maximal run of Han characters / of other token characters;
     break_before: punctuation or space separates it from the previous segment of the other kind."""
     prev_end, prev_han = -1, None
-    for m in _SEGMENT.finditer(text):
+    for m in SEGMENT.finditer(text):
         han = m.start(1) >= 0
         yield han, m.group(), prev_han is not None and han != prev_han and m.start() > prev_end
         prev_end, prev_han = m.end(), han
@@ -79,7 +79,7 @@ def index_text(text: str | None) -> str:
     out: list[str] = []
     add, extend = out.append, out.extend
     prev_end, prev_han = -1, None
-    for m in _SEGMENT.finditer(unicodedata.normalize("NFKC", text)):
+    for m in SEGMENT.finditer(unicodedata.normalize("NFKC", text)):
         run = m.group(1)
         han = run is not None
         if prev_han is not None and han != prev_han and m.start() > prev_end:
@@ -98,7 +98,7 @@ def query_terms(q: str | None) -> list[str]:
     terms = []
     for raw in normalize(q).split():
         term = raw.strip(_QUOTES)
-        if term and _SEGMENT.search(term):
+        if term and SEGMENT.search(term):
             terms.append(term)
     return terms
 
@@ -137,9 +137,8 @@ def fts_query(q: str | None) -> str:
 
 
 def single_characters(q: str | None) -> list[str]:
-    """The terms of a query that are one Han character (prefix queries over most of the index)."""
-    return [t for t in query_terms(q) if len(normalize(t)) == 1 and _SEGMENT.fullmatch(normalize(t))
-            and re.fullmatch(f"[{_HAN}]", normalize(t))]
+    """The terms of a query that are one Han character (prefix queries over much of the index)."""
+    return [t for t in (normalize(t) for t in query_terms(q)) if len(t) == 1 and re.fullmatch(f"[{_HAN}]", t)]
 
 
 # ------------------------------------------------------------------ the table and its maintenance

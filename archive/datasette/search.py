@@ -33,10 +33,12 @@ from archive.search_index import (
     FIELDS,
     FTS_TABLE,
     NOTHING,
+    SEGMENT,
     TOKENIZE,
     fts_query,
     normalize,
     query_terms,
+    single_characters,
 )
 
 COUNT_CAP = 10_000  # matches counted exactly up to here; beyond, "more than 10,000"
@@ -103,10 +105,6 @@ def count_sql() -> str:
     return f"select count(*) from (select 1 from [{FTS_TABLE}] where [{FTS_TABLE}] match :fts limit :cap)"
 
 
-def one_character(q: str) -> bool:
-    return any(len(t) == 1 and re.fullmatch(f"[{_HAN}]", t) for t in (normalize(t) for t in query_terms(q)))
-
-
 async def plan(db: Any, q: str) -> Plan:
     """Count a query's matches (up to COUNT_CAP + 1) on a Datasette `Database`; a one-character query gets
     ONE_CHARACTER_MS to do it."""
@@ -115,7 +113,7 @@ async def plan(db: Any, q: str) -> Plan:
     p = Plan(q=q, fts=fts_query(q), terms=query_terms(q))
     if p.empty:
         return p
-    limit = ONE_CHARACTER_MS if one_character(q) else None
+    limit = ONE_CHARACTER_MS if single_characters(q) else None
     try:
         rows = await db.execute(count_sql(), {"fts": p.fts, "cap": COUNT_CAP + 1}, custom_time_limit=limit)
     except QueryInterrupted:
@@ -149,13 +147,12 @@ def search_ids(conn: sqlite3.Connection, q: str) -> list[str]:
 # ------------------------------------------------------------------ highlighting
 
 _WORD = f"[^\\W_{_HAN}]"
-_SEG = re.compile(f"([{_HAN}]+)|({_WORD}+)")
 
 
 def term_pattern(term: str) -> re.Pattern[str] | None:
     """A regex finding a term in NFKC-normalised text with the index's semantics (archive/search_index.py):
     punctuation and spaces inside the term stand for any run of them; a leading word starts a word."""
-    segs = list(_SEG.finditer(normalize(term)))
+    segs = list(SEGMENT.finditer(normalize(term)))
     parts: list[str] = []
     for i, m in enumerate(segs):
         if i:
