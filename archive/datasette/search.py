@@ -5,10 +5,12 @@ Three numbers decide the cost of a search: how many documents match (N), how man
 how they are ordered (newest first). Counting every match of a common word at a million documents takes
 seconds, so a search is *planned* first (`plan`): the matches are counted up to `COUNT_CAP` (a bounded FTS
 scan). Then
-- few matches (N ≤ COUNT_CAP): the exact count, rows fetched through the match set, facets computed;
-- many matches: "more than 10,000", rows found by walking the documents in the page's order and asking the
-  index about each (`exists … rowid = d.rowid`: about page × total / N probes of a few microseconds), no
-  facets (each would read every match) — the page says so and points to filters that narrow it;
+- few matches (N ≤ COUNT_CAP): the exact count; the plan keeps their rowids, so the rows, the count and
+  the facets read those documents without evaluating the match again;
+- many matches: "more than 10,000" and no facets (each would read every match) — the page says so and
+  points to filters that narrow it. The page is found by walking the documents in date order: when at
+  least DENSE of them match, asking the index about each (`exists … rowid = d.rowid`, a few hundred probes);
+  otherwise testing each against the match set, collected once (`+rowid in (…)`);
 - a query with a one-character term (a prefix query over most of the index) is answered when its bounded
   count finishes within `ONE_CHARACTER_MS`, else refused with a message saying why.
 The same plan serves the search page (archive/datasette/search_page.py) and the documents table's `?_search=`.
@@ -42,6 +44,7 @@ from archive.search_index import (
 )
 
 COUNT_CAP = 10_000  # matches counted exactly up to here; beyond, "more than 10,000"
+DENSE = 0.25  # a share of matching documents above which a page is found by probing documents in date order
 ONE_CHARACTER_MS = 800  # a query with a one-character term gets this long to count, else it is refused
 
 
@@ -75,6 +78,8 @@ class Plan:
     more: bool = False  # more than COUNT_CAP matches
     refused: str = ""  # why the query is not answered (a one-character term too common to count in time)
     terms: list[str] = field(default_factory=list)
+    ids: str = "[]"  # the matching rowids as a JSON array, when not `more`: the match is evaluated once
+    dense: bool = False  # `more`, and at least DENSE of the documents match: cheaper to probe than to collect
 
     @property
     def empty(self) -> bool:
@@ -90,48 +95,86 @@ class Plan:
         return f'search matches "{self.q}"'
 
     def where(self, param: str = "xxgk_fts", alias: str = "") -> str:
-        """The WHERE clause selecting the matching documents (`:param` bound to `self.fts`), shaped for the
-        number of matches: the match set when it is small, a probe per document when it is large."""
+        """The WHERE clause selecting the matching documents (parameters: `params(param)`), shaped for the
+        number of matches: the rowids the plan found when they are few (so the count, the facets and the rows
+        do not evaluate the match again each), a probe of the index per document when they are many."""
         a = f"{alias}." if alias else ""
         if self.refused or self.empty:
             return "0"
-        if self.more:
+        if self.more and self.dense:  # a few hundred probes at most, walking the documents in date order
             return (f"exists (select 1 from [{FTS_TABLE}] where [{FTS_TABLE}] match :{param} "
                     f"and [{FTS_TABLE}].rowid = {a}rowid)")
-        return f"{a}rowid in (select rowid from [{FTS_TABLE}] where [{FTS_TABLE}] match :{param})"
+        if self.more:  # the match set collected once; `+` keeps SQLite walking the date index, not the set
+            return f"+{a}rowid in (select rowid from [{FTS_TABLE}] where [{FTS_TABLE}] match :{param})"
+        return f"{a}rowid in (select value from json_each(:{param}_ids))"
+
+    def params(self, param: str = "xxgk_fts") -> dict[str, str]:
+        return {param: self.fts} if self.more else {param: self.fts, f"{param}_ids": self.ids}
 
 
 def count_sql() -> str:
-    return f"select count(*) from (select 1 from [{FTS_TABLE}] where [{FTS_TABLE}] match :fts limit :cap)"
+    """How many rows match, up to :cap, and their rowids (a JSON array)."""
+    return (f"select count(*), json_group_array(rowid) from (select rowid from [{FTS_TABLE}] "
+            f"where [{FTS_TABLE}] match :fts limit :cap)")
 
 
-async def plan(db: Any, q: str) -> Plan:
-    """Count a query's matches (up to COUNT_CAP + 1) on a Datasette `Database`; a one-character query gets
-    ONE_CHARACTER_MS to do it."""
-    from datasette.database import QueryInterrupted
+SAMPLES = 10  # rowid windows a large match set's density is measured in
+
+
+def density(conn: sqlite3.Connection, fts: str) -> float:
+    """The share of documents matching `fts`, measured in SAMPLES windows of rowids spread over the table (a
+    crawl writes an agency's documents together, so the first matches alone would mislead)."""
+    last = conn.execute("select max(rowid) from documents").fetchone()[0] or 0
+    width = max(last // (SAMPLES * 10), 100)
+    starts = sorted({i * last // SAMPLES for i in range(SAMPLES)})
+    counts = " + ".join(f"(select count(*) from [{FTS_TABLE}] where [{FTS_TABLE}] match :fts and rowid between "
+                        f"{a} and {a + width - 1})" for a in starts)
+    return conn.execute(f"select {counts}", {"fts": fts}).fetchone()[0] / (len(starts) * width)
+
+
+REFUSED = ("a one-character term matches too much of the archive to be searched quickly; add a character "
+           "(年 → 年度) or filter by agency, channel or year first")
+
+
+def plan_on(conn: sqlite3.Connection, q: str, timed: bool = False) -> Plan:
+    """Plan a query on a connection: count its matches up to COUNT_CAP + 1 (keeping their rowids when that
+    is all), and how dense a larger match set is. `timed`: a one-character query gets ONE_CHARACTER_MS."""
+    from contextlib import nullcontext
 
     p = Plan(q=q, fts=fts_query(q), terms=query_terms(q))
     if p.empty:
         return p
-    limit = ONE_CHARACTER_MS if single_characters(q) else None
+    one_character = bool(single_characters(q))
+    if timed and one_character:
+        from datasette.utils import sqlite_timelimit
+
+        limit: Any = sqlite_timelimit(conn, ONE_CHARACTER_MS)
+    else:
+        limit = nullcontext()
     try:
-        rows = await db.execute(count_sql(), {"fts": p.fts, "cap": COUNT_CAP + 1}, custom_time_limit=limit)
-    except QueryInterrupted:
-        p.refused = ("a one-character term matches too much of the archive to be searched quickly; add a "
-                     "character (年 → 年度) or filter by agency, channel or year first")
+        with limit:
+            n, ids = conn.execute(count_sql(), {"fts": p.fts, "cap": COUNT_CAP + 1}).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
+        p.refused = REFUSED
         return p
-    n = rows.first()[0]
     p.count, p.more = min(n, COUNT_CAP), n > COUNT_CAP
+    if not p.more:
+        p.ids = ids
+    elif not one_character:  # probing documents with a prefix query is slow at any density
+        p.dense = density(conn, p.fts) >= DENSE
     return p
+
+
+async def plan(db: Any, q: str) -> Plan:
+    """`plan_on` a Datasette `Database`, with the one-character time limit."""
+    return await db.execute_fn(lambda conn: plan_on(conn, q, timed=True))
 
 
 def plan_sync(conn: sqlite3.Connection, q: str) -> Plan:
-    """`plan` on a plain connection (scripts, tests): no time limit."""
-    p = Plan(q=q, fts=fts_query(q), terms=query_terms(q))
-    if not p.empty:
-        n = conn.execute(count_sql(), {"fts": p.fts, "cap": COUNT_CAP + 1}).fetchone()[0]
-        p.count, p.more = min(n, COUNT_CAP), n > COUNT_CAP
-    return p
+    """`plan_on` a plain connection (scripts, tests): no time limit."""
+    return plan_on(conn, q)
 
 
 def search_ids(conn: sqlite3.Connection, q: str) -> list[str]:

@@ -32,7 +32,7 @@ def after_clause(token: str) -> tuple[str, dict[str, Any]]:
 
 def page_sql(p: Plan, after: str = "") -> tuple[str, dict[str, Any]]:
     """One page of a planned search (PAGE_SIZE + 1 rows: the extra one says there is a next page)."""
-    where, params = [p.where("fts", "d")], {"fts": p.fts}
+    where, params = [p.where("fts", "d")], p.params("fts")
     if after:
         clause, extra = after_clause(after)
         if clause:

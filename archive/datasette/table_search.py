@@ -84,7 +84,7 @@ def filters(request: Any, database: str, table: str, datasette: Any) -> Any:
         if p is None or p.q != q:  # not through the wrapper (a direct call): plan it here
             p = await plan(datasette.get_database(database), q)
             _plan.set(p)
-        return FilterArguments([p.where("xxgk_fts")], params={"xxgk_fts": p.fts},
+        return FilterArguments([p.where("xxgk_fts")], params=p.params("xxgk_fts"),
                                human_descriptions=[p.describe()],
                                extra_context={"supports_search": True, "search": q})
 
