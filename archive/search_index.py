@@ -38,6 +38,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 FTS_TABLE = "documents_fts"
@@ -238,4 +239,26 @@ def build(conn: sqlite3.Connection, progress: Progress | None = None, batch: int
             progress(done, total)
     if progress is not None and not total:
         progress(0, 0)
+    optimize(conn)
     return done
+
+
+def optimize(conn: sqlite3.Connection) -> None:
+    """Merge the index into one segment (FTS5 'optimize'): the store's inserts leave many, and every query
+    reads each. Seconds per 100,000 documents; for a migration's backfill and a copy about to be published."""
+    conn.execute(f"insert into [{FTS_TABLE}] ([{FTS_TABLE}]) values ('optimize')")
+
+
+def optimize_file(path: str | Path) -> dict[str, Any]:
+    """`optimize` a database file (the scheduler's `publish_database(prepare=…)`); a file without the index is
+    left alone."""
+    t0 = time.monotonic()
+    conn = sqlite3.connect(path)
+    try:
+        if not exists(conn):
+            return {"search_index": False}
+        with conn:
+            optimize(conn)
+    finally:
+        conn.close()
+    return {"search_index": True, "optimize_seconds": round(time.monotonic() - t0, 1)}

@@ -26,6 +26,7 @@ from archive.search_index import (
     fts_query,
     index_document,
     index_text,
+    optimize_file,
     reindex_document,
 )
 
@@ -226,3 +227,21 @@ def test_highlight_follows_the_search_semantics() -> None:
     plain = excerpt("前" * 200 + "招生计划" + "后" * 200, "招生", width=10, html=False)
     assert plain == "…" + "前" * 10 + "招生计划" + "后" * 8 + "…"
     assert "<mark>招生</mark>" in str(excerpt("<b>" + "招生计划", "招生")) and "&lt;b&gt;" in str(excerpt("<b>招生", "招生"))
+
+
+def test_optimize_file_keeps_every_answer(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "d.sqlite")
+    for k, (t, n, p, b) in CORPUS.items():  # one insert each, as the store writes: one segment each
+        record = {"id": k, "title": t, "doc_number": n, "publisher": p, "body_text": b}
+        db["documents"].insert(record)
+        reindex_document(db.conn, k, None, record)
+        db.conn.commit()
+    before = {q: search_ids(db.conn, q) for q in ("公开", "信息公开", "2024年", "开教〔2024〕", "年")}
+    db.close()
+    assert optimize_file(tmp_path / "d.sqlite")["search_index"] is True
+    conn = sqlite3.connect(tmp_path / "d.sqlite")
+    assert {q: search_ids(conn, q) for q in before} == before and before["信息公开"] == ["a"]
+    conn.close()
+    plain = tmp_path / "plain.sqlite"
+    sqlite3.connect(plain).execute("create table t (x)").connection.close()
+    assert optimize_file(plain) == {"search_index": False}
