@@ -6,7 +6,8 @@ how they are ordered (newest first). Counting every match of a common word at a 
 seconds, so a search is *planned* first (`plan`): the matches are counted up to `COUNT_CAP` (a bounded FTS
 scan). Then
 - few matches (N ≤ COUNT_CAP): the exact count; the plan keeps their rowids, so the rows, the count and
-  the facets read those documents without evaluating the match again;
+  the facets (up to FACET_CAP matches: each reads every match) read those documents without evaluating
+  the match again;
 - many matches: "more than 10,000" and no facets (each would read every match) — the page says so and
   points to filters that narrow it. The page is found by walking the documents in date order: when at
   least DENSE of them match, asking the index about each (`exists … rowid = d.rowid`, a few hundred probes);
@@ -44,6 +45,7 @@ from archive.search_index import (
 )
 
 COUNT_CAP = 10_000  # matches counted exactly up to here; beyond, "more than 10,000"
+FACET_CAP = 5_000  # the documents table's facets are computed for searches of up to this many matches
 DENSE = 0.25  # a share of matching documents above which a page is found by probing documents in date order
 ONE_CHARACTER_MS = 800  # a query with a one-character term gets this long to count, else it is refused
 
@@ -92,6 +94,9 @@ class Plan:
         if self.more:
             return (f'search matches "{self.q}": more than {COUNT_CAP:,} documents, newest first (not counted '
                     "further, no facets: add a term or a filter to narrow it)")
+        if self.count > FACET_CAP:
+            return (f'search matches "{self.q}": {self.count:,} documents (no facets above {FACET_CAP:,}: add a '
+                    "term or a filter to narrow it)")
         return f'search matches "{self.q}"'
 
     def where(self, param: str = "xxgk_fts", alias: str = "") -> str:
@@ -273,5 +278,5 @@ def excerpt(text: str | None, q: str, width: int = 60, html: bool = True) -> Any
     return escape(before) + highlight(piece, q, local) + escape(after)
 
 
-__all__ = ["COUNT_CAP", "FIELDS", "FTS_TABLE", "Plan", "excerpt", "has_index", "highlight", "plan",
+__all__ = ["COUNT_CAP", "FACET_CAP", "FIELDS", "FTS_TABLE", "Plan", "excerpt", "has_index", "highlight", "plan",
            "register_functions", "search_ids", "spans"]

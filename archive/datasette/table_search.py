@@ -5,7 +5,8 @@ for the rows, the count and every facet: seven full evaluations of the match set
 at a million documents. So an ASGI wrapper plans the search first (a bounded count) and hands Datasette the
 query under `_xxgk_search` (its own filter never sees it; links Datasette builds keep it, and the search box
 shows it); `filters` turns it into the WHERE clause shaped for the number of matches. A search of more than
-COUNT_CAP documents is shown newest first without a count or facets (`_nocount`, `_nofacet`), and says so.
+COUNT_CAP documents is shown newest first without a count or facets (`_nocount`, `_nofacet`), one of more than
+FACET_CAP without facets, and the page says so.
 The matched words are highlighted in the title, 文号, publisher and body cells (`render_cell`).
 """
 
@@ -17,7 +18,7 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from archive.datasette.search import FIELDS, Plan, excerpt, highlight, plan
+from archive.datasette.search import FACET_CAP, FIELDS, Plan, excerpt, highlight, plan
 
 PARAM = "_xxgk_search"
 _TABLE_PATH = re.compile(r"^/(?P<db>[^/]+)/documents(?:\.(?P<format>\w+))?$")
@@ -59,6 +60,8 @@ def search_requests(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
             kept.append((PARAM, q))
             if p.more or p.refused:
                 kept += [(k, "1") for k in ("_nocount", "_nofacet") if k not in dict(kept)]
+            elif p.count > FACET_CAP:
+                kept += [("_nofacet", "1")] if "_nofacet" not in dict(kept) else []
             scope = {**scope, "query_string": urlencode(kept).encode("ascii")}
             token = _plan.set(p)
             try:
