@@ -444,8 +444,10 @@ QUERIES: dict[str, dict[str, Any]] = {
         "2-character words (公开), longer words and mixed terms (开教〔2024〕). Never matches a document lacking "
         "a term. Newest first, 1,000 rows a page (page=2, 3 …); the search page shows 50 at a time, counted "
         "and highlighted.",
+        # `+d.rowid`: walk the documents in date order testing each against the match set (collected once), not
+        # fetch and sort every match — 0.3 s instead of 5 s for a common word at 100,000 documents.
         "select d.id as document_id, d.published_date, d.channel, d.category, d.title, d.doc_number, d.publisher, "
-        f"d.status, zh_excerpt(d.body_text, :q) as excerpt from documents d where d.rowid in (select rowid from "
+        f"d.status, zh_excerpt(d.body_text, :q) as excerpt from documents d where +d.rowid in (select rowid from "
         f"{FTS_TABLE} where {FTS_TABLE} match zh_query(:q)) order by d.published_date desc, d.rowid desc "
         "limit 1000 offset 1000 * (max(cast(coalesce(nullif(:page, ''), '1') as integer), 1) - 1)",
         hide_sql=True,
