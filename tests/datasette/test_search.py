@@ -245,3 +245,38 @@ def test_optimize_file_keeps_every_answer(tmp_path: Path) -> None:
     plain = tmp_path / "plain.sqlite"
     sqlite3.connect(plain).execute("create table t (x)").connection.close()
     assert optimize_file(plain) == {"search_index": False}
+
+
+def test_a_one_character_query_over_its_time_is_refused_with_a_message(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A time limit of 0 interrupts the count at its first step (Datasette's progress handler): the refusal
+    path, deterministically. Longer terms are never limited this way."""
+    import asyncio
+    from urllib.parse import quote
+
+    import archive.datasette.search as search
+    from archive.datasette.search import REFUSED, plan_on
+    from archive.serve import make_datasette
+
+    db = open_db(tmp_path / "archive.sqlite")
+    for k, (t, n, p, b) in CORPUS.items():
+        record = {"id": k, "title": t, "doc_number": n, "publisher": p, "body_text": b, "published_date": "2024-01-01"}
+        db["documents"].insert(record)
+        reindex_document(db.conn, k, None, record)
+    db.conn.commit()
+    assert plan_on(db.conn, "年", timed=True).count == len(expected(CORPUS, ["年"])) == 4  # in time: answered
+    monkeypatch.setattr(search, "ONE_CHARACTER_MS", 0)
+    assert plan_on(db.conn, "年", timed=True).refused == REFUSED
+    assert plan_on(db.conn, "年 工作", timed=True).refused == REFUSED
+    assert not plan_on(db.conn, "年度", timed=True).refused and plan_on(db.conn, "年度").count == len(expected(CORPUS, ["年度"]))
+    db.close()
+    ds = make_datasette(tmp_path / "archive.sqlite")
+    loop = asyncio.new_event_loop()
+    try:
+        page = loop.run_until_complete(ds.client.get(f"/archive/search?q={quote('年')}"))
+        assert page.status_code == 200 and "refused" in page.text and "add a character" in page.text
+        table = loop.run_until_complete(ds.client.get(f"/archive/documents.json?_search={quote('年')}"))
+        assert table.status_code == 200 and table.json()["rows"] == []
+        assert "refused" in table.json()["human_description_en"]
+    finally:
+        loop.close()
