@@ -21,7 +21,7 @@ tokenizer over text we tokenize ourselves:
   starting inside the term follows the previous token directly; BREAK keeps "2024，年" from answering 2024年.
   A one-character term is the prefix query "年"*: every occurrence of 年 starts a token.
 
-What a term matches (the tests' oracle, `tests/datasette/test_search_exact.py`): letters, digits and Han
+What a term matches (the tests' oracle, `oracle_pattern` in tests/datasette/test_search.py): letters, digits and Han
 characters compared exactly (case-insensitively, after NFKC), every run of punctuation and spaces inside a
 term standing for any such run; Han characters may begin and end anywhere; a term's words are whole words,
 except that its last may be the beginning of a longer one (报告2024 finds 报告20241). Terms separated by
@@ -45,7 +45,8 @@ FTS_TABLE = "documents_fts"
 FIELDS = ("title", "doc_number", "publisher", "body_text")
 # The stock tokenizer, told not to fold diacritics: a query matches only what it says (NFKC + case aside).
 TOKENIZE = "unicode61 remove_diacritics 0"
-# Bump when index_text changes: the migration that bumps it must rebuild the index (reindex_all).
+# Bump when index_text changes: the migration that bumps it must rebuild the index (`build`). Never run FTS5's
+# own 'rebuild' or 'integrity-check' on this table: they compare it with the raw documents text, not its index form.
 INDEX_FORMAT = 1
 BREAK = "\ue000"  # a unicode61 token character (private use) that no query term ever yields
 
