@@ -181,8 +181,10 @@ def m007_search_index(db: Database) -> None:
 @migrations()
 def m008_facet_indexes(db: Database) -> None:
     # The documents table's default facets (agency, channel, category, year, status) count from an index each
-    # instead of reading every row: a few hundred milliseconds at a million documents instead of seconds.
-    for cols in (["channel"], ["category"], ["year"]):
+    # instead of reading every row; under a channel (the commonest facet click) every other facet is counted
+    # from one covering index, and its newest documents are read in order instead of sorted.
+    for cols in (["channel", "agency", "category", "year", "status"], ["channel", "published_date"], ["category"],
+                 ["year"]):
         db["documents"].create_index(cols, if_not_exists=True)
 
 
