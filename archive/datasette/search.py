@@ -153,6 +153,8 @@ def plan_on(conn: sqlite3.Connection, q: str, timed: bool = False) -> Plan:
     if timed and one_character:
         from datasette.utils import sqlite_timelimit
 
+        # Open the FTS table first, untimed: an interrupted constructor would be an error, not a refusal.
+        conn.execute(f"select 1 from [{FTS_TABLE}] where rowid = 0").fetchall()
         limit: Any = sqlite_timelimit(conn, ONE_CHARACTER_MS)
     else:
         limit = nullcontext()
