@@ -1,19 +1,17 @@
 """Serve the archive with Datasette, read-only.
 
-    xxgk serve --db data/archive.sqlite [--port 8001] [--host 127.0.0.1] [--warc-dir data/warc]
+    xxgk serve --db data/archive.sqlite [--port 8001] [--host 127.0.0.1] [--warc-dir data/warc] [--snapshot]
 
-By default the archive is served from a SNAPSHOT: a consistent copy made with SQLite's backup API
-(safe while a crawl is writing), with migrations and the search tables (archive/datasette/search.py)
-brought up to date in the copy; the live archive is never written. The snapshot is opened by
-Datasette as immutable (SQLite `immutable=1`; Datasette refuses every write to it) and deleted on
-exit — on SIGTERM or Ctrl-C at any moment, preparation included. A snapshot lives in a temporary
-folder named after the serving process (`xxgk-serve-<pid>-…`), so a serve killed with SIGKILL
+By default the file is served in place and never written or locked: a live archive (WAL) is opened
+read-only (`mode=ro`), so what a crawl writes is served at once and the crawl is never kept waiting; a
+published copy (rollback journal) is opened immutable. Start-up costs the same at any size: the search
+index lives in the archive (archive/search_index.py), kept current by the store.
+
+`--snapshot` serves a consistent copy instead (SQLite's backup API; it takes as long as copying the file),
+migrated — so an archive older than the search index gets one in the copy — and opened immutable. It is
+deleted on exit — on SIGTERM or Ctrl-C at any moment, preparation included. A snapshot lives in a
+temporary folder named after the serving process (`xxgk-serve-<pid>-…`), so a serve killed with SIGKILL
 leaves a folder the next serve recognises as stale (its pid is gone) and removes.
-
-`--no-snapshot` serves a file in place and never writes to it or takes a write lock: a published copy
-(rollback journal, search tables built by `publish_database`) is opened immutable; a live archive (WAL)
-read-only (`mode=ro`), so a crawl writing it is never blocked. Its search works when its search tables
-are there (the scheduler's published copy has them); serve says so when they are not.
 """
 
 from __future__ import annotations
@@ -31,17 +29,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archive.datasette import PLUGINS_DIR, TEMPLATES_DIR
+from archive.datasette import ENTRY_POINT, PLUGINS_DIR, TEMPLATES_DIR
 from archive.datasette.metadata import DATABASE, agencies_from_db, build_metadata
-from archive.datasette.search import FTS_TABLE, ensure_search
 from archive.lock import pid_alive
+from archive.search_index import FTS_TABLE
 
 SETTINGS: dict[str, Any] = {
     # What one request may cost (with archive/datasette/limits.py: 16 MB a value, 32 MB a result, no writes).
     "max_returned_rows": 1000,
     "max_csv_mb": 32,              # a streamed CSV of a whole table stops there
-    "sql_time_limit_ms": 5000,     # a one-character search scans the table
-    "facet_time_limit_ms": 1000,
+    "sql_time_limit_ms": 5000,
+    "facet_time_limit_ms": 400,    # a facet over a few hundred thousand rows: shown as timed out, not waited for
     "suggest_facets": False,       # facets are declared in the metadata
     "truncate_cells_html": 300,    # body text in table views
     "default_page_size": 50,
@@ -49,7 +47,8 @@ SETTINGS: dict[str, Any] = {
 
 
 def snapshot(src: Path, dst: Path) -> Path:
-    """A consistent copy of `src` (backup API, one step), in rollback-journal mode, migrated, with search."""
+    """A consistent copy of `src` (backup API, one step), in rollback-journal mode, migrated (search index
+    included)."""
     from sqlite_utils import Database
 
     from archive.schema import migrations
@@ -66,7 +65,6 @@ def snapshot(src: Path, dst: Path) -> Path:
     db = Database(dst)
     try:
         migrations.apply(db)
-        ensure_search(db)
     finally:
         db.close()
     return dst
@@ -118,7 +116,11 @@ def make_datasette(path: str | Path, warc_dir: str | Path | None = None,
     finally:
         conn.close()
     meta = build_metadata(agencies, str(Path(warc_dir).resolve()) if warc_dir else None, lang)
-    ds = Datasette(files=[], metadata=meta, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+    from datasette.plugins import pm
+
+    # The installed package registers the plugin (entry point); a source tree without it loads the file.
+    plugins_dir = None if pm.has_plugin(ENTRY_POINT) else str(PLUGINS_DIR)
+    ds = Datasette(files=[], metadata=meta, plugins_dir=plugins_dir, template_dir=str(TEMPLATES_DIR),
                    settings={**SETTINGS, **(settings or {})})
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
@@ -142,7 +144,8 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: str | Path | None = None,
-          use_snapshot: bool = True, echo: Callable[[str], None] | None = None, lang: str = "zh") -> None:
+          use_snapshot: bool = False, echo: Callable[[str], None] | None = None,
+          lang: str = "zh") -> None:
     import uvicorn
 
     echo = echo or (lambda line: print(line, flush=True))
@@ -160,8 +163,9 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001, warc_dir: s
         else:
             served, immutable = db_path, not wal_mode(db_path)
             if not has_search(served, immutable):
-                print(f"xxgk serve: note: {db_path} has no search tables, so search is off (serve a snapshot, "
-                      "or the scheduler's published copy, to search)", file=sys.stderr, flush=True)
+                print(f"xxgk serve: note: {db_path} predates the search index, so search is off: any command "
+                      "that writes the archive (xxgk crawl, xxgk reconcile) migrates it, or serve --snapshot "
+                      "(a migrated copy)", file=sys.stderr, flush=True)
         ds = make_datasette(served, warc if warc.is_dir() else None, immutable=immutable, lang=lang)
         sock = bind(host, port)
         actual = sock.getsockname()[1]

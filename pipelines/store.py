@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem
 
 from archive.ids import attachment_id, category_id, document_id
 from archive.schema import dumps
+from archive.search_index import reindex_document
 from archive.session import ArchiveSession, StorageError
 from archive.times import iso, to_instants, utcnow
 from crawler.extensions.runlog import archive_session
@@ -180,6 +181,7 @@ class StorePipeline:
                 record["twin_id"] = twin
                 db["documents"].update(twin, {"twin_id": doc_id})
             db["documents"].insert(record)
+            reindex_document(db.conn, doc_id, None, record)  # the search index, in the same transaction
             self._version(doc_id, capture, {k: v for k, v in values.items() if v is not None}, {})
             self._event(doc_id, "first_seen", capture, {"source": item.listing_source})
             self.stats.inc_value("xxgk/documents/new")
@@ -204,6 +206,7 @@ class StorePipeline:
                     update["list_fingerprint"] = item.list_fingerprint
                 self.stats.inc_value("xxgk/documents/unchanged")
             db["documents"].update(doc_id, update)
+            reindex_document(db.conn, doc_id, row, update)  # a no-op unless a searched field changed
         db["observations"].insert({"document_id": doc_id, "run_id": run, "source": item.listing_source,
                                    "capture_id": capture, "observed_at": now})
         if item.channel == "wechat" and item.extra.get("biz"):

@@ -179,7 +179,11 @@ def open_archive(command: str, db_path: str | Path, write: bool = True, create: 
         if write:
             if not create and not Path(db_path).exists():
                 fail(command, f"no archive database at {db_path}")
-            return open_db(db_path)
+            from archive.search_index import progress_to
+
+            # a migration that indexes an existing archive for search says how far it is
+            with progress_to(lambda line: click.echo(f"xxgk {command}: {line}", err=True)):
+                return open_db(db_path)
         db, note = open_read(db_path)
     except ArchiveError as exc:
         fail(command, str(exc))

@@ -6,3 +6,4 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PLUGINS_DIR = HERE / "plugins"
 TEMPLATES_DIR = HERE / "templates"
+ENTRY_POINT = "xxgk_archive"  # the plugin's name when Datasette loaded it from the package's entry point

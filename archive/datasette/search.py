@@ -1,263 +1,284 @@
-"""Chinese full-text search that a stock sqlite3 can open: overlapping bigrams + FTS5 `unicode61`.
+"""Search as Datasette serves it: the archive's FTS5 index (archive/search_index.py) queried so that a search
+costs the same at a thousand documents or a million.
 
-Why (see ../shared/reference/peers.md §3): FTS5's `trigram` tokenizer cannot answer 2-character
-queries (the commonest Chinese word length) and silently ignores them inside multi-term queries;
-`unicode61` on raw Chinese makes a whole run of Han characters one token; tokenizer extensions make
-the database unreadable without them. So:
+Three numbers decide the cost of a search: how many documents match (N), how many are shown (a page), and
+how they are ordered (newest first). Counting every match of a common word at a million documents takes
+seconds, so a search is *planned* first (`plan`): the matches are counted up to `COUNT_CAP` (a bounded FTS
+scan). Then
+- few matches (N ≤ COUNT_CAP): the exact count; the plan keeps their rowids, so the rows, the count and
+  the facets (up to FACET_CAP matches: each reads every match) read those documents without evaluating
+  the match again;
+- many matches: "more than 10,000" and no facets (each would read every match) — the page says so and
+  points to filters that narrow it. The page is found by walking the documents in date order: when at
+  least DENSE of them match, asking the index about each (`exists … rowid = d.rowid`, a few hundred probes);
+  otherwise testing each against the match set, collected once (`+rowid in (…)`);
+- a query with a one-character term (a prefix query over most of the index) is answered when its bounded
+  count finishes within `ONE_CHARACTER_MS`, else refused with a message saying why.
+The same plan serves the search page (archive/datasette/search_page.py) and the documents table's `?_search=`.
 
-- `documents_search` holds, for every document, the bigram form of the searched fields (title,
-  文号 `doc_number`, publisher, body_text): each run of Han characters becomes its overlapping pairs
-  (信息公开 → 信息 息公 公开; a lone character stays itself), other words and numbers stay whole.
-  Text is NFKC-normalised first, so full-width ２０２４ and 2024 are the same.
-- `documents_search_fts` is an FTS5 index of it with the DEFAULT tokenizer (sqlite-utils
-  `enable_fts`, with its triggers), so any sqlite3 opens and queries it.
-- `fts_query(q)` (the SQL function `zh_query`) turns each whitespace-separated term into an FTS5
-  phrase of its bigrams; terms are ANDed. A term's leading lone Han character cannot be expressed
-  (it may end a longer run) and is left to the exact check; a trailing one becomes a prefix token.
-  When no term gives an FTS constraint (a one-character query) the query is `""` (matches nothing)
-  and callers scan the base table instead (`SCAN_SENTINEL`).
-- `contains_all(q, *fields)` (SQL `zh_match`) is the exact check applied to every candidate: each
-  term must occur in one of the fields (substring after NFKC + casefold). FTS only narrows; this
-  check decides, so a result never lacks a term (no false positives).
-
-`ensure_search(db)` creates and refreshes all of it incrementally (idempotent), and repairs the
-triggers if something (sqlite-utils `table.transform`) dropped them.
+Matches are highlighted in Python on the shown rows only (`highlight`, `excerpt`), with every character of
+crawled text escaped.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import functools
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils import Database
+from markupsafe import Markup, escape
 
-SEARCH_TABLE = "documents_search"
-FTS_TABLE = "documents_search_fts"
-FIELDS = ("title", "doc_number", "publisher", "body_text")
-# Part of every row's fingerprint: bump it when the bigram form changes, and every row is rebuilt.
-BIGRAM_VERSION = "bigram-1"
-SCAN_SENTINEL = '""'  # a valid FTS5 query that matches nothing: "no FTS constraint, scan instead"
+from archive.search_index import (
+    _HAN,
+    FIELDS,
+    FTS_TABLE,
+    NOTHING,
+    SEGMENT,
+    TOKENIZE,
+    fts_query,
+    normalize,
+    query_terms,
+    single_characters,
+)
 
-_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # 〇 and the CJK ideograph blocks
-# unicode61 token characters are letters and numbers (`[^\W_]`); split them into Han / other runs.
-_SEGMENT = re.compile(f"([{_HAN}]+)|((?:(?![{_HAN}])[^\\W_])+)")
-_QUOTES = "\"'“”‘’「」『』"
-
-
-def normalize(text: str | None) -> str:
-    return unicodedata.normalize("NFKC", text or "")
-
-
-def _segments(text: str) -> Iterator[tuple[bool, str, int, int]]:
-    """(is_han, segment, start, end) for every maximal run of Han / of other token characters."""
-    for m in _SEGMENT.finditer(text):
-        yield m.group(1) is not None, m.group(0), m.start(), m.end()
-
-
-def _bigrams(run: str) -> list[str]:
-    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
-
-
-def bigram_text(text: str | None) -> str:
-    """The indexed form: Han runs as overlapping bigrams, other tokens whole, space-separated."""
-    out: list[str] = []
-    for han, seg, _, _ in _segments(normalize(text)):
-        out.extend(_bigrams(seg) if han else [seg])
-    return " ".join(out)
-
-
-def query_terms(q: str | None) -> list[str]:
-    """Whitespace-separated terms (ideographic space included), surrounding quotes removed."""
-    terms = []
-    for raw in normalize(q).split():
-        term = raw.strip(_QUOTES)
-        if term:
-            terms.append(term)
-    return terms
-
-
-def term_phrase(term: str) -> str | None:
-    """One term as an FTS5 phrase over the bigram index, or None when FTS cannot constrain it."""
-    tokens: list[str] = []
-    prefix = False
-    n = len(term)
-    for han, seg, start, end in _segments(term):
-        at_start, at_end = start == 0, end == n
-        if han and len(seg) == 1:
-            if at_start:
-                # A leading lone character may be the end of a longer run in a document, where it
-                # only exists inside a bigram: leave it to the exact check.
-                continue
-            tokens.append(seg)
-            prefix = at_end  # trailing: a lone token or the first bigram of a longer run
-        elif han:
-            tokens.extend(_bigrams(seg))
-            prefix = False
-        else:
-            tokens.append(seg)
-            prefix = at_end  # a trailing word may continue in the document (word-prefix match)
-    if not tokens:
-        return None
-    return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
-
-
-def fts_query(q: str | None) -> str:
-    """The FTS5 MATCH expression for a user query (terms ANDed); SCAN_SENTINEL when none applies."""
-    phrases = [p for p in (term_phrase(t) for t in query_terms(q)) if p]
-    return " AND ".join(phrases) if phrases else SCAN_SENTINEL
-
-
-def _fold(text: str | None) -> str:
-    return normalize(text).casefold()
-
-
-def contains_all(q: str | None, *fields: str | None) -> bool:
-    """Every term of `q` occurs (as a substring) in at least one field. An empty query matches nothing."""
-    terms = [_fold(t) for t in query_terms(q)]
-    if not terms:
-        return False
-    folded = [_fold(f) for f in fields if f]
-    return all(any(t in f for f in folded) for t in terms)
-
-
-def excerpt(text: str | None, q: str | None, width: int = 40) -> str:
-    """A short plain-text excerpt of `text` around the first occurrence of a query term."""
-    if not text:
-        return ""
-    flat = " ".join(text.split())
-    low = flat.casefold()
-    pos = -1
-    for t in query_terms(q):
-        for form in (t, _fold(t)):
-            pos = low.find(form.casefold())
-            if pos >= 0:
-                break
-        if pos >= 0:
-            break
-    if pos < 0:
-        return flat[: 2 * width] + ("…" if len(flat) > 2 * width else "")
-    start = max(0, pos - width)
-    end = min(len(flat), pos + width)
-    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+COUNT_CAP = 10_000  # matches counted exactly up to here; beyond, "more than 10,000"
+FACET_CAP = 5_000  # the documents table's facets are computed for searches of up to this many matches
+DENSE = 0.25  # a share of matching documents above which a page is found by probing documents in date order
+ONE_CHARACTER_MS = 800  # a query with a one-character term gets this long to count, else it is refused
 
 
 # ------------------------------------------------------------------ SQL functions
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """zh_query(q), zh_match(q, field, …), zh_bigrams(text), zh_excerpt(text, q): on any connection."""
+    """zh_query(q): the FTS5 MATCH expression of a query; zh_excerpt(text, q): a plain-text excerpt."""
     conn.create_function("zh_query", 1, fts_query, deterministic=True)
-    conn.create_function("zh_match", -1, lambda q, *f: int(contains_all(q, *f)), deterministic=True)
-    conn.create_function("zh_bigrams", 1, bigram_text, deterministic=True)
-    conn.create_function("zh_excerpt", 2, excerpt, deterministic=True)
+    conn.create_function("zh_excerpt", 2, lambda text, q: excerpt(text, q, html=False), deterministic=True)
 
 
-def search_where(param: str = "q", alias: str = "") -> str:
-    """The WHERE clause that selects documents matching :param (FTS narrows, zh_match decides).
-
-    `alias` is the documents table's alias in the enclosing query ("" for none).
-    """
-    a = f"{alias}." if alias else ""
-    return (
-        f"{a}id in (select s.document_id from {SEARCH_TABLE} s where s.rowid in "
-        f"(select rowid from {FTS_TABLE} where {FTS_TABLE} match zh_query(:{param})) "
-        f"union all select id from documents where zh_query(:{param}) = '{SCAN_SENTINEL}' and trim(:{param}) != '') "
-        f"and zh_match(:{param}, {a}title, {a}doc_number, {a}publisher, {a}body_text)"
-    )
+def has_index(conn: sqlite3.Connection) -> bool:
+    """Whether this database carries the archive's search index (and not some other documents_fts)."""
+    row = conn.execute("select sql from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
+    return bool(row and TOKENIZE in (row[0] or ""))
 
 
-# ------------------------------------------------------------------ building the index
-
-def _fingerprint(row: dict[str, Any]) -> str:
-    payload = json.dumps([BIGRAM_VERSION] + [row.get(f) or "" for f in FIELDS], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _as_db(db: Database | str | Path) -> Database:
-    if isinstance(db, Database):
-        return db
-    database = sqlite_utils.Database(db)
-    database.execute("PRAGMA busy_timeout = 30000")
-    return database
+def override_escape_fts(conn: sqlite3.Connection) -> None:
+    """Datasette's own `?_search_<column>=` calls the SQL function escape_fts(q): on an archive it gets the
+    Chinese query instead of Datasette's quoting (which would look for a whole run of Han characters)."""
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
 
 
-def _triggers_ok(db: Database) -> bool:
-    names = {t.name for t in db[SEARCH_TABLE].triggers}
-    return {f"{SEARCH_TABLE}_ai", f"{SEARCH_TABLE}_ad", f"{SEARCH_TABLE}_au"} <= names
+# ------------------------------------------------------------------ planning
+
+@dataclass
+class Plan:
+    q: str
+    fts: str = NOTHING
+    count: int = 0  # exact when not `more`
+    more: bool = False  # more than COUNT_CAP matches
+    refused: str = ""  # why the query is not answered (a one-character term too common to count in time)
+    terms: list[str] = field(default_factory=list)
+    ids: str = "[]"  # the matching rowids as a JSON array, when not `more`: the match is evaluated once
+    dense: bool = False  # `more`, and at least DENSE of the documents match: cheaper to probe than to collect
+
+    @property
+    def empty(self) -> bool:
+        return self.fts == NOTHING
+
+    def describe(self) -> str:
+        """What the search is, in words, for the page's heading."""
+        if self.refused:
+            return f'search "{self.q}" refused: {self.refused}'
+        if self.more:
+            return (f'search matches "{self.q}": more than {COUNT_CAP:,} documents, newest first (not counted '
+                    "further, no facets: add a term or a filter to narrow it)")
+        if self.count > FACET_CAP:
+            return (f'search matches "{self.q}": {self.count:,} documents (no facets above {FACET_CAP:,}: add a '
+                    "term or a filter to narrow it)")
+        return f'search matches "{self.q}"'
+
+    def where(self, param: str = "xxgk_fts", alias: str = "") -> str:
+        """The WHERE clause selecting the matching documents (parameters: `params(param)`), shaped for the
+        number of matches: the rowids the plan found when they are few (so the count, the facets and the rows
+        do not evaluate the match again each), a probe of the index per document when they are many."""
+        a = f"{alias}." if alias else ""
+        if self.refused or self.empty:
+            return "0"
+        if self.more and self.dense:  # a few hundred probes at most, walking the documents in date order
+            return (f"exists (select 1 from [{FTS_TABLE}] where [{FTS_TABLE}] match :{param} "
+                    f"and [{FTS_TABLE}].rowid = {a}rowid)")
+        if self.more:  # the match set collected once; `+` keeps SQLite walking the date index, not the set
+            return f"+{a}rowid in (select rowid from [{FTS_TABLE}] where [{FTS_TABLE}] match :{param})"
+        return f"{a}rowid in (select value from json_each(:{param}_ids))"
+
+    def params(self, param: str = "xxgk_fts") -> dict[str, str]:
+        return {param: self.fts} if self.more else {param: self.fts, f"{param}_ids": self.ids}
 
 
-def ensure_search(db: Database | str | Path, batch: int = 500) -> dict[str, Any]:
-    """Create or refresh `documents_search` and its FTS5 index; returns what it did.
-
-    Idempotent and incremental: only documents whose searched fields (or the bigram algorithm)
-    changed are rewritten. Repairs the FTS table and triggers when they are missing.
-    """
-    db = _as_db(db)
-    stats = {"added": 0, "updated": 0, "removed": 0, "rebuilt_fts": False}
-    if "documents" not in db.table_names():
-        raise ValueError("not an xxgk archive: no documents table")
-    with db.conn:
-        db.execute(
-            f"create table if not exists [{SEARCH_TABLE}] (document_id text primary key, source_sha256 text, "
-            + ", ".join(f"[{f}] text" for f in FIELDS) + ")")
-    if FTS_TABLE not in db.table_names() or not _triggers_ok(db):
-        db[SEARCH_TABLE].enable_fts(list(FIELDS), fts_version="FTS5", create_triggers=True, replace=True)
-        stats["rebuilt_fts"] = True
-    have = {r[0]: r[1] for r in db.execute(f"select document_id, source_sha256 from [{SEARCH_TABLE}]").fetchall()}
-    seen: set[str] = set()
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
-    cols = ", ".join(f"[{f}]" for f in FIELDS)
-    cursor = db.conn.execute(f"select id, {cols} from documents")
-    names = ["id", *FIELDS]
-    with db.conn:
-        for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            seen.add(row["id"])
-            fp = _fingerprint(row)
-            if have.get(row["id"]) == fp:
-                continue
-            bigrams = tuple(bigram_text(row[f]) for f in FIELDS)
-            if row["id"] in have:
-                updates.append((fp, *bigrams, row["id"]))
-            else:
-                inserts.append((row["id"], fp, *bigrams))
-            if len(inserts) + len(updates) >= batch:
-                _flush(db, inserts, updates, stats)
-        _flush(db, inserts, updates, stats)
-        gone = [k for k in have if k not in seen]
-        for start in range(0, len(gone), batch):
-            chunk = gone[start:start + batch]
-            db.conn.execute(f"delete from [{SEARCH_TABLE}] where document_id in ({','.join('?' for _ in chunk)})",
-                            chunk)
-        stats["removed"] = len(gone)
-    return stats
+def count_sql() -> str:
+    """How many rows match, up to :cap, and their rowids (a JSON array)."""
+    return (f"select count(*), json_group_array(rowid) from (select rowid from [{FTS_TABLE}] "
+            f"where [{FTS_TABLE}] match :fts limit :cap)")
 
 
-def _flush(db: Database, inserts: list[tuple], updates: list[tuple], stats: dict[str, Any]) -> None:
-    # Plain INSERT and UPDATE (never INSERT OR REPLACE, whose implicit delete skips the FTS triggers).
-    if inserts:
-        db.conn.executemany(
-            f"insert into [{SEARCH_TABLE}] (document_id, source_sha256, {', '.join(FIELDS)}) "
-            f"values ({', '.join('?' for _ in range(len(FIELDS) + 2))})", inserts)
-        stats["added"] += len(inserts)
-        inserts.clear()
-    if updates:
-        db.conn.executemany(
-            f"update [{SEARCH_TABLE}] set source_sha256 = ?, " + ", ".join(f"[{f}] = ?" for f in FIELDS)
-            + " where document_id = ?", updates)
-        stats["updated"] += len(updates)
-        updates.clear()
+SAMPLES = 10  # rowid windows a large match set's density is measured in
+
+
+def density(conn: sqlite3.Connection, fts: str) -> float:
+    """The share of documents matching `fts`, measured in SAMPLES windows of rowids spread over the table (a
+    crawl writes an agency's documents together, so the first matches alone would mislead)."""
+    last = conn.execute("select max(rowid) from documents").fetchone()[0] or 0
+    width = max(last // (SAMPLES * 10), 100)
+    starts = sorted({i * last // SAMPLES for i in range(SAMPLES)})
+    counts = " + ".join(f"(select count(*) from [{FTS_TABLE}] where [{FTS_TABLE}] match :fts and rowid between "
+                        f"{a} and {a + width - 1})" for a in starts)
+    return conn.execute(f"select {counts}", {"fts": fts}).fetchone()[0] / (len(starts) * width)
+
+
+REFUSED = ("a one-character term matches too much of the archive to be searched quickly; add a character "
+           "(年 → 年度) or filter by agency, channel or year first")
+
+
+def plan_on(conn: sqlite3.Connection, q: str, timed: bool = False) -> Plan:
+    """Plan a query on a connection: count its matches up to COUNT_CAP + 1 (keeping their rowids when that
+    is all), and how dense a larger match set is. `timed`: a one-character query gets ONE_CHARACTER_MS."""
+    from contextlib import nullcontext
+
+    p = Plan(q=q, fts=fts_query(q), terms=query_terms(q))
+    if p.empty:
+        return p
+    one_character = bool(single_characters(q))
+    if timed and one_character:
+        from datasette.utils import sqlite_timelimit
+
+        # Open the FTS table first, untimed: an interrupted constructor would be an error, not a refusal.
+        conn.execute(f"select 1 from [{FTS_TABLE}] where rowid = 0").fetchall()
+        limit: Any = sqlite_timelimit(conn, ONE_CHARACTER_MS)
+    else:
+        limit = nullcontext()
+    try:
+        with limit:
+            n, ids = conn.execute(count_sql(), {"fts": p.fts, "cap": COUNT_CAP + 1}).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
+        p.refused = REFUSED
+        return p
+    p.count, p.more = min(n, COUNT_CAP), n > COUNT_CAP
+    if not p.more:
+        p.ids = ids
+    elif not one_character:  # probing documents with a prefix query is slow at any density
+        p.dense = density(conn, p.fts) >= DENSE
+    return p
+
+
+async def plan(db: Any, q: str) -> Plan:
+    """`plan_on` a Datasette `Database`, with the one-character time limit."""
+    return await db.execute_fn(lambda conn: plan_on(conn, q, timed=True))
+
+
+def plan_sync(conn: sqlite3.Connection, q: str) -> Plan:
+    """`plan_on` a plain connection (scripts, tests): no time limit."""
+    return plan_on(conn, q)
 
 
 def search_ids(conn: sqlite3.Connection, q: str) -> list[str]:
-    """Document ids matching `q` (for scripts and tests); registers the functions on `conn`."""
-    register_functions(conn)
-    return [r[0] for r in conn.execute(f"select id from documents where {search_where()} order by id", {"q": q})]
+    """Every matching document id, sorted (for scripts and tests; no cap)."""
+    fts = fts_query(q)
+    if fts == NOTHING:
+        return []
+    return [r[0] for r in conn.execute(
+        f"select id from documents where rowid in (select rowid from [{FTS_TABLE}] where [{FTS_TABLE}] match ?) "
+        "order by id", [fts])]
 
+
+# ------------------------------------------------------------------ highlighting
+
+_WORD = f"[^\\W_{_HAN}]"
+
+
+def term_pattern(term: str) -> re.Pattern[str] | None:
+    """A regex finding a term in NFKC-normalised text with the index's semantics (archive/search_index.py):
+    punctuation and spaces inside the term stand for any run of them; a leading word starts a word."""
+    segs = list(SEGMENT.finditer(normalize(term)))
+    parts: list[str] = []
+    for i, m in enumerate(segs):
+        if i:
+            parts.append("[\\W_]+" if m.start() > segs[i - 1].end() else "")
+        elif m.group(1) is None:
+            parts.append(f"(?<!{_WORD})")
+        parts.append(re.escape(m.group()))
+    return re.compile("".join(parts), re.IGNORECASE) if parts else None
+
+
+def _normalized_with_offsets(text: str) -> tuple[str, list[int]]:
+    """NFKC form of `text` and, for each of its characters, the offset of the original character."""
+    if unicodedata.is_normalized("NFKC", text):  # the common case, checked in C: offsets are the identity
+        return text, range(len(text))  # type: ignore[return-value]
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+        out.append(n)
+        where.extend([i] * len(n))
+    return "".join(out), where
+
+
+_cached_pattern = functools.lru_cache(maxsize=256)(term_pattern)
+
+
+def spans(text: str, q: str) -> list[tuple[int, int]]:
+    """Where the query's terms occur in `text` (offsets in the original text), merged and sorted."""
+    if not text:
+        return []
+    norm, where = _normalized_with_offsets(text)
+    found: list[tuple[int, int]] = []
+    for term in query_terms(q):
+        pattern = _cached_pattern(term)
+        if pattern is None:
+            continue
+        for m in pattern.finditer(norm):
+            if m.end() > m.start():
+                found.append((where[m.start()], where[m.end() - 1] + 1))
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in found:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def highlight(text: str | None, q: str, marks: list[tuple[int, int]] | None = None) -> Markup:
+    """`text` as HTML, every character escaped, the query's terms in <mark>."""
+    text = text or ""
+    out, pos = [], 0
+    for s, e in spans(text, q) if marks is None else marks:
+        out.append(escape(text[pos:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        pos = e
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def excerpt(text: str | None, q: str, width: int = 60, html: bool = True) -> Any:
+    """A short excerpt of `text` around the first occurrence of a term (HTML with <mark>, or plain text)."""
+    flat = " ".join((text or "").split())
+    if not flat:
+        return Markup("") if html else ""
+    found = spans(flat, q)
+    start = max(0, found[0][0] - width) if found else 0
+    end = min(len(flat), (found[0][1] + width) if found else 2 * width)
+    piece = flat[start:end]
+    before, after = ("…" if start else ""), ("…" if end < len(flat) else "")
+    if not html:
+        return before + piece + after
+    local = [(max(s - start, 0), min(e - start, len(piece))) for s, e in found if s < end and e > start]
+    return escape(before) + highlight(piece, q, local) + escape(after)
+
+
+__all__ = ["COUNT_CAP", "FACET_CAP", "FIELDS", "FTS_TABLE", "Plan", "excerpt", "has_index", "highlight", "plan",
+           "register_functions", "search_ids", "spans"]

@@ -39,12 +39,11 @@ TABLES = {
     "reconciliation_rows": "每项年报数字一行：年报所称与存档所见、结果，以及作为证据计入的文件。",
     "agency_audits": "跨机关核对（xxgk reconcile|report --agency all …）每次一行：所涉每个机关及其结果（已核对、存档中无年报、失败）；页面 /-/xxgk/agencies 列出各机关 × 年报声明。",
     "_sqlite_migrations": "本存档已应用的数据库迁移（sqlite-utils Migrations）。",
-    "documents_search": "每份文件的检索文本（重叠二字组形式），由 documents_fts 以标准 unicode61 分词器建立索引。",
-    "documents_search_fts": "documents_search 的 FTS5 索引；用 MATCH zh_query(q) 查询。",
-    "documents_search_fts_config": "FTS5 索引的内部表（配置）。",
-    "documents_search_fts_data": "FTS5 索引的内部表（索引数据）。",
-    "documents_search_fts_docsize": "FTS5 索引的内部表（各行词数）。",
-    "documents_search_fts_idx": "FTS5 索引的内部表（分段索引）。",
+    "documents_fts": "文件的中文全文索引（标题、文号、发布机构、正文）：FTS5，标准 unicode61 分词器，文本为重叠二字组（信息公开 → 信息 息公 公开 开），由存储管道随文件同时更新（archive/search_index.py）。用搜索页、文件表的搜索框或 MATCH zh_query(q) 查询。",
+    "documents_fts_config": "FTS5 索引的内部表（配置）。",
+    "documents_fts_data": "FTS5 索引的内部表（索引数据）。",
+    "documents_fts_docsize": "FTS5 索引的内部表（各行词数）。",
+    "documents_fts_idx": "FTS5 索引的内部表（分段索引）。",
 }
 
 COLUMNS = {

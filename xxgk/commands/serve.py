@@ -16,9 +16,10 @@ from xxgk.options import DEFAULT_SERVE_PORT, db_option, fail, open_archive, reso
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; only loopback unless told otherwise (0.0.0.0 exposes it).")
 @warc_dir_option
-@click.option("--snapshot/--no-snapshot", default=True, show_default=True,
-              help="Serve a consistent copy (safe during crawls), or the file itself, read-only (a live archive "
-                   "as it grows, or the scheduler's published copy). Either way the archive is never written.")
+@click.option("--snapshot/--no-snapshot", default=False, show_default=True,
+              help="Serve the file itself, read-only (a live archive as it grows, or the scheduler's published "
+                   "copy: starts at once at any size), or a consistent, migrated copy (takes as long as copying "
+                   "the file). Either way the archive is never written or locked.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the pages (titles, descriptions, queries, dashboard); ?_lang=en|zh switches "
                    "the dashboard, document, replay and feed pages per visitor.")

@@ -35,7 +35,7 @@ class ScheduleConfig:
     report_years: list[int | str] = field(default_factory=lambda: ["previous"])
     reports_dir: Path | None = None   # default: reports/ next to the published database (else the archive)
     publish: Path | None = None       # the database Datasette serves (replaced atomically)
-    publish_search: bool = True       # build Datasette's search tables into the published copy
+    publish_search: bool = True       # ignored (accepted for old files): the archive carries its search index
     health_file: Path | None = None   # default: <published stem>.health.json (else <db stem>.health.json)
     webhook_url: str | None = None    # XXGK_WEBHOOK_URL overrides it
     webhook_timeout: float = 10.0

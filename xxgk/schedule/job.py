@@ -30,6 +30,7 @@ from archive import health as run_health
 from archive.lock import ArchiveLock, LockHeld, describe
 from archive.publish import publish_database, replace_atomic, temp_path_for, write_atomic
 from archive.schema import open_db
+from archive.search_index import optimize_file
 from archive.times import now_iso
 from xxgk.options import EXIT_INPUT, EXIT_LOCKED, xxgk_command
 
@@ -38,24 +39,6 @@ from .journal import journal, new_job_id
 from .notify import job_message, notify_apprise, post_webhook
 
 log = logging.getLogger("xxgk.schedule")
-
-
-def prepare_for_datasette(path: Path) -> dict[str, Any]:
-    """Build the search tables (archive/datasette/search.py) into a copy about to be published, so the
-    published file is ready to be served immutable (`xxgk serve --db PUBLISHED --no-snapshot`)."""
-    try:
-        from archive.datasette.search import ensure_search
-    except ImportError:  # the Datasette part is not installed: publish the plain archive
-        return {"search": False}
-    from sqlite_utils import Database
-
-    db = Database(path)
-    try:
-        stats = ensure_search(db)
-    finally:
-        db.close()
-    return {"search": True, **({k: v for k, v in stats.items() if isinstance(v, int | str)}
-                               if isinstance(stats, dict) else {})}
 
 
 def _last_line(text: str) -> str:
@@ -313,9 +296,8 @@ class JobRunner:
     def _publish(self) -> dict[str, Any]:
         assert self.cfg.publish is not None
         t0 = time.monotonic()
-        prepare = prepare_for_datasette if self.cfg.publish_search else None
-        try:
-            info = publish_database(self.cfg.db, self.cfg.publish, prepare=prepare)
+        try:  # the copy carries the archive's search index, merged into one segment for faster queries
+            info = publish_database(self.cfg.db, self.cfg.publish, prepare=optimize_file)
         except Exception as exc:  # noqa: BLE001 - recorded as a failed step
             log.error("publish to %s failed: %s", self.cfg.publish, exc)
             return {"step": "publish", "status": "failed", "message": f"{type(exc).__name__}: {exc}"}

@@ -1,9 +1,10 @@
 """xxgk-archive's local Datasette plugin (loaded with --plugins-dir archive/datasette/plugins).
 
-- SQL functions on every connection (prepare_connection): zh_query(q), zh_match(q, field…),
-  zh_bigrams(text), zh_excerpt(text, q) — the Chinese search of archive/datasette/search.py.
-- `?_search=` on the documents table goes through the bigram index (filters_from_request), with the
-  table page's search box shown (extra_template_vars).
+- SQL functions on every connection (prepare_connection): zh_query(q), zh_excerpt(text, q) — the Chinese
+  search of archive/search_index.py and archive/datasette/search.py; on an archive, Datasette's
+  escape_fts(q) becomes the Chinese query too.
+- Search: the search page /{db}/search (archive/datasette/search_page.py), and `?_search=` on the documents
+  table planned and highlighted (archive/datasette/table_search.py: an ASGI wrapper, a filter, render_cell).
 - The document page (documents row) shows versions, events, attachments and captures, each capture
   with a link to download its WARC record; /-/xxgk/warc/{capture_id} streams that record (one gzip
   member, itself a valid .warc.gz) from the WARC folder.
@@ -24,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
-from datasette.filters import FilterArguments
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response, asgi_start
 from markupsafe import Markup
 
+from archive.datasette import table_search
 from archive.datasette.limits import limit_connection, read_only_methods
 from archive.datasette.metadata import DATABASE, PLUGIN
-from archive.datasette.search import FTS_TABLE, register_functions, search_where
+from archive.datasette.search import has_index, override_escape_fts, register_functions
 
 CHUNK = 256 * 1024
 _CAPTURE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
@@ -59,9 +60,11 @@ def warc_url(datasette: Any, capture_id: str) -> str:
 
 # ------------------------------------------------------------------ SQL functions
 
-@hookimpl
+@hookimpl(trylast=True)  # after Datasette's own escape_fts, which an archive's replaces
 def prepare_connection(conn: Any) -> None:
     register_functions(conn)
+    if has_index(conn):
+        override_escape_fts(conn)
     limit_connection(conn)  # no value over 16 MB, no result over 32 MB (archive/datasette/limits.py)
 
 
@@ -75,24 +78,19 @@ def asgi_wrapper(datasette: Any) -> Any:
 
 # ------------------------------------------------------------------ search on the documents table
 
+@hookimpl(specname="asgi_wrapper")
+def search_wrapper(datasette: Any) -> Any:
+    return table_search.search_requests(datasette)
+
+
 @hookimpl
 def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
-    if table != "documents" or not _is_archive(datasette, database):
-        return None
-    q = (request.args.get("_search") or "").strip()
-    if not q:
-        return None
+    return table_search.filters(request, database, table, datasette)
 
-    async def inner() -> FilterArguments | None:
-        db = datasette.get_database(database)
-        if FTS_TABLE not in await db.table_names():
-            return None
-        return FilterArguments(
-            [search_where("xxgk_q")], params={"xxgk_q": q},
-            human_descriptions=[f'search matches "{q}" (every term, as a substring)'],
-            extra_context={"supports_search": True, "search": q})
 
-    return inner
+@hookimpl(specname="render_cell")
+def render_search_cell(value: Any, column: str, table: str | None) -> Any:
+    return table_search.render_cell(value, column, table)
 
 
 @hookimpl
@@ -100,8 +98,6 @@ def extra_template_vars(template: str, database: str, table: str, view_name: str
                         datasette: Any) -> Any:
     if not _is_archive(datasette, database):
         return None
-    if view_name == "table" and table == "documents":
-        return {"supports_search": True, "search": (request.args.get("_search") or "") if request else ""}
     if view_name == "row" and table in ("documents", "captures") and request is not None:
         pks = request.url_vars.get("pks", "")
         key = tilde_decode(pks)
@@ -163,11 +159,13 @@ def menu_links(datasette: Any, request: Any) -> list[dict[str, str]]:
 # ------------------------------------------------------------------ routes
 
 @hookimpl
-def register_routes() -> list[tuple[str, Any]]:
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     from archive.datasette.feed import ROUTES as FEED
     from archive.datasette.replay import ROUTES as REPLAY
+    from archive.datasette.search_page import search_page
 
     return [
+        (rf"^/{re.escape(_db_name(datasette))}/search$", search_page),
         *REPLAY,  # /-/xxgk/replay/… (archive/datasette/replay.py)
         *FEED,  # /-/xxgk/feed/{agency}.atom (archive/datasette/feed.py)
         (r"^/-/xxgk/warc/(?P<capture_id>[^/]+)$", warc_record),
