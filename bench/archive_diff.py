@@ -19,6 +19,7 @@ from pathlib import Path
 SKIP_TABLES = {"runs", "agencies", "migrations", "_migrations", "schedule_jobs", "sqlite_sequence"}
 VOLATILE = re.compile(r"(_at$|^warc_(file|offset|length|record_id)$|^pid$|^rowid$)")
 IDS = re.compile(r"\b(cap|run)-[0-9A-Za-z_-]+")
+DATE_HEADER = re.compile(r'\["Date", "[^"]*"\]')  # the server's clock, not content
 
 
 def _content(path: Path) -> dict[str, Counter]:
@@ -30,6 +31,7 @@ def _content(path: Path) -> dict[str, Counter]:
 
         def norm(value: object) -> object:
             if isinstance(value, str):
+                value = DATE_HEADER.sub('["Date", "-"]', value)
                 return IDS.sub(lambda m: names.get(m.group(0), "<run>" if m.group(1) == "run" else "<cap?>"), value)
             return value
 
@@ -37,9 +39,11 @@ def _content(path: Path) -> dict[str, Counter]:
         for table in tables:
             if table in SKIP_TABLES:
                 continue
-            cols = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
-            keep = [c for c in cols if not VOLATILE.search(c) and not (table == "captures" and c == "id")
-                    and not c.endswith("run_id")]
+            info = list(conn.execute(f"pragma table_info([{table}])"))
+            # Row numbers (integer keys) follow the order responses arrived in, which concurrency varies.
+            serial = {r[1] for r in info if r[5] and r[2].upper() == "INTEGER"}
+            keep = [r[1] for r in info if not VOLATILE.search(r[1]) and r[1] not in serial
+                    and not (table == "captures" and r[1] == "id") and not r[1].endswith("run_id")]
             if not keep:
                 continue
             rows = conn.execute(f"select {', '.join(f'[{c}]' for c in keep)} from [{table}]")
