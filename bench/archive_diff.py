@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 SKIP_TABLES = {"runs", "agencies", "migrations", "_migrations", "schedule_jobs", "sqlite_sequence"}
-VOLATILE = re.compile(r"(_at$|^warc_(file|offset|length|record_id)$|^pid$|^rowid$)")
+VOLATILE = re.compile(r"(_at$|^at$|^warc_(file|offset|length|record_id)$|^pid$|^rowid$)")
 IDS = re.compile(r"\b(cap|run)-[0-9A-Za-z_-]+")
 DATE_HEADER = re.compile(r'\["Date", "[^"]*"\]')  # the server's clock, not content
 
