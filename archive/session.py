@@ -178,12 +178,21 @@ class ArchiveSession:
     def stored_fingerprint(self, document_id: str) -> str | None:
         """The list fingerprint of a document archived completely: its page read and every attachment
         it lists stored (None otherwise, so an interrupted crawl's loose ends are fetched again)."""
-        row = self.db.conn.execute(
-            "select list_fingerprint from documents d where id = ? and (content_sha256 is not null or exists "
-            "(select 1 from wechat_articles w where w.document_id = d.id and w.page_state in ('deleted', 'violation'))) and "
-            "(select count(*) from attachments a where a.document_id = d.id and a.status in ('ok', 'not_modified')) "
-            ">= json_array_length(coalesce(d.attachments, '[]'))", [document_id]).fetchone()
-        return row[0] if row else None
+        return self.stored_fingerprints([document_id]).get(document_id)
+
+    def stored_fingerprints(self, document_ids: list[str]) -> dict[str, str | None]:
+        """`stored_fingerprint` of many documents (None for each not archived completely), a list page's worth
+        in one query rather than one each."""
+        found: dict[str, str | None] = dict.fromkeys(document_ids)
+        for i in range(0, len(document_ids), 500):  # under SQLite's limit on bound parameters
+            chunk = document_ids[i:i + 500]
+            found.update(self.db.conn.execute(
+                "select id, list_fingerprint from documents d where id in (" + ",".join("?" * len(chunk)) + ") and "
+                "(content_sha256 is not null or exists (select 1 from wechat_articles w where w.document_id = d.id and "
+                "w.page_state in ('deleted', 'violation'))) and (select count(*) from attachments a where "
+                "a.document_id = d.id and a.status in ('ok', 'not_modified')) >= "
+                "json_array_length(coalesce(d.attachments, '[]'))", chunk).fetchall())
+        return found
 
     def document_for_url(self, url: str) -> str | None:
         """The document a listed URL led to before (WeChat short links carry no identity of their own)."""

@@ -169,7 +169,11 @@ class StorePipeline:
         doc_id = self.doc_id(item)
         values = document_values(item)
         capture = item.page_capture_id or item.list_capture_id or None
-        row = self.rows.one("select * from documents where id = ?", [doc_id])
+        # What this observation can change: every tracked field when the page was read, the list's fields for
+        # a link-only entry, else nothing (a document listed unchanged: only the columns that say so are read).
+        compare = TRACKED if item.page_fetched else (LIST_ONLY if item.item_type != "normal" else ())
+        row = self.rows.one(f"select {', '.join(('status', 'disappeared_at', 'content_sha256', *compare))} "
+                            "from documents where id = ?", [doc_id])
         if row is None:
             record = {"id": doc_id, "agency": item.agency, "channel": item.channel, "native_id": item.native_id,
                       **values, "listing_source": item.listing_source,
@@ -190,7 +194,6 @@ class StorePipeline:
                 update.update(status="live", disappeared_at=None)
                 self._event(doc_id, "reappeared", capture, {"disappeared_at": row["disappeared_at"]})
                 self.stats.inc_value("xxgk/documents/reappeared")
-            compare = TRACKED if item.page_fetched else (LIST_ONLY if item.item_type != "normal" else ())
             changed = {k: values[k] for k in compare if values[k] != row[k]}
             if changed:
                 first_read = item.page_fetched and row["content_sha256"] is None
@@ -364,15 +367,16 @@ class StorePipeline:
         listed = {i for c in self.category_runs for i in c.listed_ids}
         agency, channel = runs[0].agency, runs[0].channel
         marks = ",".join("?" for _ in trusted)
-        rows = list(self.rows.all(
+        # Streamed, keeping only the documents that are gone: a million listed documents never sit in memory
+        # as rows (the updates follow once the query is done, so it never reads a table it is changing).
+        cursor = self.rows.conn.execute(
             f"select id, native_id, category_id from documents where agency = ? and channel = ? "
             f"and status = 'live' and item_type is not null and category_id in ({marks})",
-            [agency, channel, *sorted(trusted)]))
+            [agency, channel, *sorted(trusted)])
+        gone = [(doc_id, category) for doc_id, native, category in cursor if native not in listed]
         now = iso(utcnow())
-        for row in rows:
-            if row["native_id"] in listed:
-                continue
-            self.rows.update("documents", {"id": row["id"]}, {"status": "disappeared", "disappeared_at": now})
-            self._event(row["id"], "disappeared", None, {"category_id": row["category_id"], "run_id": self.session.run_id})
+        for doc_id, category in gone:
+            self.rows.update("documents", {"id": doc_id}, {"status": "disappeared", "disappeared_at": now})
+            self._event(doc_id, "disappeared", None, {"category_id": category, "run_id": self.session.run_id})
             self.stats.inc_value("xxgk/documents/disappeared")
             self.session.wrote()
