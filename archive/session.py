@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from .ids import new_id
 from .lock import pid_alive
+from .rows import Rows
 from .schema import dumps, open_db
 from .times import iso, utcnow
 from .warcstore import WarcStore
@@ -50,6 +51,7 @@ class ArchiveSession:
         self.db_path = Path(db_path)
         self.db: Database = open_db(self.db_path)
         self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        self.rows = Rows(self.db.conn)  # the hot path's prepared statements (sqlite-utils stays for the rest)
         self.agency = agency
         self.channel = channel
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
@@ -159,50 +161,58 @@ class ArchiveSession:
 
     def previous_capture(self, url: str, sha256: str) -> dict[str, Any] | None:
         """The earliest full (non-revisit) capture of the same payload of the same URL."""
-        rows = list(self.db.query(
+        return self.rows.one(
             "select id, url, fetched_at, warc_file, warc_offset from captures where url = ? and sha256 = ? "
-            "and outcome in ('ok', 'blocked') and revisit_of is null order by fetched_at limit 1", [url, sha256]))
-        return rows[0] if rows else None
+            "and outcome in ('ok', 'blocked') and revisit_of is null order by fetched_at limit 1", [url, sha256])
 
     def last_validators(self, url: str) -> dict[str, str]:
         """ETag / Last-Modified of the latest 200 capture of a URL (for conditional requests)."""
-        rows = list(self.db.query(
+        row = self.db.conn.execute(
             "select response_headers from captures where url = ? and status = 200 order by fetched_at desc limit 1",
-            [url]))
-        if not rows:
+            [url]).fetchone()
+        if row is None:
             return {}
-        headers = {k.lower(): v for k, v in json.loads(rows[0]["response_headers"] or "[]")}
+        headers = {k.lower(): v for k, v in json.loads(row[0] or "[]")}
         return {k: headers[k] for k in ("etag", "last-modified") if k in headers}
 
     def stored_fingerprint(self, document_id: str) -> str | None:
         """The list fingerprint of a document archived completely: its page read and every attachment
         it lists stored (None otherwise, so an interrupted crawl's loose ends are fetched again)."""
-        row = self.db.execute(
-            "select list_fingerprint from documents d where id = ? and (content_sha256 is not null or exists "
-            "(select 1 from wechat_articles w where w.document_id = d.id and w.page_state in ('deleted', 'violation'))) and "
-            "(select count(*) from attachments a where a.document_id = d.id and a.status in ('ok', 'not_modified')) "
-            ">= json_array_length(coalesce(d.attachments, '[]'))", [document_id]).fetchone()
-        return row[0] if row else None
+        return self.stored_fingerprints([document_id]).get(document_id)
+
+    def stored_fingerprints(self, document_ids: list[str]) -> dict[str, str | None]:
+        """`stored_fingerprint` of many documents (None for each not archived completely), a list page's worth
+        in one query rather than one each."""
+        found: dict[str, str | None] = dict.fromkeys(document_ids)
+        for i in range(0, len(document_ids), 500):  # under SQLite's limit on bound parameters
+            chunk = document_ids[i:i + 500]
+            found.update(self.db.conn.execute(
+                "select id, list_fingerprint from documents d where id in (" + ",".join("?" * len(chunk)) + ") and "
+                "(content_sha256 is not null or exists (select 1 from wechat_articles w where w.document_id = d.id and "
+                "w.page_state in ('deleted', 'violation'))) and (select count(*) from attachments a where "
+                "a.document_id = d.id and a.status in ('ok', 'not_modified')) >= "
+                "json_array_length(coalesce(d.attachments, '[]'))", chunk).fetchall())
+        return found
 
     def document_for_url(self, url: str) -> str | None:
         """The document a listed URL led to before (WeChat short links carry no identity of their own)."""
         if not url:
             return None
-        row = self.db.execute("select document_id from wechat_articles where short_url = ? or long_url = ? limit 1",
+        row = self.db.conn.execute("select document_id from wechat_articles where short_url = ? or long_url = ? limit 1",
                               [url, url]).fetchone()
         if row is None:  # else the document whose page was read from that URL
-            row = self.db.execute("select d.id from documents d join captures c on c.id = d.capture_id "
+            row = self.db.conn.execute("select d.id from documents d join captures c on c.id = d.capture_id "
                                   "where c.url = ? limit 1", [url]).fetchone()
         return row[0] if row else None
 
     def native_id(self, document_id: str) -> str | None:
-        row = self.db.execute("select native_id from documents where id = ?", [document_id]).fetchone()
+        row = self.db.conn.execute("select native_id from documents where id = ?", [document_id]).fetchone()
         return row[0] if row else None
 
     def add_capture(self, row: dict[str, Any]) -> str:
         row = {**row, "run_id": self.run_id}
         row.setdefault("id", new_id("cap-"))
         with self.guard():
-            self.db["captures"].insert(row)
+            self.rows.insert("captures", row)
             self.wrote()
         return row["id"]

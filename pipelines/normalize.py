@@ -1,6 +1,7 @@
 """Normalize item values: UTC instants plus Asia/Shanghai local dates, clean titles and text.
 
-Raw values stay on the item (`list_fields`, `published_raw`); the normalized ones are what the
+Raw values stay on the item (`published_raw`; `list_fields` for website and WeChat entries — a catalog entry
+stays in its list page's capture); the normalized ones are what the
 archive compares between crawls, so the same document read twice normalizes identically.
 """
 

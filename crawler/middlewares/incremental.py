@@ -33,10 +33,24 @@ class IncrementalMiddleware:
         return cls(archive_session(crawler), crawler.stats, crawler.settings.getbool("XXGK_FULL_REFRESH"))
 
     async def process_spider_output(self, response: Any, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for out in result:
-            yield self.filter(out)
+        # A callback's output is gathered first so the archive is asked once for all the documents a list page
+        # names; what came before a callback's error is still passed on before the error.
+        outputs: list[Any] = []
+        error: Exception | None = None
+        try:
+            async for out in result:
+                outputs.append(out)
+        except Exception as exc:  # noqa: BLE001 - re-raised below, after what came before it
+            error = exc
+        ids = [k["document_id"] for out in outputs
+               if isinstance(out, Request) and (k := out.meta.get(KNOWN)) and k.get("document_id")]
+        stored = self.session.stored_fingerprints(ids) if ids else {}
+        for out in outputs:
+            yield self.filter(out, stored)
+        if error is not None:
+            raise error
 
-    def filter(self, out: Any) -> Any:
+    def filter(self, out: Any, stored: dict[str, str | None] | None = None) -> Any:
         if not isinstance(out, Request):
             return out
         if out.meta.get(CONDITIONAL):
@@ -46,7 +60,11 @@ class IncrementalMiddleware:
         if not known:
             return out
         document_id = known.get("document_id") or self.session.document_for_url(known.get("url", ""))
-        if not document_id or self.session.stored_fingerprint(document_id) != known["fingerprint"]:
+        if not document_id:
+            return out
+        stored = stored or {}
+        fingerprint = stored[document_id] if document_id in stored else self.session.stored_fingerprint(document_id)
+        if fingerprint != known["fingerprint"]:
             return out
         if self.full_refresh:
             self._add_validators(out)

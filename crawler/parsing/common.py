@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
+from lxml import html as lxml_html
 
 
 class ParseError(ValueError):
@@ -116,6 +117,18 @@ def normalize_date(text: str) -> str:
 
 def tag(el: Any) -> str | None:
     return el.tag.lower() if isinstance(el.tag, str) else None  # comments/PIs have a callable tag
+
+
+_HTML_PARSER = lxml_html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+
+
+def html_root(text: str) -> Any:
+    """The lxml tree of an HTML page, built exactly as parsel's `Selector(text=…)` builds it (the same
+    parser options, NULs removed, an empty page as `<html/>`) but with one reusable parser, and read with
+    compiled `etree.XPath` expressions: a document page costs a fraction of parsel's per-call setup."""
+    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    root = etree.fromstring(body, parser=_HTML_PARSER)
+    return root if root is not None else etree.fromstring(b"<html/>", parser=_HTML_PARSER)
 
 
 def has_class(name: str) -> str:

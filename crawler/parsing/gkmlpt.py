@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
-from parsel import Selector
 
 from archive.times import local_date, local_seconds
 
@@ -39,6 +39,7 @@ from .common import (
     decode_body,
     element_text,
     has_class,
+    html_root,
     inner_html,
     join_surrogates,
     load_json,
@@ -439,10 +440,10 @@ class DocumentPage:
     checks: list[dict[str, Any]] = field(default_factory=list)
 
 
-_CLASSIFY_ROWS = f"//div[{has_class('classify')}]//tr"
-_H1_TITLE = f"//h1[{has_class('title')}]"
-_CONTENT = f"//div[{has_class('article-content')}]"
-_ATTACHMENTS = f"//a[{has_class('nfw-cms-attachment')}]"
+_CLASSIFY_ROWS = etree.XPath(f"//div[{has_class('classify')}]//tr")
+_H1_TITLE = etree.XPath(f"//h1[{has_class('title')}]")
+_CONTENT = etree.XPath(f"//div[{has_class('article-content')}]")
+_ATTACHMENTS = etree.XPath(f"//a[{has_class('nfw-cms-attachment')}]")
 
 _LABEL_END = ("：", ":")
 _LABELS = "索引号|分类|发布机构|成文日期|名称|文号|发布日期|主题词"
@@ -549,24 +550,24 @@ def parse_document(html: str, url: str) -> DocumentPage:
     as those characters); DETAIL is parsed with jsobject and compared field by field. A page that
     shows neither the table nor the h1 (other templates; trimmed captures) is read from DETAIL alone,
     with a check saying so; without DETAIL either, it is not a document page."""
-    sel = Selector(text=html)
-    rows = sel.xpath(_CLASSIFY_ROWS)
-    h1s = sel.xpath(_H1_TITLE)
+    root = html_root(html)
+    rows = _CLASSIFY_ROWS(root)
+    h1s = _H1_TITLE(root)
     detail, why_not = _config_detail(html)
     if not rows and not h1s:
         if detail is None:
             raise ParseError(f"document page {url}: neither a div.classify table nor an h1.title, and {why_not} "
                              "(not a document page)")
         return _detail_document(detail, url)
-    meta = _table_meta([r.root for r in rows])
-    h1 = element_text(h1s[0].root) if h1s else ""
+    meta = _table_meta(rows)
+    h1 = element_text(h1s[0]) if h1s else ""
     title = meta.get("名称", "").strip() or h1
 
-    content = sel.xpath(_CONTENT)
-    body_text = block_text(content[0].root) if content else ""
-    body_html = inner_html(content[0].root) if content else ""
+    content = _CONTENT(root)
+    body_text = block_text(content[0]) if content else ""
+    body_html = inner_html(content[0]) if content else ""
 
-    attachments = attachment_links((a.root for a in sel.xpath(_ATTACHMENTS)), url)
+    attachments = attachment_links(_ATTACHMENTS(root), url)
 
     checks: list[dict[str, Any]] = []
     if detail is None:
@@ -581,7 +582,7 @@ def _detail_document(detail: dict[str, Any], url: str) -> DocumentPage:
     meta = _detail_meta(detail)
     content = str(detail.get("content") or "")
     root = lxml_html.fragment_fromstring(content, create_parent="div") if content.strip() else None
-    attachments = attachment_links(root.xpath(_ATTACHMENTS) if root is not None else [], url)
+    attachments = attachment_links(_ATTACHMENTS(root) if root is not None else [], url)
     return DocumentPage(meta=meta, title=meta.get("名称", ""), h1="", body_text=block_text(root) if root is not None
                         else "", body_html=content, attachments=attachments, detail=detail,
                         checks=[{"field": "page", "table_value": None, "detail_value": None, "reason": NO_TABLE}])

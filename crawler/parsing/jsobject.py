@@ -51,11 +51,8 @@ def _string_end(text: str, i: int) -> int:
     return m.end()
 
 
-def find_object(text: str, marker: str) -> tuple[int, int]:
-    """(start, end) of the `{...}` assigned by `marker = {` (e.g. 'window._CONFIG'), braces matched.
-
-    With an empty marker, the object starts at the first '{'.
-    """
+def _object_start(text: str, marker: str) -> int:
+    """Index of the '{' assigned by `marker = {` (the first '{' with an empty marker)."""
     if marker:
         if marker not in text:
             raise JSObjectError(f"{marker} not found")
@@ -68,6 +65,15 @@ def find_object(text: str, marker: str) -> tuple[int, int]:
     start = text.find("{", at)
     if start < 0:
         raise JSObjectError(f"no object after {marker}")
+    return start
+
+
+def find_object(text: str, marker: str) -> tuple[int, int]:
+    """(start, end) of the `{...}` assigned by `marker = {` (e.g. 'window._CONFIG'), braces matched.
+
+    With an empty marker, the object starts at the first '{'.
+    """
+    start = _object_start(text, marker)
     depth, i = 0, start
     while True:
         m = _INTERESTING.search(text, i)  # jump straight to the next brace, quote or comment
@@ -247,6 +253,14 @@ def _expression(text: str, i: int) -> tuple[str, int]:
 
 
 def read_assignment(text: str, marker: str = "window._CONFIG") -> dict[str, Any]:
-    """Find `marker = {...}` in a page and return its members."""
-    start, end = find_object(text, marker)
-    return parse_object(text[start:end])
+    """Find `marker = {...}` in a page and return its members.
+
+    The members are read in place (reading an object finds its end), which spares a page the separate
+    brace-matching scan over its whole object; a malformed object is looked at again the careful way, so
+    the error says what is wrong with it."""
+    start = _object_start(text, marker)
+    try:
+        return _object_at(text, start)[0]
+    except JSObjectError:
+        start, end = find_object(text, marker)
+        return parse_object(text[start:end])

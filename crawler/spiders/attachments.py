@@ -55,11 +55,14 @@ class AttachmentsMixin:
     channel: str
     attachment_max: int
     crawler: Any
+    # Scheduler priority of attachment requests: a spider that drains its pages before listing further
+    # (crawler/spiders/gkmlpt.py) ranks them above its document pages, so none waits for the whole listing.
+    attachment_priority = 0
 
     def attachment_requests(self, item: DocumentItem) -> Iterator[Request]:
         for att in item.attachments:
             yield Request(att["url"], callback=self.parse_attachment, errback=self.attachment_failed,
-                          cb_kwargs={"document": item.native_id, "att": att},
+                          cb_kwargs={"document": item.native_id, "att": att}, priority=self.attachment_priority,
                           meta={"download_maxsize": self.attachment_max, "download_warnsize": 0, CONDITIONAL: True,
                                 "handle_httpstatus_list": [304], "xxgk_discovery": f"document:{item.native_id}"})
 

@@ -48,6 +48,10 @@ from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import ArchiveSpider
 
 PARSE_RETRIES = 3
+# Scheduler priorities (higher first). Document pages and their attachments go before further list
+# pages, so a listing drains as it goes: the scheduler holds about one list page's documents per
+# category, not the whole catalog (memory stays flat at a million documents).
+LIST_PRIORITY, SEARCH_PRIORITY, DOCUMENT_PRIORITY, ATTACHMENT_PRIORITY = 10, 5, 20, 30
 
 
 @dataclass
@@ -80,6 +84,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
     name = "gkmlpt"
     channel = "catalog"
     section = "gkmlpt"
+    attachment_priority = ATTACHMENT_PRIORITY
 
     def configure(self, settings: Any, section: dict[str, Any]) -> None:
         if not section.get("base"):
@@ -131,7 +136,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         if retry:
             meta[DELAY] = min(self.backoff_max, self.backoff_base * 3**retry)
         return Request(url, callback=self.parse_list_page, errback=self.list_failed, meta=meta,
-                       cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=10)
+                       cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=LIST_PRIORITY)
 
     def parse_list_page(self, response: Response, cat_id: int, page: int) -> Iterator[Any]:
         state = self.categories[cat_id]
@@ -203,7 +208,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         if retry:
             meta[DELAY] = min(self.backoff_max, self.backoff_base * 3**retry)
         return Request(url, callback=self.parse_search_page, errback=self.search_failed, meta=meta,
-                       cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=5)
+                       cb_kwargs={"cat_id": cat_id, "page": page}, dont_filter=bool(retry), priority=SEARCH_PRIORITY)
 
     def parse_search_page(self, response: Response, cat_id: int, page: int) -> Iterator[Any]:
         state = self.categories[cat_id]
@@ -274,7 +279,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             canonical_url=self.canonical(url) if kind == "normal" else url, title=clean_title(str(article.get("title", ""))),
             category=str(article.get("classify_main_name") or state.node.name), category_id=str(state.node.id),
             item_type=kind, link_url=url if kind != "normal" else "", post_url=str(article.get("post_url") or ""),
-            listing_source=source, list_fields=article, list_fingerprint=list_fingerprint(article),
+            listing_source=source, list_fingerprint=list_fingerprint(article),
             list_capture_id=capture, index_no=str(article.get("identifier") or ""),
             publisher=str(article.get("publisher") or ""), written_date=written_date(article.get("date")),
             published_ts=article_time(article),
@@ -287,8 +292,10 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
                 yield item
             return
         self.documents_requested.add(native)
+        # The spider asks for each page once (documents_requested), so Scrapy's duplicate filter need not
+        # keep a fingerprint of every document page; the list entry itself stays in the list page's capture.
         yield Request(item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
-                      cb_kwargs={"item": item},
+                      cb_kwargs={"item": item}, priority=DOCUMENT_PRIORITY, dont_filter=True,
                       meta={KNOWN: {"document_id": document_id(self.agency_id, self.channel, native), "fingerprint": item.list_fingerprint},
                             "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
 
