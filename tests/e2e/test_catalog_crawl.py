@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from archive import search_index
 from simulator.testing import RunningSimulator, start_simulator
 from tests.support import xxgk
 
@@ -158,6 +160,25 @@ def test_clock_moves_versions_and_events_match_truth(tmp_path: Path) -> None:
     # New documents published while the clock moved were found too.
     assert archived_by_year_and_category(db) == truth_by_year_and_category(final)
     assert events(db)["first_seen"] == sum(d["first_seen"] for d in final["agencies"]["kaiping-edu"]["catalog"]["by_year"].values())
+    # The search index the store kept through every edit is the one a rebuild from the documents makes.
+    assert title_edits and index_entries(db) == index_entries(db, rebuilt=tmp_path / "rebuilt.sqlite")
+
+
+def index_entries(db: Path, rebuilt: Path | None = None) -> set[tuple]:
+    """Every (term, document, column, offset) of the archive's search index; with `rebuilt`, of a copy whose
+    index was built again from its documents."""
+    conn = sqlite3.connect(db)
+    if rebuilt is not None:
+        copy = sqlite3.connect(rebuilt)
+        conn.backup(copy)
+        conn.close()
+        conn = copy
+        with conn:
+            search_index.build(conn)
+    conn.execute(f"create virtual table temp.entries using fts5vocab(main, {search_index.FTS_TABLE}, instance)")
+    entries = set(conn.execute("select term, doc, col, offset from temp.entries"))
+    conn.close()
+    return entries
 
 
 def test_faults_retry_block_partial_and_never_disappear(tmp_path: Path) -> None:
