@@ -208,6 +208,15 @@ class ArchiveError(Exception):
     message says which file and why, in one line."""
 
 
+class ArchiveWriteError(ArchiveError):
+    """The archive is sound but this write did not fit (disk full, file size limit, I/O error): a failure of
+    the moment, not of the input; SQLite rolled the transaction back, so nothing stored was changed."""
+
+
+# SQLite's words for a write the device refused (SQLITE_FULL, SQLITE_IOERR), not for a damaged file.
+_WRITE_FAILURES = ("database or disk is full", "disk I/O error", "File too large")
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -258,6 +267,9 @@ def _describe(exc: sqlite3.Error, path: Path) -> ArchiveError:
                             "folder's permissions")
     if "locked" in text or "busy" in text:
         return ArchiveError(f"archive database {path} is locked by another process ({text})")
+    if any(words in text for words in _WRITE_FAILURES):
+        return ArchiveWriteError(f"archive database {path} could not be written ({text}): the disk is full or a "
+                                 "file size limit was reached; nothing already stored was changed")
     return ArchiveError(f"archive database {path} is unreadable ({text}): damaged or not an archive")
 
 

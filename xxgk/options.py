@@ -169,11 +169,12 @@ def load_agencies(command: str, value: str, folders: tuple[Path, ...] | list[Pat
 
 def open_archive(command: str, db_path: str | Path, write: bool = True, create: bool = False) -> Any:
     """The archive database, or one clear line and exit 2: a missing, empty, garbage, truncated or read-only
-    file, or one a newer xxgk-archive migrated (never written by this version).
+    file, or one a newer xxgk-archive migrated (never written by this version); exit 1 when a write did not
+    fit (disk full, file size limit).
 
     `write`: opened for writing, migrations applied (`create`: a missing file is a new archive). Otherwise
     opened read-only — never written, never migrated — with a note on stderr when its schema differs."""
-    from archive.schema import ArchiveError, open_db, open_read
+    from archive.schema import ArchiveError, ArchiveWriteError, open_db, open_read
 
     try:
         if write:
@@ -185,6 +186,8 @@ def open_archive(command: str, db_path: str | Path, write: bool = True, create: 
             with progress_to(lambda line: click.echo(f"xxgk {command}: {line}", err=True)):
                 return open_db(db_path)
         db, note = open_read(db_path)
+    except ArchiveWriteError as exc:  # the device, not the input: a failed step, to be retried with room
+        fail(command, str(exc), EXIT_FAILED)
     except ArchiveError as exc:
         fail(command, str(exc))
     if note:

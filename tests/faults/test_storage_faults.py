@@ -11,8 +11,10 @@ import signal
 import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from archive.schema import open_db
 from tests.e2e.helpers import query
 from tests.support import XXGK, crawl_args, xxgk
 
@@ -38,15 +40,26 @@ def wait_for_run(db: Path, proc: subprocess.Popen) -> str:
     raise AssertionError("the crawl never recorded its run")
 
 
-def test_a_full_disk_fails_the_run_and_says_so(sim, tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
-    limit = 400_000  # bytes a file may grow to: the WARC file or the SQLite WAL fills it mid-crawl
-
+def file_size_limit(limit: int) -> Callable[[], None]:
     def full_disk() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return full_disk
 
+
+def fresh_archive_size(tmp_path: Path) -> int:
+    """The largest file (database or WAL) a new, fully migrated archive needs."""
+    folder = tmp_path / "fresh"
+    open_db(folder / "archive.sqlite").close()
+    return max(p.stat().st_size for p in folder.iterdir())
+
+
+def test_a_full_disk_fails_the_run_and_says_so(sim, tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    # Bytes a file may grow to: room for a new archive and its first rows, then the WARC file or the SQLite
+    # WAL fills it mid-crawl.
+    limit = fresh_archive_size(tmp_path) + 300_000
     out = subprocess.run([XXGK, *crawl_args(sim.url, db, "catalog")], capture_output=True, text=True, timeout=300,
-                         preexec_fn=full_disk)
+                         preexec_fn=file_size_limit(limit))
     assert out.returncode == 1, out.stderr[-3000:]
     assert "Traceback" not in out.stderr
     assert "File too large" in out.stderr or "disk I/O error" in out.stderr
@@ -65,6 +78,16 @@ def test_a_full_disk_fails_the_run_and_says_so(sim, tmp_path: Path) -> None:
     assert statuses[0] in ("failed", "interrupted") and statuses[1] == "ok"
     assert not query(db, "select 1 from documents where content_sha256 is null and item_type = 'normal'")
     xxgk("verify", "--db", str(db), timeout=300)
+
+
+def test_a_disk_too_full_to_create_the_archive_fails_with_one_line(sim, tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    out = subprocess.run([XXGK, *crawl_args(sim.url, db, "catalog")], capture_output=True, text=True, timeout=300,
+                         preexec_fn=file_size_limit(fresh_archive_size(tmp_path) // 4))
+    assert out.returncode == 1 and "Traceback" not in out.stderr  # a failure of the moment, not bad input
+    assert "could not be written" in out.stderr and "disk is full" in out.stderr
+    assert "damaged" not in out.stderr
+    assert run(sim, db, "catalog")["status"] == "ok"  # with room again the same file becomes the archive
 
 
 def test_a_database_kept_locked_stops_the_crawl_with_a_failing_exit(sim, archive_of) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.i18n import t
 from xxgk.cli import main
 
 from .builders import AGENCY, Archive
@@ -66,7 +67,7 @@ def test_extract_edit_and_reconcile_the_corrected_claims(arch, tmp_path):
     code, out, _ = reconcile_claims(arch, edited)
     assert code == 0 and f"claims file {edited}" in out and sha in out
     code, md, _ = xxgk("report", "--agency", AGENCY, "--year", "2024", "--db", str(arch.path), "--format", "md")
-    assert code == 0 and "Claims supplied" in md and sha in md
+    assert code == 0 and t("m.supplied", "zh") in md and sha in md  # the report is Chinese by default
 
 
 BAD = {
