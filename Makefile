@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-search clean browser score-claims
+.PHONY: demo test lint bench bench-search bench-scale clean browser redis score-claims
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,13 +15,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/xxgk demo $(if $(PORT),--port $(PORT))
 
-test: $(STAMP) browser
+test: $(STAMP) browser redis
 	$(BIN)/python -m pytest -q
 
 # The UI tests drive Debian's chromium (never a downloaded browser); CJK fonts make screenshots legible.
 browser:
 	@{ command -v chromium && dpkg -s fonts-wqy-zenhei; } >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
+
+# The scale-out tests start Debian's redis-server (never a downloaded one) on a free loopback port.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 # The claims extractor on the development corpus of real annual reports (CI clones ../shared beside the repo).
 score-claims: $(STAMP)
