@@ -91,13 +91,22 @@ class SharedScheduler(Scheduler):
         self._set_busy(True)  # before its start requests: a worker that has not listed yet is not idle
         return super().open(spider)
 
+    # scrapy-redis 0.9.1's own enqueue/next pass `spider=` to the stats collector, which Scrapy 2.19 deprecates.
+    def enqueue_request(self, request: Any) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
     def next_request(self) -> Any:
         # Busy before the pop: another worker never sees the queue empty and this one idle while it holds a request.
         self._set_busy(True)
-        return super().next_request()
-
-    def has_pending_requests(self) -> bool:
-        return len(self) > 0
+        request = self.queue.pop(self.idle_before_close)
+        if request:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
     def idle(self, spider: Any) -> None:
         """Nothing in flight here: close only if the queue is empty and no other worker can add to it."""
@@ -228,7 +237,7 @@ def wait_for_run(server: Any, key: str, timeout: float) -> str:
 
 
 def run_worker(settings: Any, channel: str, timeout: float = 120.0) -> dict[str, Any] | None:
-    """One worker: wait for the writer's run, crawl with the shared frontier, send the items; its own result."""
+    """One worker: wait for the writer's run, crawl with the shared frontier, send the items; what it did."""
     from scrapy.crawler import CrawlerProcess
 
     from .secrets import install_log_redaction
@@ -244,4 +253,10 @@ def run_worker(settings: Any, channel: str, timeout: float = 120.0) -> dict[str,
                                          run_id, settings.get("XXGK_SOFTWARE"), server, k["items"])
     process.crawl(crawler)
     process.start()
-    return getattr(crawler, "xxgk_result", None)
+    result = getattr(crawler, "xxgk_result", None)
+    if result is None:
+        return None
+    # The run's status is the writer's to say (a worker sees no category end); the worker's own share of it:
+    s = result["summary"]
+    return {"worker": crawler.xxgk_session.worker, "run_id": run_id, "requests": s["requests"],
+            "skipped_unchanged": s["skipped_unchanged"], "finish_reason": s["finish_reason"], "problem": s["problem"]}

@@ -32,8 +32,11 @@ def crawl_frontier(agency_id: str, channel: str, frontier: str, role: str, worke
 
         result = run_worker(settings, channel)
         if as_json:
-            click.echo(json.dumps({"worker": True, **(result or {})}, ensure_ascii=False, indent=2, default=str))
-        sys.exit(0 if result else EXIT_FAILED)
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        elif result:
+            click.echo(f"worker {result['worker']}: {result['requests']} requests for run {result['run_id']} "
+                       f"({result['finish_reason']}{'; ' + result['problem'] if result['problem'] else ''})")
+        sys.exit(0 if result and not result["problem"] else EXIT_FAILED)
     from xxgk.commands.crawl import acquire_or_exit
 
     open_archive("crawl", db, write=True, create=True).close()
