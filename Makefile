@@ -44,5 +44,9 @@ bench: $(STAMP)
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_speed.py --docs 300000
 
+# A province (300 agencies, 30 hosts, 40,000 documents) in full then nightly, and one against two Redis workers (~10 min).
+bench-scale: $(STAMP) redis
+	$(BIN)/python bench/scale_province.py --agencies 300 --hosts 30 --docs 40000 --redis-docs 10000
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-output
