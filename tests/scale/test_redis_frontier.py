@@ -1,7 +1,8 @@
 """Scale-out on Redis (`xxgk crawl --frontier redis://… --role writer|worker`): one agency's catalog crawled by
 two worker processes sharing a scrapy-redis frontier, stored by one writer, gives the same archive as one
 process (documents, versions, events, categories, category_runs, the captures' URL set and the WARC records'
-payload digests), first in full, then nightly with nothing changed (every page skipped as unchanged)."""
+payload digests), first in full, then nightly with nothing changed (every page skipped as unchanged); `xxgk
+verify` re-hashes the workers' captures against their WARC files."""
 
 from __future__ import annotations
 
@@ -111,3 +112,6 @@ def test_two_workers_give_the_archive_of_one_process(city: Any, redis_url: str) 
             else:
                 assert shared["summary"]["new"] > 0
         assert_same_archive(one, two)
+    # Every capture row the workers sent matches its record in the worker's own WARC file.
+    verified = xxgk("verify", "--db", str(two)).stdout
+    assert verified.rstrip().endswith(": OK") and "captures re-hashed" in verified, verified
