@@ -1,20 +1,20 @@
 """Scale-out on Redis (scrapy-redis): several worker processes share one frontier and one duplicate filter.
 
-One crawl of one agency's catalog is split over N worker processes (on one machine or many) and one writer
+One crawl of one agency's catalog or website is split over N worker processes (on one machine or many) and one writer
 (`pipelines/redis_queue.py`). The writer opens the run row and publishes its id; each worker then crawls with:
 
 - `SharedScheduler`, scrapy-redis's scheduler (a priority queue and a fingerprint set in Redis) that also knows
   when the crawl is over: a worker closes only when the shared queue is empty and no other worker has a request
   in flight (each worker's state is a field of one Redis hash);
-- `RedisGkmlptSpider`, the catalog spider made stateless between requests: a category's listing state travels in
-  its list (and search) requests, so any worker may read a category's next page, and the set of document pages
-  already asked for is a Redis set;
+- `RedisGkmlptSpider` / `RedisWebsiteSpider`, the catalog and website spiders made stateless between requests
+  (`CarriedState`): a category's or column's listing state travels in its list (and search) requests, so any
+  worker may read its next page, and the set of document pages already asked for is a Redis set;
 - `WorkerSession`, an archive session that never writes the database: it reads it (read-only) for what the
   incremental and capture middlewares ask, writes its WARC files itself (`<run>-<worker>-NNNNN.warc.gz`) and
   sends every capture row, in order, through the same Redis list as the items (`pipelines.redis_queue`).
 
 The archive keeps one writer. WeChat is not scaled out (its lister callbacks are lister-object methods, which a
-request in Redis cannot name); the website spider keeps column state in the spider and is not either.
+request in Redis cannot name).
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from scrapy_redis.scheduler import Scheduler
 from archive.session import ArchiveSession
 from archive.warcstore import WarcStore
 from crawler.spiders.gkmlpt import GkmlptSpider
+from crawler.spiders.website import WebsiteSpider
 
 STATE = "xxgk_category_state"  # request meta: the category's listing state, carried from page to page
-CHANNELS = ("catalog",)  # the channels that scale out
+CHANNELS = ("catalog", "website")  # the channels that scale out
 
 
 def keys(agency: str, channel: str) -> dict[str, str]:
@@ -132,46 +133,74 @@ class SharedSet:
         self.server.sadd(self.key, value)
 
 
-class RedisGkmlptSpider(GkmlptSpider):
-    """The catalog spider for shared frontiers: every worker reads the index (its own capture), and a category's
-    listing state travels in the requests of its listing, which are sequential (page n+1 follows page n)."""
+class CarriedState:
+    """A spider made stateless between requests for shared frontiers: every worker lists the starting points
+    itself (the duplicate filter keeps one of each), a listing's state (a catalog category, a website column)
+    travels in the requests of its listing, which are sequential (page n+1 follows page n), and the set of pages
+    already asked for is a Redis set."""
 
-    name = "gkmlpt_redis"
+    states_attr = ""  # the spider's dict of listing states (categories, columns)
+    key_arg = ""  # the callback argument naming a listing (cat_id, path)
+    requested_attr = ""  # the spider's set of pages already asked for
 
     def configure(self, settings: Any, section: dict[str, Any]) -> None:
-        super().configure(settings, section)
-        k = keys(self.agency_id, self.channel)
-        self.documents_requested = SharedSet(connect(settings.get("XXGK_FRONTIER")), k["documents"])  # type: ignore[assignment]
+        super().configure(settings, section)  # type: ignore[misc]
+        k = keys(self.agency_id, self.channel)  # type: ignore[attr-defined]
+        setattr(self, self.requested_attr, SharedSet(connect(settings.get("XXGK_FRONTIER")), k["documents"]))
 
-    def _carry(self, request: Any, cat_id: int) -> Any:
-        request.meta[STATE] = self.categories[cat_id]
+    def _carry(self, request: Any) -> Any:
+        request.meta[STATE] = getattr(self, self.states_attr)[request.cb_kwargs[self.key_arg]]
         return request
 
-    def _restore(self, meta: dict[str, Any], cat_id: int) -> None:
-        if STATE in meta:
-            self.categories[cat_id] = meta[STATE]
+    def _restore(self, request: Any) -> None:
+        if STATE in request.meta:
+            getattr(self, self.states_attr)[request.cb_kwargs[self.key_arg]] = request.meta[STATE]
+
+
+class RedisGkmlptSpider(CarriedState, GkmlptSpider):
+    name = "gkmlpt_redis"
+    states_attr, key_arg, requested_attr = "categories", "cat_id", "documents_requested"
 
     def list_request(self, cat_id: int, page: int, retry: int = 0) -> Any:
-        return self._carry(super().list_request(cat_id, page, retry), cat_id)
+        return self._carry(super().list_request(cat_id, page, retry))
 
     def search_request(self, cat_id: int, page: int, retry: int = 0) -> Any:
-        return self._carry(super().search_request(cat_id, page, retry), cat_id)
+        return self._carry(super().search_request(cat_id, page, retry))
 
     def parse_list_page(self, response: Any, cat_id: int, page: int) -> Any:
-        self._restore(response.meta, cat_id)
+        self._restore(response.request)
         return super().parse_list_page(response, cat_id, page)
 
     def parse_search_page(self, response: Any, cat_id: int, page: int) -> Any:
-        self._restore(response.meta, cat_id)
+        self._restore(response.request)
         return super().parse_search_page(response, cat_id, page)
 
     def list_failed(self, failure: Any) -> Any:
-        self._restore(failure.request.meta, failure.request.cb_kwargs["cat_id"])
+        self._restore(failure.request)
         return super().list_failed(failure)
 
     def search_failed(self, failure: Any) -> Any:
-        self._restore(failure.request.meta, failure.request.cb_kwargs["cat_id"])
+        self._restore(failure.request)
         return super().search_failed(failure)
+
+
+class RedisWebsiteSpider(CarriedState, WebsiteSpider):
+    name = "website_redis"
+    states_attr, key_arg, requested_attr = "columns", "path", "requested"
+
+    def list_request(self, state: Any, page: int) -> Any:
+        return self._carry(super().list_request(state, page))
+
+    def parse_list_page(self, response: Any, path: str, page: int) -> Any:
+        self._restore(response.request)
+        return super().parse_list_page(response, path, page)
+
+    def list_failed(self, failure: Any) -> Any:
+        self._restore(failure.request)
+        return super().list_failed(failure)
+
+
+SPIDERS = {"catalog": RedisGkmlptSpider, "website": RedisWebsiteSpider}
 
 
 class WorkerSession(ArchiveSession):
@@ -248,7 +277,7 @@ def run_worker(settings: Any, channel: str, timeout: float = 120.0) -> dict[str,
     run_id = wait_for_run(server, k["run"], timeout)
     process = CrawlerProcess(settings)
     install_log_redaction()
-    crawler = process.create_crawler(RedisGkmlptSpider)
+    crawler = process.create_crawler(SPIDERS[channel])
     crawler.xxgk_session = WorkerSession(settings.get("XXGK_DB"), settings.get("XXGK_WARC_DIR"), agency, channel,
                                          run_id, settings.get("XXGK_SOFTWARE"), server, k["items"])
     process.crawl(crawler)
