@@ -97,7 +97,8 @@ def child_args(db: str, log_level: str, simulator: str | None, warc_dir: str | N
 @click.option("-s", "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a Scrapy setting.")
 @click.option("--log-level", default="INFO", show_default=True)
 @click.option("--frontier", default=None, metavar="redis://HOST:PORT/DB",
-              help="Scale out one agency's catalog over worker processes sharing this Redis frontier (README).")
+              help="Scale out one agency's catalog or website over worker processes sharing this Redis frontier "
+                   "(README).")
 @click.option("--role", type=click.Choice(["writer", "worker"]), default="writer", show_default=True,
               help="With --frontier: the one process that writes the archive, or a crawling worker.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,

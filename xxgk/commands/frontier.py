@@ -1,4 +1,4 @@
-"""`xxgk crawl --frontier redis://… --role writer|worker`: one agency's catalog crawled by several worker
+"""`xxgk crawl --frontier redis://… --role writer|worker`: one agency's catalog or website crawled by several worker
 processes sharing a Redis frontier, stored by one writer (crawler/redis_frontier.py, pipelines/redis_queue.py)."""
 
 from __future__ import annotations
