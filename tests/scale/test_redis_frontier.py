@@ -128,3 +128,13 @@ def test_two_workers_give_the_archive_of_one_process(city: Any, redis_url: str) 
     # Every capture row the workers sent matches its record in the worker's own WARC file.
     verified = xxgk("verify", "--db", str(two)).stdout
     assert verified.rstrip().endswith(": OK") and "captures re-hashed" in verified, verified
+
+
+def test_wechat_is_not_scaled_out(tmp_path: Path) -> None:
+    """Refused in one line before any Redis is reached: WeChat's lister callbacks cannot travel in Redis."""
+    out = xxgk("crawl", "--agency", "kaiping-edu", "--channel", "wechat", "--frontier", "redis://127.0.0.1:9/0",
+               "--db", str(tmp_path / "a.sqlite"), expect=None)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.strip().splitlines() == ["xxgk crawl: --frontier scales out the catalog, website channel "
+                                               "only, not wechat"], out.stderr
+    assert not (tmp_path / "a.sqlite").exists()
