@@ -138,3 +138,13 @@ def test_wechat_is_not_scaled_out(tmp_path: Path) -> None:
     assert out.stderr.strip().splitlines() == ["xxgk crawl: --frontier scales out the catalog, website channel "
                                                "only, not wechat"], out.stderr
     assert not (tmp_path / "a.sqlite").exists()
+
+
+@pytest.mark.parametrize("role", ["writer", "worker"])
+def test_unreachable_frontier_is_one_line(role: str, tmp_path: Path) -> None:
+    out = xxgk("crawl", "--agency", "kaiping-edu", "--frontier", "redis://127.0.0.1:9/0", "--role", role,
+               "--db", str(tmp_path / "a.sqlite"), expect=None)
+    assert out.returncode == 1, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("xxgk crawl: the frontier redis://127.0.0.1:9/0 cannot be reached"), \
+        out.stderr

@@ -16,6 +16,8 @@ from xxgk.options import EXIT_FAILED, EXIT_INTERRUPTED, fail, load_agency, open_
 def crawl_frontier(agency_id: str, channel: str, frontier: str, role: str, workers: int, simulator: str | None,
                    db: str, warc_dir: str | None, registry_dirs: tuple[Path, ...], full_refresh: bool,
                    as_json: bool, overrides: dict[str, str], log_level: str, on_summary: Any) -> None:
+    from redis.exceptions import RedisError
+
     from crawler.redis_frontier import CHANNELS, frontier_settings
     from crawler.run import crawl_settings
 
@@ -30,7 +32,12 @@ def crawl_frontier(agency_id: str, channel: str, frontier: str, role: str, worke
     if role == "worker":
         from crawler.redis_frontier import run_worker
 
-        result = run_worker(settings, channel)
+        try:
+            result = run_worker(settings, channel)
+        except TimeoutError as exc:  # no writer started the run
+            fail("crawl", f"{exc}; start `xxgk crawl … --frontier {frontier} --role writer` first", EXIT_FAILED)
+        except RedisError as exc:
+            fail("crawl", f"the frontier {frontier} cannot be reached: {exc}", EXIT_FAILED)
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         elif result:
@@ -48,6 +55,8 @@ def crawl_frontier(agency_id: str, channel: str, frontier: str, role: str, worke
         result = run_writer(settings, channel, workers)
     except StorageError as exc:
         fail("crawl", str(exc), EXIT_FAILED)
+    except RedisError as exc:
+        fail("crawl", f"the frontier {frontier} cannot be reached: {exc}", EXIT_FAILED)
     finally:
         lock.release()
     if as_json:
