@@ -148,3 +148,4 @@ def test_unreachable_frontier_is_one_line(role: str, tmp_path: Path) -> None:
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("xxgk crawl: the frontier redis://127.0.0.1:9/0 cannot be reached"), \
         out.stderr
+    assert not (tmp_path / "a.sqlite").exists()  # refused before the archive is created

@@ -44,8 +44,13 @@ def crawl_frontier(agency_id: str, channel: str, frontier: str, role: str, worke
             click.echo(f"worker {result['worker']}: {result['requests']} requests for run {result['run_id']} "
                        f"({result['finish_reason']}{'; ' + result['problem'] if result['problem'] else ''})")
         sys.exit(0 if result and not result["problem"] else EXIT_FAILED)
+    from crawler.redis_frontier import connect
     from xxgk.commands.crawl import acquire_or_exit
 
+    try:  # before the archive is created or locked
+        connect(frontier).ping()
+    except RedisError as exc:
+        fail("crawl", f"the frontier {frontier} cannot be reached: {exc}", EXIT_FAILED)
     open_archive("crawl", db, write=True, create=True).close()
     lock = acquire_or_exit(db, f"xxgk crawl --agency {agency_id} --channel {channel} --frontier --role writer")
     from archive.session import StorageError
