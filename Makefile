@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-search clean browser score-claims
+.PHONY: demo test lint bench bench-search bench-scale clean browser redis score-claims
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,13 +15,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/xxgk demo $(if $(PORT),--port $(PORT))
 
-test: $(STAMP) browser
+test: $(STAMP) browser redis
 	$(BIN)/python -m pytest -q
 
 # The UI tests drive Debian's chromium (never a downloaded browser); CJK fonts make screenshots legible.
 browser:
 	@{ command -v chromium && dpkg -s fonts-wqy-zenhei; } >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
+
+# The scale-out tests start Debian's redis-server (never a downloaded one) on a free loopback port.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 # The claims extractor on the development corpus of real annual reports (CI clones ../shared beside the repo).
 score-claims: $(STAMP)
@@ -38,6 +43,10 @@ bench: $(STAMP)
 # Builds a 300,000-document archive through the store once (about 20 min, cached in bench/.cache), then measures.
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_speed.py --docs 300000
+
+# A province (300 agencies, 30 hosts, 40,000 documents) in full then nightly, and one against two Redis workers (~10 min).
+bench-scale: $(STAMP) redis
+	$(BIN)/python bench/scale_province.py --agencies 300 --hosts 30 --docs 40000 --redis-docs 10000
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-output

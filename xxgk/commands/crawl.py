@@ -96,13 +96,26 @@ def child_args(db: str, log_level: str, simulator: str | None, warc_dir: str | N
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a Scrapy setting.")
 @click.option("--log-level", default="INFO", show_default=True)
+@click.option("--frontier", default=None, metavar="redis://HOST:PORT/DB",
+              help="Scale out one agency's catalog or website over worker processes sharing this Redis frontier "
+                   "(README).")
+@click.option("--role", type=click.Choice(["writer", "worker"]), default="writer", show_default=True,
+              help="With --frontier: the one process that writes the archive, or a crawling worker.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="With --frontier --role writer: how many workers' ends to wait for.")
 def crawl(agency_id: str, channel: str, simulator: str | None, db: str, warc_dir: str | None,
           registry_dirs: tuple[Path, ...], full_refresh: bool, fail_on_partial: bool, as_json: bool,
-          overrides: tuple[str, ...], log_level: str) -> None:
+          overrides: tuple[str, ...], log_level: str, frontier: str | None, role: str, workers: int) -> None:
     """Crawl one agency's channel into the archive (one crawl per process); several agencies (`all`, `ID,ID,…`,
     `@FILE`): one process per channel, crawling them one after another, one run each."""
     from crawler.run import crawl_settings, run_crawl
 
+    if frontier:
+        from xxgk.commands.frontier import crawl_frontier
+
+        crawl_frontier(agency_id, channel, frontier, role, workers, simulator, db, warc_dir, registry_dirs,
+                       full_refresh, as_json, parse_overrides(overrides), log_level, print_summary)
+        return
     if many_agencies(agency_id):
         from xxgk.commands.crawl_many import crawl_many
 
