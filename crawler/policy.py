@@ -217,10 +217,17 @@ def response_problem(status: int, headers: Any, body: bytes, flags: Iterable[str
 # ---------------------------------------------------------------- failures
 
 
+class BlockedResponse(IgnoreRequest):
+    """A page that stayed blocked (WAF, challenge, wall) or throttled after every retry (raised by the retry
+    middleware for the spider's errback)."""
+
+    def __init__(self, reason: str, url: str, status: int):
+        super().__init__(f"{reason} at {url} (HTTP {status})")
+        self.reason, self.url, self.status = reason, url, status
+
+
 def failure_outcome(failure: Any) -> str:
     """What an errback's failure means for the thing requested: refused, too_large, truncated, blocked or failed."""
-    from crawler.middlewares.retry import BlockedResponse
-
     exc = failure.value
     request = getattr(failure, "request", None)
     meta = getattr(request, "meta", {}) or {}

@@ -195,6 +195,16 @@ def open_archive(command: str, db_path: str | Path, write: bool = True, create: 
     return db
 
 
+def emit(text: str, out: Path | None, what: str) -> None:
+    """The report on stdout, or written to `out` (its folder created) and said on stderr with `what` it is."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out} ({what})", err=True)
+
+
 def xxgk_command(*args: str) -> list[str]:
     """`xxgk …` as a subprocess command line of this interpreter (a Twisted reactor cannot restart, so
     every crawl runs in a process of its own)."""

@@ -24,6 +24,11 @@ from archive.search_index import FIELDS, FTS_TABLE
 DATABASE = "archive"  # the name Datasette serves the archive under (/archive)
 PLUGIN = "xxgk_plugin"  # plugins loaded with --plugins-dir are named after their file
 
+
+def archive_db_name(datasette: Any) -> str:
+    """The name the archive is served under (the plugin's `database` setting, else DATABASE)."""
+    return (datasette.plugin_config(PLUGIN) or {}).get("database") or DATABASE
+
 TITLE = "xxgk-archive: 政府信息公开 evidence archive"
 DESCRIPTION = (
     "What Chinese government agencies published in their information-disclosure channels "

@@ -46,7 +46,7 @@ async def search_page(request: Any, datasette: Any) -> Any:
     from datasette.utils import tilde_encode
     from datasette.utils.asgi import Response
 
-    from archive.datasette.plugins.xxgk_plugin import _db_name
+    from archive.datasette.metadata import archive_db_name as _db_name
 
     name = _db_name(datasette)
     db = datasette.get_database(name)

@@ -30,7 +30,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import error as net
 
-from crawler.policy import HALT, HALTING_BLOCKS, OUTCOME, TRUNCATED, Truncated
+from crawler.policy import HALT, HALTING_BLOCKS, OUTCOME, TRUNCATED, BlockedResponse, Truncated
 
 from .capture import BLOCKED
 
@@ -39,14 +39,6 @@ UNREACHABLE = "xxgk_unreachable"  # crawler attribute: the "network unreachable"
 NETWORK_ERRORS = (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,  # Scrapy ≥ 2.14
                   net.DNSLookupError, net.ConnectionRefusedError, net.NoRouteError, net.TCPTimedOutError,
                   net.ConnectError, net.TimeoutError)
-
-
-class BlockedResponse(IgnoreRequest):
-    """A page that stayed blocked (WAF, challenge, wall) or throttled after every retry."""
-
-    def __init__(self, reason: str, url: str, status: int):
-        super().__init__(f"{reason} at {url} (HTTP {status})")
-        self.reason, self.url, self.status = reason, url, status
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

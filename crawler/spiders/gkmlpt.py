@@ -30,7 +30,7 @@ from archive.times import local_date
 from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
-from crawler.middlewares.retry import DELAY, BlockedResponse
+from crawler.middlewares.retry import DELAY
 from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
     CategoryNode,
@@ -44,6 +44,7 @@ from crawler.parsing.gkmlpt import (
     search_to_article,
     walk_tree,
 )
+from crawler.policy import BlockedResponse
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import ArchiveSpider
 

@@ -24,9 +24,9 @@ from archive.times import local_seconds
 from crawler.items import CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
-from crawler.middlewares.retry import BlockedResponse
 from crawler.parsing.common import ParseError
 from crawler.parsing.nfcms import ListEntry, page_url, parse_article, parse_list
+from crawler.policy import BlockedResponse
 from crawler.spiders.attachments import AttachmentsMixin
 from crawler.spiders.base import ArchiveSpider
 

@@ -35,8 +35,8 @@ from crawler.listers import LISTERS, Lister
 from crawler.listers.base import DESKTOP_UA, MP, from_env
 from crawler.middlewares.capture import BLOCKED, CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
-from crawler.middlewares.retry import BlockedResponse
 from crawler.parsing.wechat import ListedArticle, parse_article
+from crawler.policy import BlockedResponse
 from crawler.spiders.base import ArchiveSpider
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from xxgk.options import EXIT_FAIL_ON, EXIT_FAILED, load_agencies, open_archive, warc_dir_for
+from xxgk.options import EXIT_FAIL_ON, EXIT_FAILED, emit, load_agencies, open_archive, warc_dir_for
 
 DEFAULT_SORT = "discrepancy"
 
@@ -63,7 +63,6 @@ def report_many(value: str, year: int, fmt: str, out: Path | None, db_path: str,
     it has none), or why it has none."""
     from archive.audit_report.agencies import render_agencies
     from archive.reconcile.across import SORTS, agencies_matrix
-    from xxgk.commands.reconcile import emit
 
     if sort not in SORTS:
         raise click.BadParameter(f"unknown sort {sort!r}; one of {', '.join(SORTS)}", param_hint="--sort")

@@ -20,6 +20,7 @@ from xxgk.options import (
     EXIT_FAIL_ON,
     EXIT_FAILED,
     db_option,
+    emit,
     fail,
     load_agency,
     many_agencies,
@@ -131,16 +132,6 @@ def _statuses(value: str) -> list[str]:
         raise click.BadParameter(f"unknown status {', '.join(bad)}; one of {', '.join(STATUSES)}",
                                  param_hint="--fail-on")
     return wanted
-
-
-def emit(text: str, out: Path | None, what: str) -> None:
-    """The report on stdout, or written to `out` (its folder created) and said on stderr with `what` it is."""
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {out} ({what})", err=True)
 
 
 @click.command("report")

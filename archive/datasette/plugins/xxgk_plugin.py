@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from archive.datasette import table_search
 from archive.datasette.limits import limit_connection, read_only_methods
-from archive.datasette.metadata import DATABASE, PLUGIN
+from archive.datasette.metadata import PLUGIN, archive_db_name
 from archive.datasette.search import has_index, override_escape_fts, register_functions
 
 CHUNK = 256 * 1024
@@ -42,8 +42,7 @@ def _config(datasette: Any) -> dict[str, Any]:
     return datasette.plugin_config(PLUGIN) or {}
 
 
-def _db_name(datasette: Any) -> str:
-    return _config(datasette).get("database") or DATABASE
+_db_name = archive_db_name
 
 
 def _is_archive(datasette: Any, database: str | None) -> bool:
