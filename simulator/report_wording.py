@@ -291,8 +291,6 @@ def build_narrative(agency: Agency, year: int, spec: dict[str, Any], wording: Wo
 
     # -- (三)–(五): management paragraphs with numbers that are no claims
     if name == SEED_AGENCY and style == "seed":
-        from .report import _MANAGEMENT
-
         for kind, text in _MANAGEMENT:
             n.para(kind, text)
     else:
@@ -336,3 +334,14 @@ def key_areas_paragraphs(n: Narrative, spec: dict[str, Any], year: int) -> None:
         n.para("p", f"{year}年，在重点领域信息公开专栏中，{counts}。")
         for k, x in areas.items():
             n.claim("key_areas", k, x)
+
+
+# The seed report's 政府信息管理 … 监督保障 sections (h2 = （一）…, p = body), spoken as the seed agency.
+_MANAGEMENT: list[tuple[str, str]] = [
+    ("h2", "（三）政府信息管理"),
+    ("p", "严格落实意识形态工作责任制，严格履行“三审三核三校”机制，加强政府信息公开平台日常监测和检查，杜绝错敏字、错误链接等情况，坚决守好意识形态大门。建立健全政务公开工作机制，结合工作实际，进一步细化了政府信息公开工作内部职责、处理流程及具体要求，进一步提升政务公开工作的标准化、规范化水平。"),
+    ("h2", "（四）平台建设"),
+    ("p", "主要通过开平市教育局政务网主动公开，并采用通报、新闻发布会等形式和政务微信、报纸、广播、电视等公共媒体公开教育信息。市教育局（开平市东兴大道爱民路3号）也在大门口位置设置了固定政务公开栏。市教育局在市行政服务中心设立教育局服务窗口，为市民提供咨询服务。为便利群众办事，主动搭建了“开平市中小学招生服务平台”“中考查询”“普通话考试缴费”“教师资格认定网上预约”等指尖办事平台，让群众可以足不出户，即可查询信息、办理事项。"),
+    ("h2", "（五）监督保障情况"),
+    ("p", "以《条例》为准则，按照《广东省人民政府办公厅关于印发广东省政府信息公开申请办理答复规范的通知》等文件要求，依规推进政府信息公开、依申请公开工作。严格依照《开平市教育局保密工作制度》《开平市教育局政务公开制度》要求落实政务公开工作，所有主动公开信息均经过“三审三校”，经局领导审核同意后发布，确保公开信息权威可靠。依申请公开工作落实岗位责任制，业务股室依据《开平市教育局处理信息公开申请流程图》流程办理，所有回复会经法律顾问审查同意后发出，切实保障申请人的合法权益。"),
+]
