@@ -72,7 +72,7 @@ def _folders(ctx: click.Context, registry_dirs: tuple[Path, ...]) -> tuple[Path,
 
 
 def _overrides(items: tuple[str, ...]) -> dict[str, str]:
-    from xxgk.commands.crawl import parse_overrides
+    from xxgk.commands.crawl_shared import parse_overrides
 
     return parse_overrides(items)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from xxgk.commands.crawl import acquire_or_exit, child_args, parse_overrides
+from xxgk.commands.crawl_shared import acquire_or_exit, child_args, parse_overrides
 from xxgk.options import (
     CHANNELS,
     EXIT_FAILED,

@@ -45,7 +45,7 @@ def crawl_frontier(agency_id: str, channel: str, frontier: str, role: str, worke
                        f"({result['finish_reason']}{'; ' + result['problem'] if result['problem'] else ''})")
         sys.exit(0 if result and not result["problem"] else EXIT_FAILED)
     from crawler.redis_frontier import connect
-    from xxgk.commands.crawl import acquire_or_exit
+    from xxgk.commands.crawl_shared import acquire_or_exit
 
     try:  # before the archive is created or locked
         connect(frontier).ping()
