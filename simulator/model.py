@@ -6,8 +6,6 @@ host); and the seeded helpers that make every value reproducible."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
@@ -24,15 +22,6 @@ def local_dt(value: str | datetime) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     dt = datetime.fromisoformat(value)
     return dt if dt.tzinfo else dt.replace(tzinfo=SHANGHAI)
-
-
-def rng_for(seed: Any, *parts: Any) -> random.Random:
-    """A generator seeded by the scenario seed and a path of names (stable across runs)."""
-    return random.Random(":".join(str(p) for p in (seed, *parts)))
-
-
-def hexdigest(seed: Any, *parts: Any, n: int = 32) -> str:
-    return hashlib.sha256(":".join(str(p) for p in (seed, *parts)).encode()).hexdigest()[:n]
 
 
 # ---------------------------------------------------------------- timelines

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .model import hexdigest
+from .seeded import hexdigest
 
 LISTS = ("keywords", "units", "places", "topics", "notice_kinds", "activities", "meetings", "enforcement", "others",
          "sentences", "wechat_titles", "news", "policy_docs", "personnel", "rules", "org", "plans")

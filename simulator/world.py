@@ -26,12 +26,11 @@ from .model import (
     WxAccount,
     WxArticle,
     WxPush,
-    hexdigest,
     local_dt,
-    rng_for,
     url_item_base,
 )
 from .scenario import report_block
+from .seeded import hexdigest, rng_for
 
 __all__ = ["SHANGHAI", "Agency", "Attachment", "CatalogDoc", "Category", "Timeline", "WebArticle", "World",
            "WxAccount", "WxArticle", "WxPush", "hexdigest", "local_dt", "rng_for"]
