@@ -20,7 +20,8 @@ from tests.support import XXGK, crawl_args, xxgk
 
 from .helpers import documents, run
 
-SLOW_LISTS = {"kind": "slow", "seconds": 1.5, "match": {"path": r"/api/all/18(05|06|11|12)"}}
+# Four list pages that answer after 3 s: the crawl is still waiting for them when the test acts on it.
+SLOW_LISTS = {"kind": "slow", "seconds": 3, "match": {"path": r"/api/all/18(05|06|11|12)"}}
 
 
 def wait_for_run(db: Path, proc: subprocess.Popen) -> str:
@@ -119,7 +120,9 @@ def test_sigterm_ends_an_interrupted_run_and_exit_143(sim, archive_of) -> None:
     db = archive_of("catalog")
     before = documents(db)
     sim.set_faults([SLOW_LISTS])
-    proc = subprocess.Popen([XXGK, *crawl_args(sim.url, db, "catalog", "--full-refresh")],
+    # Every write committed at once (batch of 1): the run's first captures are seen while it waits for the slow
+    # pages, not only at its end (a fast crawl could otherwise finish inside its first 2-second batch).
+    proc = subprocess.Popen([XXGK, *crawl_args(sim.url, db, "catalog", "--full-refresh", "-s", "XXGK_BATCH_SIZE=1")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     run_id = wait_for_run(db, proc)
     proc.send_signal(signal.SIGTERM)
