@@ -218,15 +218,16 @@ class StorePipeline:
             if searched is not None:
                 reindex_document(self.rows.conn, doc_id, searched, update)
         self.rows.insert("observations", {"document_id": doc_id, "run_id": run, "source": item.listing_source,
-                                   "capture_id": capture, "observed_at": now})
+                                          "capture_id": capture, "observed_at": now})
         if item.channel == "wechat" and item.extra.get("biz"):
             self.store_wechat_article(doc_id, item, capture)
         elif item.channel == "wechat":
             self.add_source(doc_id, item.listing_source)  # listed, not fetched (unchanged): still a source
         for check in item.checks:
             self.rows.insert("document_checks", {"document_id": doc_id, "run_id": run, "capture_id": capture,
-                                          "field": check.get("field"), "table_value": str(check.get("table_value", "")),
-                                          "detail_value": str(check.get("detail_value", ""))})
+                                                 "field": check.get("field"),
+                                                 "table_value": str(check.get("table_value", "")),
+                                                 "detail_value": str(check.get("detail_value", ""))})
         self.session.wrote()
 
     def _twin(self, item: DocumentItem) -> str | None:
