@@ -19,6 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..spans import merge_spans
 from .vocab import HEADING
 
 MASK = "◇"
@@ -60,14 +61,7 @@ def _mask_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for rx in _MASKS:
         spans += [(m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start()]
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
+    return merge_spans(spans)
 
 
 def _is_table_line(line: str) -> bool:

@@ -43,6 +43,7 @@ from archive.search_index import (
     query_terms,
     single_characters,
 )
+from archive.spans import merge_spans
 
 COUNT_CAP = 10_000  # matches counted exactly up to here; beyond, "more than 10,000"
 FACET_CAP = 5_000  # the documents table's facets are computed for searches of up to this many matches
@@ -242,14 +243,7 @@ def spans(text: str, q: str) -> list[tuple[int, int]]:
         for m in pattern.finditer(norm):
             if m.end() > m.start():
                 found.append((where[m.start()], where[m.end() - 1] + 1))
-    found.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in found:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans(found)
 
 
 def highlight(text: str | None, q: str, marks: list[tuple[int, int]] | None = None) -> Markup:
