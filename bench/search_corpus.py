@@ -31,7 +31,7 @@ from archive.session import ArchiveSession  # noqa: E402
 from crawler.items import DocumentItem  # noqa: E402
 from pipelines.normalize import NormalizePipeline  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
-from simulator.large import CATEGORY_NAMES, SHARES  # noqa: E402
+from simulator.large import TREES  # noqa: E402
 from simulator.textgen import catalog_title, paragraphs, voice_for, website_title, wechat_title  # noqa: E402
 
 CITIES = ["开平市", "台山市", "恩平市", "鹤山市", "新会区", "蓬江区", "江海区", "广州市越秀区", "广州市天河区", "深圳市福田区",
@@ -43,6 +43,11 @@ WEBSITE_COLUMNS = ["通知公告", "工作动态", "政策法规", "人事信息
 YEARS = (2015, 2025)
 # (phrase, one document in N carries it): the rare members of the 2-, 4- and 8-character query classes.
 RARE = [("鲲鹏", 20000), ("琉璃穹顶", 20000), ("青瓦白墙古村落群", 20000)]
+# The leaf categories of an education bureau's catalog in the large scenario, with their shares.
+LEAVES = [(child, share) for name, parent_share, children in TREES["education"]
+          for child, share in (children or ((name, parent_share),))]
+CATEGORY_NAMES = [name for name, _ in LEAVES]
+SHARES = [share for _, share in LEAVES]
 
 
 def agencies(n: int) -> list[dict[str, Any]]:
