@@ -62,6 +62,9 @@ class IncrementalMiddleware:
         document_id = known.get("document_id") or self.session.document_for_url(known.get("url", ""))
         if not document_id:
             return out
+        item = out.cb_kwargs["item"]
+        if not item.native_id:  # listed by its link only (WeChat short links): the archive knows who it is
+            item.native_id = self.session.native_id(document_id) or ""
         stored = stored or {}
         fingerprint = stored[document_id] if document_id in stored else self.session.stored_fingerprint(document_id)
         if fingerprint != known["fingerprint"]:
@@ -70,9 +73,6 @@ class IncrementalMiddleware:
             self._add_validators(out)
             return out
         self.stats.inc_value("xxgk/incremental/skipped")
-        item = out.cb_kwargs["item"]
-        if not item.native_id:  # listed by its link only (WeChat short links): the archive knows who it is
-            item.native_id = self.session.native_id(document_id) or ""
         return item
 
     def _add_validators(self, request: Request) -> None:

@@ -74,6 +74,9 @@ class WechatSpider(ArchiveSpider):
                 self.listers[cls.name] = lister
         self.readers, _ = from_env(os.environ, "WECHAT_WAP_SID2", "WECHAT_PASS_TICKET")
         self.fetched: set[str] = set()  # article keys or URLs already asked for
+        # Links a lister gave together with the article's ids: a page that hides its ids (unavailable,
+        # deleted) reached by the same link from a short-link-only lister is still that article.
+        self.link_ids: dict[str, str] = {}
         self.waiting_for_biz: list[Lister] = []
 
     # ------------------------------------------------------------ listers
@@ -171,6 +174,8 @@ class WechatSpider(ArchiveSpider):
             self.crawler.stats.inc_value(f"xxgk/wechat/unidentified/{source}")
             return
         page = "https://" + art.url[len("http://"):] if art.url.startswith("http://mp.weixin.qq.com") else art.url
+        if key and page:
+            self.link_ids[page] = key
         # Already asked for, under this identity or by this very URL (two listers giving the same link).
         if ident in self.fetched or (page and page in self.fetched):
             self.crawler.stats.inc_value(f"xxgk/wechat/duplicate/{source}")
@@ -229,8 +234,16 @@ class WechatSpider(ArchiveSpider):
         if biz:
             yield from self.learned_biz(biz)
         token = listed.get("token")
+        # A page that hides its ids (unavailable, deleted) reached by a link alone is not a new article when
+        # another lister gave that link's ids in this run, or the archive knows its article (the incremental
+        # middleware names it); else its token identifies it (below).
+        known = "" if biz and mid and idx else self.link_ids.get(item.canonical_url) or item.native_id
+        if known and "/token/" not in known:
+            biz, mid, idx = known.rsplit("/", 2)
         if biz and mid and idx:
             key = f"{biz}/{mid}/{idx}"
+        elif known:
+            key = known
         elif token and (biz or self.biz):
             # A page that hides its ids (unavailable, deleted) listed only by its short link: the
             # article is still real; it is identified by its token until a page shows (biz, mid, idx).

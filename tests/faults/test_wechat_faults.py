@@ -48,6 +48,23 @@ def test_a_lister_refusal_is_recorded_and_changes_nothing(sim, archive_of, name:
     assert run_events(db, result["run_id"]) == {}
 
 
+def test_a_link_the_archive_knows_keeps_its_article_when_no_lister_gives_its_ids(sim, archive_of) -> None:
+    """An article whose page hides its ids (unavailable, deleted), listed only by short-link listers, keeps the
+    identity the archive holds for that link: it is not stored again as a new article under its token."""
+    db = archive_of("wechat")
+    hidden = {r["short_url"] for r in query(db, "select short_url from wechat_articles "
+                                                "where page_state != 'ok' and short_url is not null")}
+    assert hidden  # the scenario has such articles, their links known from the clean crawl
+    before = {r["id"] for r in query(db, "select id from documents")}
+    sim.set_faults([REFUSALS["wechat_200013"][0], REFUSALS["getmsg_ret_-3"][0]])  # the two listers that give ids
+    result = run(sim, db, "wechat", "--full-refresh")  # every page asked for again
+    assert result["status"] == "partial", result["summary"]
+    read = {r["url"] for r in query(db, "select url from captures where run_id = ?", (result["run_id"],))}
+    assert hidden & read  # pages of theirs were read again, by their links alone
+    assert run_events(db, result["run_id"]) == {}
+    assert {r["id"] for r in query(db, "select id from documents")} == before
+
+
 def test_a_truncated_account_search_is_recorded_for_every_lister(sim, archive_of) -> None:
     db = archive_of("wechat")
     sim.set_faults([{"kind": "truncated_json", "match": {"path": "/cgi-bin/searchbiz"}}])
