@@ -59,10 +59,13 @@ def summarize(stats: dict[str, Any], completeness: list[dict[str, Any]], problem
         "categories": len(completeness), "coverage_gaps": gaps, "problem": problem,
         "finish_reason": stats.get("finish_reason", ""),
     }
-    if problem or not completeness:
+    if problem:
         status = "failed"
     elif summary["finish_reason"] == "shutdown":
-        status = "interrupted"  # a signal stopped it: what it saw is stored, what it did not is unknown
+        # A signal stopped it (even before it had listed anything): what it saw is stored, the rest is unknown.
+        status = "interrupted"
+    elif not completeness:
+        status = "failed"
     # A structural gap (the NFCMS 100-page cap) is recorded as coverage, but is not a failure of the run.
     elif [g for g in gaps if not g["structural"]] or errors or summary["finish_reason"] != "finished":
         status = "partial"

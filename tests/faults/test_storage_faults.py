@@ -127,7 +127,7 @@ def test_sigterm_ends_an_interrupted_run_and_exit_143(sim, archive_of) -> None:
     run_id = wait_for_run(db, proc)
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 143, stderr[-3000:]
+    assert proc.returncode == 143, (stdout[-2000:], stderr[-3000:])
     assert json.loads(stdout)["status"] == "interrupted"
     row = query(db, "select status, ended_at from runs where id = ?", (run_id,))[0]
     assert row["status"] == "interrupted" and row["ended_at"]
