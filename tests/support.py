@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +37,52 @@ def crawl(sim_url: str, db: Path, channel: str = "catalog", *extra: str, agency:
           env: dict[str, str] | None = None, expect: int = 0) -> dict[str, Any]:
     """One crawl of the simulator; its JSON run summary."""
     return json.loads(xxgk(*crawl_args(sim_url, db, channel, *extra, agency=agency), env=env, expect=expect).stdout)
+
+
+# WeChat credentials for simulator crawls (test values, never real ones), every lister's, and the account's
+# wewe-rss feed: the crawl of every lister that the shared kaiping-2024 archive (tests/conftest.py) is made of.
+WECHAT_SECRETS = {
+    "WECHAT_MP_COOKIE": "slave_sid=SECRETslave-e2e-81724; bizuin=3911122233",
+    "WECHAT_MP_TOKEN": "778899001122",
+    "WECHAT_UIN": "SECRETuin-e2e-9988",
+    "WECHAT_KEY": "SECRETkey-e2e-77665544",
+    "WECHAT_PASS_TICKET": "SECRETpt-e2e-1122334455",
+    "WEREAD_COOKIE": "wr_vid=SECRETvid-e2e-445566; wr_skey=SECRETskey-e2e-998877",
+    "WECHAT_WAP_SID2": "SECRETwap-e2e-556677",
+}
+KAIPING_FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
+
+
+def crawl_output(sim_url: str, db: Path, channel: str, *extra: str, env: dict[str, str] | None = None,
+                 expect: int = 0) -> tuple[dict[str, Any], str, str]:
+    """One crawl with exactly `env`'s credentials (none inherited from this process): its JSON run summary,
+    stdout and stderr (to look for secrets in)."""
+    clean = {k: v for k, v in os.environ.items() if k not in WECHAT_SECRETS}
+    out = xxgk(*crawl_args(sim_url, db, channel, *extra), env=env, base_env=clean, expect=expect, timeout=900)
+    return json.loads(out.stdout), out.stdout, out.stderr
+
+
+@dataclass(frozen=True)
+class CrawledArchive:
+    """A finished archive (database and WARC files) that tests share read-only, with what each crawl printed."""
+
+    folder: Path
+    runs: dict[str, dict[str, Any]]  # channel: {"result": JSON summary, "stdout": …, "stderr": …}
+    truth: dict[str, Any]  # the simulator's ground truth of the day it was crawled
+
+    def copy(self, to: Path) -> Path:
+        """A private copy to change (reconcile, crawl again): its database path."""
+        shutil.copytree(self.folder, to)
+        return to / "archive.sqlite"
+
+
+def stored_text(folder: Path) -> str:
+    """Everything an archive folder holds (database, WAL, WARC records decompressed), as text. WARC files are
+    read as a stream: `gzip.decompress` copies what is left after every member, quadratic in a file of
+    thousands of records."""
+    parts = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with (gzip.open(path) if path.name.endswith(".gz") else path.open("rb")) as f:
+                parts.append(f.read().decode("utf-8", "replace"))
+    return "\n".join(parts)

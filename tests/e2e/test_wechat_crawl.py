@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
 from datetime import UTC, date
 from pathlib import Path
 
@@ -13,29 +11,18 @@ import pytest
 from simulator.testing import start_simulator
 from simulator.truth import WECHAT_LISTERS, lister_sees
 from simulator.world import World, WxAccount, WxArticle
-from tests.support import crawl_args, xxgk
+from tests.support import KAIPING_FEED, WECHAT_SECRETS, CrawledArchive, crawl_output, stored_text
 
 from .helpers import query
 
-FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
-SECRETS = {
-    "WECHAT_MP_COOKIE": "slave_sid=SECRETslave-e2e-81724; bizuin=3911122233",
-    "WECHAT_MP_TOKEN": "778899001122",
-    "WECHAT_UIN": "SECRETuin-e2e-9988",
-    "WECHAT_KEY": "SECRETkey-e2e-77665544",
-    "WECHAT_PASS_TICKET": "SECRETpt-e2e-1122334455",
-    "WEREAD_COOKIE": "wr_vid=SECRETvid-e2e-445566; wr_skey=SECRETskey-e2e-998877",
-    "WECHAT_WAP_SID2": "SECRETwap-e2e-556677",
-}
+FEED, SECRETS = KAIPING_FEED, WECHAT_SECRETS
 LISTER_ENV = {"mp_backend": ("WECHAT_MP_COOKIE", "WECHAT_MP_TOKEN"),
               "getmsg": ("WECHAT_UIN", "WECHAT_KEY", "WECHAT_PASS_TICKET"), "weread": ("WEREAD_COOKIE",)}
 BIZ = "MzA5NDE3MjY1MQ=="
 
 
 def wechat_crawl(sim, db: Path, env: dict[str, str], *extra: str, expect: int = 0) -> tuple[dict, str, str]:
-    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
-    out = xxgk(*crawl_args(sim.url, db, "wechat", *extra), env=env, base_env=clean, expect=expect, timeout=600)
-    return json.loads(out.stdout), out.stdout, out.stderr
+    return crawl_output(sim.url, db, "wechat", *extra, env=env, expect=expect)
 
 
 def doc(db: Path, art: WxArticle) -> dict | None:
@@ -80,14 +67,17 @@ def year_keys(db: Path, year: int) -> set[tuple[int, int]]:
     return {(r["mid"], r["idx"]) for r in rows}
 
 
-def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, world: World) -> None:
-    db = tmp_path / "archive.sqlite"
+def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, world: World,
+                                                               kaiping_crawled: CrawledArchive) -> None:
+    # The first crawl is the session's shared one (every lister, SECRETS, FEED); the re-crawl runs on a copy.
+    first = kaiping_crawled.runs["wechat"]
+    result, stdout, stderr = first["result"], first["stdout"], first["stderr"]
+    db = kaiping_crawled.copy(tmp_path / "archive")
     acct = world.agencies[0].wechat
     today = world.start_today
     with start_simulator("kaiping-2024") as sim:
-        result, stdout, stderr = wechat_crawl(sim, db, SECRETS, "-s", f"XXGK_WECHAT_FEEDS={FEED}")
         again, stdout2, stderr2 = wechat_crawl(sim, db, SECRETS, "-s", f"XXGK_WECHAT_FEEDS={FEED}")
-        truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]
+    truth = kaiping_crawled.truth["agencies"]["kaiping-edu"]["wechat"]
     assert result["status"] == "ok", result["summary"]
     run_listers = [x for x in WECHAT_LISTERS if x != "list_ex"]  # list_ex is the MP backend's other mode
     union = {(p.mid, a.idx) for lister in run_listers for p, a in lister_sees(acct, lister, today)}
@@ -122,11 +112,7 @@ def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, w
                     (again["run_id"],))
     assert len(fetched) == states["unavailable"] and again["summary"]["new"] == 0, [r["url"] for r in fetched]
     # Secrets: in no capture, log, database or WARC.
-    blobs = [stdout, stderr, stdout2, stderr2]
-    for path in db.parent.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            blobs.append((gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8", "replace"))
+    blobs = [stdout, stderr, stdout2, stderr2, stored_text(db.parent)]
     secret_values = [v for value in SECRETS.values() for v in [value, *(p.split("=", 1)[1] for p in value.split("; ") if "=" in p)]]
     for blob in blobs:
         for value in secret_values:

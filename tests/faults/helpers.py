@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from collections import Counter
@@ -41,13 +40,3 @@ def outcomes(db: Path, run_id: str) -> Counter:
     return Counter(r["outcome"] for r in query(db, "select outcome from captures where run_id = ?", (run_id,)))
 
 
-def stored_text(folder: Path) -> str:
-    """Everything the archive folder holds (database, WAL, WARC records decompressed), as text."""
-    parts = []
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.name.endswith(".warc.gz"):
-                data = gzip.decompress(data)
-            parts.append(data.decode("utf-8", "replace"))
-    return "\n".join(parts)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.helpers import query
+from tests.support import stored_text
 
-from .helpers import documents, outcomes, run, run_events, stored_text
+from .helpers import documents, outcomes, run, run_events
 
 POST = r"post_\d+\.html"
 # A no-op rewrite of every document page: the pages answer 200 instead of 304 to a --full-refresh crawl, so

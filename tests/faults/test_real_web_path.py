@@ -8,9 +8,7 @@ import json
 import os
 
 from tests.e2e.helpers import query
-from tests.support import xxgk
-
-from .helpers import stored_text
+from tests.support import stored_text, xxgk
 
 # The real-web profile, minus its politeness delays (the "site" is a local proxy).
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",

@@ -15,9 +15,10 @@ from simulator.scenario import load
 from simulator.truth import lister_sees
 from simulator.world import World
 from tests.e2e.helpers import query
+from tests.support import stored_text
 
 from .conftest import WECHAT_ENV
-from .helpers import run, run_events, stored_text
+from .helpers import run, run_events
 
 LISTERS = {"mp_backend", "getmsg", "weread", "feed"}
 

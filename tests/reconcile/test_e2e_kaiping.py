@@ -17,26 +17,21 @@ import pytest
 
 from simulator.report import report_text
 from simulator.scenario import load
-from simulator.testing import start_simulator
 from simulator.truth import ground_truth
 from simulator.world import World
-from tests.e2e.reconciliation import LISTER_ENV, assert_rows_equal_truth, feed_setting
-from tests.support import crawl, xxgk
+from tests.e2e.reconciliation import assert_rows_equal_truth
+from tests.support import CrawledArchive, xxgk
 
 AGENCY, YEAR = "kaiping-edu", 2024
 CRAWLED = ("catalog", "website", "wechat")
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One archive of every channel of kaiping-2024, crawled on the scenario's start day, and its truth."""
-    db = tmp_path_factory.mktemp("e2e-reconcile") / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
-        full = sim.truth()
-        for channel in CRAWLED:
-            extra = feed_setting(full, AGENCY) if channel == "wechat" else []
-            crawl(sim.url, db, channel, *extra, env=LISTER_ENV if channel == "wechat" else None)
-    return {"db": db, "full": full}
+def crawled(kaiping_crawled: CrawledArchive, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One archive of every channel of kaiping-2024, crawled on the scenario's start day (the session's shared
+    crawl, copied: reconciling writes to it), and its truth."""
+    db = kaiping_crawled.copy(tmp_path_factory.mktemp("e2e-reconcile") / "archive")
+    return {"db": db, "full": kaiping_crawled.truth}
 
 
 def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(crawled: dict[str, Any]) -> None:
@@ -64,7 +59,7 @@ def test_reconciliation_of_the_archived_2024_report_equals_the_ground_truth(craw
     crawled = {ch for ch, v in rec["summary"]["channels"].items() if v["crawled"]}
     assert crawled == set(CRAWLED)
     # Every row — catalog, website, WeChat (both readings), reads, key areas, applications — equals the truth.
-    assert_rows_equal_truth(rec, truth)
+    assert_rows_equal_truth(rec, truth, read_credentials=True)  # the shared crawl reads read counts
     wechat = [r for r in rec["rows"] if r["channel"] == "wechat" and r["kind"] == "published"]
     assert wechat and all(r["interpretation"]["used"] == "articles" for r in wechat)
     assert listers == sorted(["mp_backend", "getmsg", "weread", "feed"])  # what a default crawl runs
@@ -87,7 +82,7 @@ def test_the_same_year_worded_otherwise_reconciles_to_the_truth_of_that_wording(
     report.write_text(report_text(world, world.agency_by_id[AGENCY], YEAR), encoding="utf-8")
     rec = json.loads(xxgk("reconcile", "--agency", AGENCY, "--year", str(YEAR), "--db", str(crawled["db"]),
                           "--report", str(report), "--json").stdout)
-    assert_rows_equal_truth(rec, truth)
+    assert_rows_equal_truth(rec, truth, read_credentials=True)  # the shared crawl reads read counts
     rows = rec["rows"]
     assert sum(rec["summary"]["statuses"].values()) == len(rows)
     if style == "seed":
