@@ -8,9 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
+from filelock import FileLock
 
 XXGK = str(Path(sys.executable).parent / "xxgk")
 AGENCY = "kaiping-edu"
@@ -86,3 +90,16 @@ def stored_text(folder: Path) -> str:
             with (gzip.open(path) if path.name.endswith(".gz") else path.open("rb")) as f:
                 parts.append(f.read().decode("utf-8", "replace"))
     return "\n".join(parts)
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    """A folder `build` fills, and the JSON-able record it returns, made once per test session: xdist workers
+    share it through a file lock in the folder they all see (the session's own without xdist)."""
+    base = factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, record = shared / name, shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that died half-way left no record
+            record.write_text(json.dumps(build(folder), ensure_ascii=False), encoding="utf-8")
+    return folder, json.loads(record.read_text(encoding="utf-8"))

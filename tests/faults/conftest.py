@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from simulator.testing import RunningSimulator, start_simulator
-from tests.support import crawl
+from tests.support import built_once, crawl
 
 # Credentials for the WeChat listers (test values, never real ones). The ticket has the characters real
 # tickets have (+ / =), so every encoding of it is exercised; the MP cookie carries the account's own
@@ -92,9 +92,14 @@ def _template(sim: RunningSimulator, folder: Path, channel: str) -> Path:
 
 @pytest.fixture(scope="session")
 def clean_archives(fault_sim: RunningSimulator, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One clean, complete archive per channel (crawled once for the whole suite, never changed)."""
-    return {channel: _template(fault_sim, tmp_path_factory.mktemp(f"clean-{channel}"), channel)
-            for channel in ("catalog", "website", "wechat")}
+    """One clean, complete archive per channel (crawled once for the whole suite and every xdist worker,
+    never changed: the scenario and its simulator are the same in every worker)."""
+
+    def build(folder: Path) -> dict[str, str]:
+        return {channel: str(_template(fault_sim, folder / channel, channel)) for channel in ("catalog", "website", "wechat")}
+
+    _, built = built_once(tmp_path_factory, "fault-suite-clean-archives", build)
+    return {channel: Path(folder) for channel, folder in built.items()}
 
 
 @pytest.fixture
