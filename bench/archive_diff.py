@@ -10,6 +10,7 @@ table is then compared as a multiset of rows.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sqlite3
 import sys
@@ -68,6 +69,10 @@ def diff_archives(a: Path, b: Path, show: int = 3) -> list[str]:
 
 
 if __name__ == "__main__":
-    found = diff_archives(Path(sys.argv[1]), Path(sys.argv[2]))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("a", type=Path)
+    ap.add_argument("b", type=Path)
+    args = ap.parse_args()
+    found = diff_archives(args.a, args.b)
     print("\n".join(found) or "identical content")
     sys.exit(1 if found else 0)
