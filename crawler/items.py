@@ -7,6 +7,7 @@ kept next to normalized ones (the pipelines fill the normalized fields).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,3 +155,21 @@ class MetricItem:
     share_num: int | None = None
     source: str = "article_page"
     capture_id: str = ""
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def document_problems(item: DocumentItem) -> list[str]:
+    """What is odd about a usable document (kept, each problem a `document_checks` row): the validate
+    pipeline's rule, also applied by the incremental middleware to documents it records as seen."""
+    problems = []
+    if not item.title:
+        problems.append("no title")
+    if item.item_type == "normal" and item.published_ts is None and not DATE.match(item.published_raw or ""):
+        problems.append("no publication date")
+    if item.written_date and not DATE.match(item.written_date):
+        problems.append(f"unreadable written date {item.written_date!r}")
+    if item.published_raw and not DATE.match(item.published_raw):
+        problems.append(f"unreadable publication date {item.published_raw!r}")
+    return problems

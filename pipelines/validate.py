@@ -7,7 +7,6 @@ usable but odd (a missing title, an impossible date) are kept and carry their pr
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -21,22 +20,8 @@ from crawler.items import (
     MetricItem,
     ObservationItem,
     WechatPushItem,
+    document_problems,
 )
-
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def document_problems(item: DocumentItem) -> list[str]:
-    problems = []
-    if not item.title:
-        problems.append("no title")
-    if item.item_type == "normal" and item.published_ts is None and not DATE.match(item.published_raw or ""):
-        problems.append("no publication date")
-    if item.written_date and not DATE.match(item.written_date):
-        problems.append(f"unreadable written date {item.written_date!r}")
-    if item.published_raw and not DATE.match(item.published_raw):
-        problems.append(f"unreadable publication date {item.published_raw!r}")
-    return problems
 
 
 class ValidatePipeline:

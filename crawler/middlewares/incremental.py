@@ -17,8 +17,9 @@ from typing import Any
 
 from scrapy import Request
 
-from archive.session import ArchiveSession
+from archive.session import ArchiveSession, StorageError
 from crawler.extensions.runlog import archive_session
+from crawler.items import DocumentItem, document_problems
 
 KNOWN = "xxgk_known"
 CONDITIONAL = "xxgk_conditional"
@@ -44,11 +45,45 @@ class IncrementalMiddleware:
             error = exc
         ids = [k["document_id"] for out in outputs
                if isinstance(out, Request) and (k := out.meta.get(KNOWN)) and k.get("document_id")]
-        stored = self.session.stored_fingerprints(ids) if ids else {}
+        listing = self.session.stored_listing(ids) if ids else {}
+        stored = {k: fingerprint for k, (fingerprint, _) in listing.items()}
+        seen = []
         for out in outputs:
-            yield self.filter(out, stored)
+            row = self.seen(out, listing)
+            if row is None:
+                yield self.filter(out, stored)
+            else:
+                seen.append(row)
+        if seen:
+            try:
+                self.session.record_seen(seen)
+            except StorageError:
+                pass  # the session has stopped the crawl and says why; nothing more is stored
+            else:
+                self.stats.inc_value("xxgk/incremental/skipped", len(seen))
+                self.stats.inc_value("xxgk/documents/unchanged", len(seen))
         if error is not None:
             raise error
+
+    def seen(self, out: Any, listing: dict[str, tuple[str | None, str | None]]) -> tuple | None:
+        """The `record_seen` row of a request for a live catalog or website document the archive holds
+        unchanged and complete; None for anything the spider's item or request must carry on."""
+        if self.full_refresh or not isinstance(out, Request) or out.meta.get(CONDITIONAL):
+            return None
+        known = out.meta.get(KNOWN)
+        doc = known.get("document_id") if known else None
+        if not doc or listing.get(doc) != (known["fingerprint"], "live"):
+            return None
+        item = out.cb_kwargs.get("item")
+        # What the validate pipeline would drop (or WeChat's own bookkeeping) goes the item's way.
+        if (not isinstance(item, DocumentItem) or item.channel == "wechat" or not item.agency
+                or not item.canonical_url or not str(item.native_id).isdigit()):
+            return None
+        problems = document_problems(item)
+        if problems:
+            self.stats.inc_value("xxgk/validation/problems", len(problems))
+        checks = [*item.checks, *({"field": "validation", "table_value": "", "detail_value": p} for p in problems)]
+        return doc, item.listing_source, item.page_capture_id or item.list_capture_id or None, checks
 
     def filter(self, out: Any, stored: dict[str, str | None] | None = None) -> Any:
         if not isinstance(out, Request):
