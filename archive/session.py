@@ -45,6 +45,10 @@ def storage_failure(exc: BaseException) -> bool:
 
 
 class ArchiveSession:
+    # Whether `record_seen` may write here (a shared frontier's worker session is read-only: its unchanged
+    # documents go to the writer as items).
+    records_seen = True
+
     def __init__(self, db_path: str | Path, warc_dir: str | Path, agency: dict[str, Any], channel: str,
                  settings: dict[str, Any], software: str, batch_size: int = 200, batch_seconds: float = 2.0,
                  busy_timeout: float = 30.0):

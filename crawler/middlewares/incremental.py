@@ -68,7 +68,8 @@ class IncrementalMiddleware:
     def seen(self, out: Any, listing: dict[str, tuple[str | None, str | None]]) -> tuple | None:
         """The `record_seen` row of a request for a live catalog or website document the archive holds
         unchanged and complete; None for anything the spider's item or request must carry on."""
-        if self.full_refresh or not isinstance(out, Request) or out.meta.get(CONDITIONAL):
+        if (self.full_refresh or not self.session.records_seen or not isinstance(out, Request)
+                or out.meta.get(CONDITIONAL)):
             return None
         known = out.meta.get(KNOWN)
         doc = known.get("document_id") if known else None
