@@ -8,6 +8,7 @@ kept next to normalized ones (the pipelines fill the normalized fields).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,7 @@ class CategoryRunItem:
     healthy: bool = False  # no failed or blocked page: safe to mark absences as disappeared
     window: bool = False  # total < post_count
     notes: list[str] = f(default=[])
-    listed_ids: list[str] = f(default=[])  # native ids listed (API + search), for disappearance
+    listed_ids: Collection[str] = f(default=[])  # native ids listed (API + search), for disappearance: an IdSet or a list
     check_disappearance: bool = True  # False for listers that never show everything (WeChat feeds, WeRead)
 
 

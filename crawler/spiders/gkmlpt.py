@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 
 from archive.ids import document_id
 from archive.times import local_date
+from crawler.idset import IdSet
 from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
 from crawler.middlewares.incremental import KNOWN
@@ -61,8 +62,8 @@ class CategoryState:
     api_total: int | None = None
     stated: int | None = None
     pages: int = 0
-    api_ids: set[str] = field(default_factory=set)
-    search_ids: set[str] = field(default_factory=set)
+    api_ids: IdSet = field(default_factory=IdSet)  # compact: a million ids stay a few MB (crawler/idset.py)
+    search_ids: IdSet = field(default_factory=IdSet)
     stop_reason: str = ""
     problems: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)  # how the listing was read (not failures)
@@ -94,7 +95,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         self.search_template = section.get("search_jsonp", "")
         self.search_page_size = settings.getint("XXGK_SEARCH_PAGE_SIZE")
         self.categories: dict[int, CategoryState] = {}
-        self.documents_requested: set[str] = set()
+        self.documents_requested = IdSet()
         # An unparseable (truncated) list page is asked for again with the same backoff as HTTP retries.
         self.backoff_base = settings.getfloat("XXGK_BACKOFF_BASE")
         self.backoff_max = settings.getfloat("XXGK_BACKOFF_MAX")
@@ -254,7 +255,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             api_total=state.api_total, harvested=len(state.api_ids), search_backfilled=len(state.search_ids - state.api_ids),
             pages_fetched=state.pages, stop_reason=state.stop_reason, complete=complete, healthy=healthy,
             window=stated is not None and state.api_total is not None and state.api_total < stated,
-            notes=[*state.problems, *state.caveats], listed_ids=sorted(state.api_ids | state.search_ids),
+            notes=[*state.problems, *state.caveats], listed_ids=state.api_ids | state.search_ids,
         )
 
     # ------------------------------------------------------------ documents
