@@ -92,6 +92,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         if not section.get("base"):
             raise ValueError(f"agency {self.agency_id!r} has no gkmlpt base URL in its registry file")
         self.base = section["base"]
+        self._base_parts = urlsplit(self.base)  # split once: canonical() runs for every listed document
         self.search_template = section.get("search_jsonp", "")
         self.search_page_size = settings.getint("XXGK_SEARCH_PAGE_SIZE")
         self.categories: dict[int, CategoryState] = {}
@@ -262,7 +263,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
 
     def canonical(self, url: str) -> str:
         """Scheme and host of the catalog base (the API may say https:, http: or //host)."""
-        base = urlsplit(self.base)
+        base = self._base_parts
         parts = urlsplit(urljoin(self.base, url))
         if parts.hostname == base.hostname:
             parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
