@@ -30,7 +30,7 @@ from archive.times import local_date
 from crawler.idset import IdSet
 from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
-from crawler.middlewares.incremental import KNOWN
+from crawler.middlewares.incremental import KNOWN, Listed
 from crawler.middlewares.retry import DELAY
 from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
@@ -297,10 +297,13 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         self.documents_requested.add(native)
         # The spider asks for each page once (documents_requested), so Scrapy's duplicate filter need not
         # keep a fingerprint of every document page; the list entry itself stays in the list page's capture.
-        yield Request(item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
-                      cb_kwargs={"item": item}, priority=DOCUMENT_PRIORITY, dont_filter=True,
-                      meta={KNOWN: {"document_id": document_id(self.agency_id, self.channel, native), "fingerprint": item.list_fingerprint},
-                            "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
+        # The Request is made only if the incremental middleware finds the page needed (Listed).
+        doc = document_id(self.agency_id, self.channel, native)
+        yield Listed(doc, item.list_fingerprint, item, lambda: Request(
+            item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
+            cb_kwargs={"item": item}, priority=DOCUMENT_PRIORITY, dont_filter=True,
+            meta={KNOWN: {"document_id": doc, "fingerprint": item.list_fingerprint},
+                  "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"}))
 
     def parse_document_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
         page = self.parsed_page(response, item, parse_document)
