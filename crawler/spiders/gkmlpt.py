@@ -16,10 +16,11 @@ incremental skipping happens in IncrementalMiddleware (a spider middleware), evi
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
@@ -72,6 +73,27 @@ class CategoryState:
 
     def caveat(self, notes: list[str]) -> None:
         self.caveats += [n for n in notes if n not in self.caveats]
+
+
+# What urljoin/urlsplit could rewrite in a URL (white space and controls, query, fragment, params, dot
+# segments, backslashes): a URL without any of them on the base's own origin is already canonical.
+_REWRITTEN = re.compile(r"[\x00-\x20\x7f?#;\\]|/\.")
+
+
+def canonical_url(base: str, base_parts: SplitResult, url: str) -> str:
+    """`url` resolved against the catalog base, with the base's scheme and host when it names the base's host.
+    Most list entries are already that (an absolute URL on the base's origin): returned as they are, without
+    the three URL parses (tests/crawler/test_canonical_url.py holds the shortcut to the long way)."""
+    if url.startswith(f"{base_parts.scheme}://{base_parts.netloc}/") and not _REWRITTEN.search(url):
+        return url
+    return _canonical_url_parsed(base, base_parts, url)
+
+
+def _canonical_url_parsed(base: str, base_parts: SplitResult, url: str) -> str:
+    parts = urlsplit(urljoin(base, url))
+    if parts.hostname == base_parts.hostname:
+        parts = parts._replace(scheme=base_parts.scheme, netloc=base_parts.netloc)
+    return parts.geturl()
 
 
 def written_date(ts: Any) -> str:
@@ -263,11 +285,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
 
     def canonical(self, url: str) -> str:
         """Scheme and host of the catalog base (the API may say https:, http: or //host)."""
-        base = self._base_parts
-        parts = urlsplit(urljoin(self.base, url))
-        if parts.hostname == base.hostname:
-            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
-        return parts.geturl()
+        return canonical_url(self.base, self._base_parts, url)
 
     def document(self, article: dict[str, Any], source: str, state: CategoryState, capture: str) -> Iterator[Any]:
         native = str(article.get("id", ""))
