@@ -23,6 +23,11 @@ from crawler.items import (
     document_problems,
 )
 
+REQUIRED = {DocumentItem: ("agency", "native_id", "canonical_url"), AttachmentItem: ("document_native_id", "url"),
+            CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id"),
+            WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id"),
+            ObservationItem: ("agency", "source")}
+
 
 class ValidatePipeline:
     def __init__(self, stats: Any):
@@ -34,17 +39,14 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         kind = type(item).__name__
-        data = ItemAdapter(item)
-        required = {DocumentItem: ("agency", "native_id", "canonical_url"), AttachmentItem: ("document_native_id", "url"),
-                    CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id"),
-                    WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id"),
-                    ObservationItem: ("agency", "source")}.get(type(item))
+        required = REQUIRED.get(type(item))
         if required is None:
             raise DropItem(f"unknown item type {kind}")
-        missing = [k for k in required if data.get(k) in (None, "")]
+        # The items are dataclasses: their fields are attributes (no ItemAdapter per item on the hot path).
+        missing = [k for k in required if getattr(item, k, None) in (None, "")]
         if missing:
             self.stats.inc_value(f"xxgk/invalid/{kind}")
-            raise DropItem(f"{kind} without {', '.join(missing)}: {dict(data)!r:.300}")
+            raise DropItem(f"{kind} without {', '.join(missing)}: {ItemAdapter(item).asdict()!r:.300}")
         if isinstance(item, DocumentItem):
             if item.channel != "wechat" and not str(item.native_id).isdigit():
                 self.stats.inc_value("xxgk/invalid/DocumentItem")
