@@ -30,6 +30,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -168,7 +169,11 @@ def main() -> None:
     result: dict = {}
     if args.seconds:
         with start_simulator(f"large:agencies=1,catalog_docs={args.docs}") as sim:
-            print(json.dumps(sampled_crawl(sim.url, db, args.seconds, args.every), indent=1))
+            sampled = sampled_crawl(sim.url, db, args.seconds, args.every)
+        sampled["archive"] = str(work) if args.keep else "(removed; --keep keeps it)"
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(sampled, indent=1))
         return
     with start_simulator(f"large:agencies=1,catalog_docs={args.docs}") as sim:
         first = run_crawl(sim.url, db)
@@ -209,8 +214,6 @@ def main() -> None:
     result["goals"]["peak_rss_mb"] = {"value": rss, "goal": f"<= {GOALS['peak_rss_mb']}", "met": rss <= GOALS["peak_rss_mb"]}
     result["archive"] = str(work) if args.keep else "(removed; --keep keeps it)"
     if not args.keep:
-        import shutil
-
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
