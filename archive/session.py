@@ -45,6 +45,10 @@ def storage_failure(exc: BaseException) -> bool:
 
 
 class ArchiveSession:
+    # Whether `record_seen` may write here (a shared frontier's worker session is read-only: its unchanged
+    # documents go to the writer as items).
+    records_seen = True
+
     def __init__(self, db_path: str | Path, warc_dir: str | Path, agency: dict[str, Any], channel: str,
                  settings: dict[str, Any], software: str, batch_size: int = 200, batch_seconds: float = 2.0,
                  busy_timeout: float = 30.0):
@@ -183,16 +187,36 @@ class ArchiveSession:
     def stored_fingerprints(self, document_ids: list[str]) -> dict[str, str | None]:
         """`stored_fingerprint` of many documents (None for each not archived completely), a list page's worth
         in one query rather than one each."""
-        found: dict[str, str | None] = dict.fromkeys(document_ids)
+        return {k: v[0] for k, v in self.stored_listing(document_ids).items()}
+
+    def stored_listing(self, document_ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """(list fingerprint, status) of each document archived completely; (None, None) for the others."""
+        found: dict[str, tuple[str | None, str | None]] = dict.fromkeys(document_ids, (None, None))
         for i in range(0, len(document_ids), 500):  # under SQLite's limit on bound parameters
             chunk = document_ids[i:i + 500]
-            found.update(self.db.conn.execute(
-                "select id, list_fingerprint from documents d where id in (" + ",".join("?" * len(chunk)) + ") and "
-                "(content_sha256 is not null or exists (select 1 from wechat_articles w where w.document_id = d.id and "
-                "w.page_state in ('deleted', 'violation'))) and (select count(*) from attachments a where "
+            found.update((doc, (fingerprint, status)) for doc, fingerprint, status in self.db.conn.execute(
+                "select id, list_fingerprint, status from documents d where id in (" + ",".join("?" * len(chunk)) +
+                ") and (content_sha256 is not null or exists (select 1 from wechat_articles w where w.document_id = d.id "
+                "and w.page_state in ('deleted', 'violation'))) and (select count(*) from attachments a where "
                 "a.document_id = d.id and a.status in ('ok', 'not_modified')) >= "
-                "json_array_length(coalesce(d.attachments, '[]'))", chunk).fetchall())
+                "json_array_length(coalesce(d.attachments, '[]'))", chunk))
         return found
+
+    def record_seen(self, seen: list[tuple[str, str, str | None, list[dict[str, Any]]]]) -> None:
+        """Documents listed unchanged, (document id, listing source, capture id, checks) each: what the store
+        pipeline writes for one (last seen, an observation, its checks), a list page's worth in three statements."""
+        now, run = iso(utcnow()), self.run_id
+        with self.guard():
+            conn = self.db.conn
+            conn.executemany("update documents set last_seen_at = ?, last_run_id = ? where id = ?",
+                             [(now, run, doc) for doc, _, _, _ in seen])
+            conn.executemany("insert into observations (document_id, run_id, source, capture_id, observed_at) "
+                             "values (?, ?, ?, ?, ?)", [(doc, run, source, cap, now) for doc, source, cap, _ in seen])
+            conn.executemany("insert into document_checks (document_id, run_id, capture_id, field, table_value, "
+                             "detail_value) values (?, ?, ?, ?, ?, ?)",
+                             [(doc, run, cap, c.get("field"), str(c.get("table_value", "")), str(c.get("detail_value", "")))
+                              for doc, _, cap, checks in seen for c in checks])
+            self.wrote(len(seen))
 
     def document_for_url(self, url: str) -> str | None:
         """The document a listed URL led to before (WeChat short links carry no identity of their own)."""

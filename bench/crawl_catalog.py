@@ -14,10 +14,14 @@
    fixed start-up both processes pay differently (our imports, migrations, extensions) is measured on a
    10-document catalog the same way and taken out, so the figure is per document whatever the size;
    the figure with it left in is printed too.
-5. `--compare OTHER.sqlite` compares the archive's content with another crawl of the same scenario
+5. `--for SECONDS` (memory at sizes too long to crawl whole, e.g. 1M documents): runs the crawl for that
+   long only, sampling its RSS and the documents stored every `--every` seconds, and prints the samples
+   (RSS against documents shows whether memory grows with the catalog), then stops the crawl.
+6. `--compare OTHER.sqlite` compares the archive's content with another crawl of the same scenario
    row by row (bench/archive_diff.py): a change that makes the crawl cheaper must not change what it stores.
 
     .venv/bin/python bench/crawl_catalog.py [--docs 20000] [--skip-recrawl] [--keep] [--compare A.sqlite]
+    .venv/bin/python bench/crawl_catalog.py --docs 1000000 --for 2400 --every 60
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -62,6 +67,38 @@ def run_crawl(sim_url: str, db: Path) -> dict:
     summary = json.loads(out)
     return {"summary": summary, "run_id": summary["run_id"], "seconds": wall, "cpu": cpu, "rss": rss,
             "requests": summary["summary"]["requests"]}
+
+
+def rss_mb(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) // 1024 for line in fh if line.startswith("VmRSS:"))
+
+
+def stored_documents(db: Path) -> int | None:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("select count(*) from documents").fetchone()[0]
+    except sqlite3.Error:
+        return None  # not created yet, or busy: the next sample
+
+
+def sampled_crawl(sim_url: str, db: Path, seconds: float, every: float) -> dict:
+    """Crawl for `seconds`, sampling (elapsed s, documents stored, RSS MB) every `every` seconds; then stop it."""
+    proc = subprocess.Popen([XXGK, "crawl", "--agency", "kaiping-edu", "--simulator", sim_url, "--db", str(db),
+                             "--log-level", "WARNING"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0, samples, usage = time.monotonic(), [], None
+    while time.monotonic() - t0 < seconds:
+        time.sleep(every)  # the sampling period (the crawl runs on regardless)
+        pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        usage = None
+        samples.append({"s": round(time.monotonic() - t0), "documents": stored_documents(db), "rss_mb": rss_mb(proc.pid)})
+    finished = usage is not None
+    if not finished:
+        proc.terminate()
+        _, _, usage = os.wait4(proc.pid, 0)
+    return {"finished": finished, "peak_rss_mb": usage.ru_maxrss // 1024, "samples": samples}
 
 
 # The project's Scrapy settings (crawler/settings.py + the simulator profile) without anything of ours.
@@ -123,11 +160,21 @@ def main() -> None:
     ap.add_argument("--skip-recrawl", action="store_true")
     ap.add_argument("--skip-bare", action="store_true", help="only the crawl's own figures (for 100k/1M memory runs)")
     ap.add_argument("--keep", action="store_true", help="keep the archive folder (printed)")
+    ap.add_argument("--for", dest="seconds", type=float, help="crawl for this long only, sampling RSS and documents")
+    ap.add_argument("--every", type=float, default=60, help="seconds between samples (with --for)")
     ap.add_argument("--compare", help="another crawl's archive of the same scenario: compare content row by row")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
     db = work / "archive.sqlite"
     result: dict = {}
+    if args.seconds:
+        with start_simulator(f"large:agencies=1,catalog_docs={args.docs}") as sim:
+            sampled = sampled_crawl(sim.url, db, args.seconds, args.every)
+        sampled["archive"] = str(work) if args.keep else "(removed; --keep keeps it)"
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(sampled, indent=1))
+        return
     with start_simulator(f"large:agencies=1,catalog_docs={args.docs}") as sim:
         first = run_crawl(sim.url, db)
         with sqlite3.connect(db) as conn:
@@ -167,8 +214,6 @@ def main() -> None:
     result["goals"]["peak_rss_mb"] = {"value": rss, "goal": f"<= {GOALS['peak_rss_mb']}", "met": rss <= GOALS["peak_rss_mb"]}
     result["archive"] = str(work) if args.keep else "(removed; --keep keeps it)"
     if not args.keep:
-        import shutil
-
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 

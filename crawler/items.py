@@ -7,6 +7,8 @@ kept next to normalized ones (the pipelines fill the normalized fields).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +54,7 @@ class CategoryRunItem:
     healthy: bool = False  # no failed or blocked page: safe to mark absences as disappeared
     window: bool = False  # total < post_count
     notes: list[str] = f(default=[])
-    listed_ids: list[str] = f(default=[])  # native ids listed (API + search), for disappearance
+    listed_ids: Collection[str] = f(default=[])  # native ids listed (API + search), for disappearance: an IdSet or a list
     check_disappearance: bool = True  # False for listers that never show everything (WeChat feeds, WeRead)
 
 
@@ -154,3 +156,21 @@ class MetricItem:
     share_num: int | None = None
     source: str = "article_page"
     capture_id: str = ""
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def document_problems(item: DocumentItem) -> list[str]:
+    """What is odd about a usable document (kept, each problem a `document_checks` row): the validate
+    pipeline's rule, also applied by the incremental middleware to documents it records as seen."""
+    problems = []
+    if not item.title:
+        problems.append("no title")
+    if item.item_type == "normal" and item.published_ts is None and not DATE.match(item.published_raw or ""):
+        problems.append("no publication date")
+    if item.written_date and not DATE.match(item.written_date):
+        problems.append(f"unreadable written date {item.written_date!r}")
+    if item.published_raw and not DATE.match(item.published_raw):
+        problems.append(f"unreadable publication date {item.published_raw!r}")
+    return problems

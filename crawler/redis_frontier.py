@@ -206,6 +206,8 @@ SPIDERS = {"catalog": RedisGkmlptSpider, "website": RedisWebsiteSpider}
 class WorkerSession(ArchiveSession):
     """The archive as a worker sees it: read-only, its WARC files its own, capture rows sent to the writer."""
 
+    records_seen = False  # documents listed unchanged go to the writer as items
+
     def __init__(self, db_path: str | Path, warc_dir: str | Path, agency: dict[str, Any], channel: str,
                  run_id: str, software: str, server: Any, items_key: str):
         from archive.rows import Rows

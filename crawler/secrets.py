@@ -91,6 +91,8 @@ def redact_bytes(data: bytes, values: list[str]) -> tuple[bytes, bool]:
 
 def redact_url(url: str) -> str:
     """A URL with its credential query parameters masked by name (whatever their value)."""
+    if "?" not in url:
+        return url  # no query (most URLs): nothing to mask, no parse
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -20,6 +20,7 @@ from archive.search_index import reindex_document
 from archive.session import ArchiveSession, StorageError
 from archive.times import iso, to_instants, utcnow
 from crawler.extensions.runlog import archive_session
+from crawler.idset import IdSet
 from crawler.items import (
     AttachmentItem,
     CategoryItem,
@@ -374,7 +375,9 @@ class StorePipeline:
         trusted = {str(c.native_id) for c in runs if c.complete and c.healthy}
         if not trusted:
             return
-        listed = {i for c in self.category_runs for i in c.listed_ids}
+        listed = IdSet()  # a million listed ids in a few MB, not a set of str
+        for c in self.category_runs:
+            listed.update(c.listed_ids)
         agency, channel = runs[0].agency, runs[0].channel
         marks = ",".join("?" for _ in trusted)
         # Streamed, keeping only the documents that are gone: a million listed documents never sit in memory

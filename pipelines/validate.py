@@ -7,7 +7,6 @@ usable but odd (a missing title, an impossible date) are kept and carry their pr
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -21,22 +20,13 @@ from crawler.items import (
     MetricItem,
     ObservationItem,
     WechatPushItem,
+    document_problems,
 )
 
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def document_problems(item: DocumentItem) -> list[str]:
-    problems = []
-    if not item.title:
-        problems.append("no title")
-    if item.item_type == "normal" and item.published_ts is None and not DATE.match(item.published_raw or ""):
-        problems.append("no publication date")
-    if item.written_date and not DATE.match(item.written_date):
-        problems.append(f"unreadable written date {item.written_date!r}")
-    if item.published_raw and not DATE.match(item.published_raw):
-        problems.append(f"unreadable publication date {item.published_raw!r}")
-    return problems
+REQUIRED = {DocumentItem: ("agency", "native_id", "canonical_url"), AttachmentItem: ("document_native_id", "url"),
+            CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id"),
+            WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id"),
+            ObservationItem: ("agency", "source")}
 
 
 class ValidatePipeline:
@@ -49,17 +39,14 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         kind = type(item).__name__
-        data = ItemAdapter(item)
-        required = {DocumentItem: ("agency", "native_id", "canonical_url"), AttachmentItem: ("document_native_id", "url"),
-                    CategoryItem: ("agency", "native_id"), CategoryRunItem: ("agency", "native_id"),
-                    WechatPushItem: ("agency", "biz", "push_key"), MetricItem: ("agency", "document_native_id"),
-                    ObservationItem: ("agency", "source")}.get(type(item))
+        required = REQUIRED.get(type(item))
         if required is None:
             raise DropItem(f"unknown item type {kind}")
-        missing = [k for k in required if data.get(k) in (None, "")]
+        # The items are dataclasses: their fields are attributes (no ItemAdapter per item on the hot path).
+        missing = [k for k in required if getattr(item, k, None) in (None, "")]
         if missing:
             self.stats.inc_value(f"xxgk/invalid/{kind}")
-            raise DropItem(f"{kind} without {', '.join(missing)}: {dict(data)!r:.300}")
+            raise DropItem(f"{kind} without {', '.join(missing)}: {ItemAdapter(item).asdict()!r:.300}")
         if isinstance(item, DocumentItem):
             if item.channel != "wechat" and not str(item.native_id).isdigit():
                 self.stats.inc_value("xxgk/invalid/DocumentItem")

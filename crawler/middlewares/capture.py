@@ -94,14 +94,14 @@ class CaptureMiddleware:
         parts = urlsplit(url)
         sent = [(k, redact_text(v, self.secrets)) for k, v in header_pairs(request.headers) if k.lower() != "host"]
         req_headers = redact_headers([("Host", parts.netloc), *sent])
-        resp_headers = [(k, redact_text(v, self.secrets)) for k, v in resp_headers]
+        resp_headers = redact_headers([(k, redact_text(v, self.secrets)) for k, v in resp_headers])
         fetched = utcnow()
         with self.session.guard():  # a full disk stops the crawl here (archive/session.py)
             written = self.session.warc.write_exchange(
                 url=url, method=request.method, request_headers=req_headers,
                 request_target=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
                 status=response.status, reason=STATUS_REASONS.get(response.status, ""),
-                response_headers=redact_headers(resp_headers), body=body, fetched_at=fetched,
+                response_headers=resp_headers, body=body, fetched_at=fetched,
                 ip_address=str(response.ip_address) if response.ip_address else None,
                 revisit_of={"digest": payload_digest_header(body), "uri": previous["url"],
                             "date": previous["fetched_at"]} if previous else None,
@@ -109,7 +109,7 @@ class CaptureMiddleware:
         capture_id = self.session.add_capture({
             "url": url, "method": request.method, "status": response.status, "outcome": "revisit" if previous else outcome,
             "blocked_reason": reason or "", "content_type": to_unicode(response.headers.get(b"Content-Type") or b""),
-            "request_headers": dumps(req_headers), "response_headers": dumps(redact_headers(resp_headers)),
+            "request_headers": dumps(req_headers), "response_headers": dumps(resp_headers),
             "sha256": sha, "payload_length": len(body), "warc_file": written.warc_file, "warc_offset": written.offset,
             "warc_length": written.length, "warc_record_id": written.record_id,
             "revisit_of": previous["id"] if previous else None, "fetched_at": iso(fetched),

@@ -1,7 +1,9 @@
 """Incremental crawling: don't re-download a document whose list entry has not changed.
 
 A spider middleware, so an unchanged document costs no trip through the scheduler or the
-downloader: when a spider yields a document-page request marked with
+downloader: when a spider yields a document-page request (or a `Listed`, which becomes that request
+only if the page is needed: the catalog spider's million-document listings make no Request for an
+unchanged document) marked with
 `meta["xxgk_known"] = {"document_id", "fingerprint"}` and `cb_kwargs["item"]` (the document as
 listed), and the archive already holds that document completely with the same list fingerprint,
 the request is replaced by the listed item itself, which records the document as seen. With
@@ -12,16 +14,40 @@ from its last capture), so an unchanged page costs a 304 and no body. Requests m
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy import Request
 
-from archive.session import ArchiveSession
+from archive.session import ArchiveSession, StorageError
 from crawler.extensions.runlog import archive_session
+from crawler.items import DocumentItem, document_problems
 
 KNOWN = "xxgk_known"
 CONDITIONAL = "xxgk_conditional"
+
+
+@dataclass(slots=True)
+class Listed:
+    """A listed document whose page a spider would ask for, yielded instead of the Request so that a
+    document the archive holds unchanged costs no Request: this middleware calls `make()` (the Request,
+    `KNOWN` in its meta and the item in its cb_kwargs) only when the page is needed. A spider yields it
+    only where this middleware runs (it is in SPIDER_MIDDLEWARES; nothing else turns it into a Request)."""
+
+    document_id: str
+    fingerprint: str
+    item: Any
+    make: Callable[[], Request]
+
+
+def _document_id(out: Any) -> str | None:
+    """The archive id of the document a spider output asks for (a Listed, or a Request marked KNOWN)."""
+    if isinstance(out, Listed):
+        return out.document_id
+    if isinstance(out, Request) and (known := out.meta.get(KNOWN)):
+        return known.get("document_id") or None
+    return None
 
 
 class IncrementalMiddleware:
@@ -42,13 +68,52 @@ class IncrementalMiddleware:
                 outputs.append(out)
         except Exception as exc:  # noqa: BLE001 - re-raised below, after what came before it
             error = exc
-        ids = [k["document_id"] for out in outputs
-               if isinstance(out, Request) and (k := out.meta.get(KNOWN)) and k.get("document_id")]
-        stored = self.session.stored_fingerprints(ids) if ids else {}
+        ids = [doc for out in outputs if (doc := _document_id(out))]
+        listing = self.session.stored_listing(ids) if ids else {}
+        stored = {k: fingerprint for k, (fingerprint, _) in listing.items()}
+        seen = []
         for out in outputs:
-            yield self.filter(out, stored)
+            if isinstance(out, Listed):
+                row = self.seen_row(out.document_id, out.fingerprint, out.item, listing)
+                out = out.make() if row is None else out
+            else:
+                row = self.seen(out, listing)
+            if row is None:
+                yield self.filter(out, stored)
+            else:
+                seen.append(row)
+        if seen:
+            try:
+                self.session.record_seen(seen)
+            except StorageError:
+                pass  # the session has stopped the crawl and says why; nothing more is stored
+            else:
+                self.stats.inc_value("xxgk/incremental/skipped", len(seen))
+                self.stats.inc_value("xxgk/documents/unchanged", len(seen))
         if error is not None:
             raise error
+
+    def seen(self, out: Any, listing: dict[str, tuple[str | None, str | None]]) -> tuple | None:
+        """The `record_seen` row of a request for a live catalog or website document the archive holds
+        unchanged and complete; None for anything the spider's item or request must carry on."""
+        doc = _document_id(out)
+        if not doc or out.meta.get(CONDITIONAL):
+            return None
+        return self.seen_row(doc, out.meta[KNOWN]["fingerprint"], out.cb_kwargs.get("item"), listing)
+
+    def seen_row(self, doc: str, fingerprint: str, item: Any,
+                 listing: dict[str, tuple[str | None, str | None]]) -> tuple | None:
+        if self.full_refresh or not self.session.records_seen or listing.get(doc) != (fingerprint, "live"):
+            return None
+        # What the validate pipeline would drop (or WeChat's own bookkeeping) goes the item's way.
+        if (not isinstance(item, DocumentItem) or item.channel == "wechat" or not item.agency
+                or not item.canonical_url or not str(item.native_id).isdigit()):
+            return None
+        problems = document_problems(item)
+        if problems:
+            self.stats.inc_value("xxgk/validation/problems", len(problems))
+        checks = [*item.checks, *({"field": "validation", "table_value": "", "detail_value": p} for p in problems)]
+        return doc, item.listing_source, item.page_capture_id or item.list_capture_id or None, checks
 
     def filter(self, out: Any, stored: dict[str, str | None] | None = None) -> Any:
         if not isinstance(out, Request):

@@ -375,6 +375,8 @@ _SCHEME = re.compile(r"^(?:https?:)?//", re.I)
 
 def _canon(value: Any) -> str:
     """Scalars as whitespace-normalised strings, so 123 == "123" and None == ""."""
+    if type(value) is str:  # the usual case first: it runs for every field of every listed document
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -98,6 +98,8 @@ def find_object(text: str, marker: str) -> tuple[int, int]:
 
 def _js_string(raw: str) -> str:
     """Value of a single- or double-quoted JS string literal."""
+    if "\\" not in raw:
+        return raw[1:-1]  # no escapes: the text itself (what the decoding below gives back for it)
     body = re.sub(r"\\x([0-9A-Fa-f]{2})", r"\\u00\1", raw[1:-1])  # JSON has no \xNN escapes
     if raw[0] == "'":
         body = body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'")

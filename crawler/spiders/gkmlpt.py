@@ -16,10 +16,11 @@ incremental skipping happens in IncrementalMiddleware (a spider middleware), evi
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
@@ -27,9 +28,10 @@ from twisted.python.failure import Failure
 
 from archive.ids import document_id
 from archive.times import local_date
+from crawler.idset import IdSet
 from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
-from crawler.middlewares.incremental import KNOWN
+from crawler.middlewares.incremental import KNOWN, Listed
 from crawler.middlewares.retry import DELAY
 from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
@@ -61,8 +63,8 @@ class CategoryState:
     api_total: int | None = None
     stated: int | None = None
     pages: int = 0
-    api_ids: set[str] = field(default_factory=set)
-    search_ids: set[str] = field(default_factory=set)
+    api_ids: IdSet = field(default_factory=IdSet)  # compact: a million ids stay a few MB (crawler/idset.py)
+    search_ids: IdSet = field(default_factory=IdSet)
     stop_reason: str = ""
     problems: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)  # how the listing was read (not failures)
@@ -71,6 +73,27 @@ class CategoryState:
 
     def caveat(self, notes: list[str]) -> None:
         self.caveats += [n for n in notes if n not in self.caveats]
+
+
+# What urljoin/urlsplit could rewrite in a URL (white space and controls, query, fragment, params, dot
+# segments, backslashes): a URL without any of them on the base's own origin is already canonical.
+_REWRITTEN = re.compile(r"[\x00-\x20\x7f?#;\\]|/\.")
+
+
+def canonical_url(base: str, base_parts: SplitResult, url: str) -> str:
+    """`url` resolved against the catalog base, with the base's scheme and host when it names the base's host.
+    Most list entries are already that (an absolute URL on the base's origin): returned as they are, without
+    the three URL parses (tests/crawler/test_canonical_url.py holds the shortcut to the long way)."""
+    if url.startswith(f"{base_parts.scheme}://{base_parts.netloc}/") and not _REWRITTEN.search(url):
+        return url
+    return _canonical_url_parsed(base, base_parts, url)
+
+
+def _canonical_url_parsed(base: str, base_parts: SplitResult, url: str) -> str:
+    parts = urlsplit(urljoin(base, url))
+    if parts.hostname == base_parts.hostname:
+        parts = parts._replace(scheme=base_parts.scheme, netloc=base_parts.netloc)
+    return parts.geturl()
 
 
 def written_date(ts: Any) -> str:
@@ -91,10 +114,11 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         if not section.get("base"):
             raise ValueError(f"agency {self.agency_id!r} has no gkmlpt base URL in its registry file")
         self.base = section["base"]
+        self._base_parts = urlsplit(self.base)  # split once: canonical() runs for every listed document
         self.search_template = section.get("search_jsonp", "")
         self.search_page_size = settings.getint("XXGK_SEARCH_PAGE_SIZE")
         self.categories: dict[int, CategoryState] = {}
-        self.documents_requested: set[str] = set()
+        self.documents_requested = IdSet()
         # An unparseable (truncated) list page is asked for again with the same backoff as HTTP retries.
         self.backoff_base = settings.getfloat("XXGK_BACKOFF_BASE")
         self.backoff_max = settings.getfloat("XXGK_BACKOFF_MAX")
@@ -254,18 +278,14 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             api_total=state.api_total, harvested=len(state.api_ids), search_backfilled=len(state.search_ids - state.api_ids),
             pages_fetched=state.pages, stop_reason=state.stop_reason, complete=complete, healthy=healthy,
             window=stated is not None and state.api_total is not None and state.api_total < stated,
-            notes=[*state.problems, *state.caveats], listed_ids=sorted(state.api_ids | state.search_ids),
+            notes=[*state.problems, *state.caveats], listed_ids=state.api_ids | state.search_ids,
         )
 
     # ------------------------------------------------------------ documents
 
     def canonical(self, url: str) -> str:
         """Scheme and host of the catalog base (the API may say https:, http: or //host)."""
-        base = urlsplit(self.base)
-        parts = urlsplit(urljoin(self.base, url))
-        if parts.hostname == base.hostname:
-            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
-        return parts.geturl()
+        return canonical_url(self.base, self._base_parts, url)
 
     def document(self, article: dict[str, Any], source: str, state: CategoryState, capture: str) -> Iterator[Any]:
         native = str(article.get("id", ""))
@@ -295,10 +315,13 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         self.documents_requested.add(native)
         # The spider asks for each page once (documents_requested), so Scrapy's duplicate filter need not
         # keep a fingerprint of every document page; the list entry itself stays in the list page's capture.
-        yield Request(item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
-                      cb_kwargs={"item": item}, priority=DOCUMENT_PRIORITY, dont_filter=True,
-                      meta={KNOWN: {"document_id": document_id(self.agency_id, self.channel, native), "fingerprint": item.list_fingerprint},
-                            "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
+        # The Request is made only if the incremental middleware finds the page needed (Listed).
+        doc = document_id(self.agency_id, self.channel, native)
+        yield Listed(doc, item.list_fingerprint, item, lambda: Request(
+            item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
+            cb_kwargs={"item": item}, priority=DOCUMENT_PRIORITY, dont_filter=True,
+            meta={KNOWN: {"document_id": doc, "fingerprint": item.list_fingerprint},
+                  "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"}))
 
     def parse_document_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
         page = self.parsed_page(response, item, parse_document)
