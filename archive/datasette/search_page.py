@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from archive.datasette.lang import request_lang
 from archive.datasette.search import COUNT_CAP, Plan, excerpt, highlight, plan
+from archive.i18n import translator
 
 PAGE_SIZE = 50
 COLUMNS = "d.rowid as rowid_, d.id, d.published_date, d.channel, d.category, d.title, d.doc_number, d.publisher, " \
@@ -52,7 +54,9 @@ async def search_page(request: Any, datasette: Any) -> Any:
     db = datasette.get_database(name)
     q = (request.args.get("q") or "").strip()
     after = request.args.get("next") or ""
-    context: dict[str, Any] = {"q": q, "db_name": name, "cap": COUNT_CAP, "rows": [], "plan": None}
+    lang = request_lang(request, datasette)
+    context: dict[str, Any] = {"q": q, "db_name": name, "cap": COUNT_CAP, "rows": [], "plan": None,
+                               "t": translator(lang), "xxgk_lang": lang}
     if q:
         p = await plan(db, q)
         context["plan"] = p

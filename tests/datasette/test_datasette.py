@@ -263,7 +263,7 @@ def test_search_pages_past_1000_rows_and_counts(client: Client, crawled: Archive
     assert set(client.search(query)) == expected
     # the search page: counted, 50 a page, next-page links (keyset) to the last page, newest first
     first = client.get(f"/{DATABASE}/search?q={quote(query)}").text
-    assert f"{len(expected):,} documents match" in first
+    assert f"{len(expected):,} 个文件符合" in first  # in Chinese unless English is asked for
     ids, pages = _search_page_ids(client, f"/{DATABASE}/search?q={quote(query)}")
     assert sorted(ids) == sorted(expected) and pages == -(-len(expected) // 50)
     dates = {r["id"]: r["published_date"] or "" for r in q(crawled.db, "select id, published_date from documents")}
@@ -286,10 +286,21 @@ def test_search_highlights_matches(client: Client) -> None:
     assert "<mark>" not in client.get(f"/{DATABASE}/documents").text  # no search, no marks
 
 
+def test_the_search_page_speaks_the_reader_s_language_and_escapes_the_query(client: Client) -> None:
+    hostile = "<b>招生</b>"
+    zh = client.get(f"/{DATABASE}/search?q={quote(hostile)}").text
+    assert "<h1>搜索文件</h1>" in zh and "个文件符合" in zh and "按发布日期由新到旧" in zh
+    assert "Search documents" not in zh and "documents match" not in zh
+    en = client.get(f"/{DATABASE}/search?q={quote(hostile)}&_lang=en").text
+    assert "<h1>Search documents</h1>" in en and "newest first" in en and "个文件符合" not in en
+    for html in (zh, en):  # the query is text in every sentence it appears in, never markup
+        assert "<b>招生</b>" not in html and "&lt;b&gt;招生&lt;/b&gt;" in html
+
+
 def test_one_character_search(client: Client, crawled: Archive) -> None:
     # Answered (this archive is small enough to count it within the one-character time limit), exactly.
     expected = _expected(crawled.db, "校")
-    html = client.get(f"/{DATABASE}/search?q={quote('校')}").text
+    html = client.get(f"/{DATABASE}/search?q={quote('校')}&_lang=en").text
     assert f"{len(expected):,} documents match" in html or f"{len(expected):,} document matches" in html
     assert set(client.search("校")) == expected
 

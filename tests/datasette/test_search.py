@@ -274,6 +274,8 @@ def test_a_one_character_query_over_its_time_is_refused_with_a_message(tmp_path:
     loop = asyncio.new_event_loop()
     try:
         page = loop.run_until_complete(ds.client.get(f"/archive/search?q={quote('年')}"))
+        assert page.status_code == 200 and "未予搜索" in page.text and "年 → 年度" in page.text
+        page = loop.run_until_complete(ds.client.get(f"/archive/search?q={quote('年')}&_lang=en"))
         assert page.status_code == 200 and "refused" in page.text and "add a character" in page.text
         table = loop.run_until_complete(ds.client.get(f"/archive/documents.json?_search={quote('年')}"))
         assert table.status_code == 200 and table.json()["rows"] == []
