@@ -30,6 +30,7 @@ USER_AGENT = user_agent(XXGK_CONTACT)
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # see EXTENSIONS
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
@@ -80,6 +81,11 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.runlog.RunLogExtension": 100,
     "crawler.extensions.progress.ProgressExtension": 200,
+    # Consoles that run Python sent to them inside the crawl (Scrapy >= 2.19 starts its remote-control HTTP
+    # server by default and writes its token under ~/.local/state/scrapy): no place in a crawler whose captures
+    # are evidence: removed as well as disabled, so no override of the *_ENABLED settings brings them back.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
 # ---- xxgk settings

@@ -231,3 +231,19 @@ def test_the_contact_comes_from_the_environment():
                          capture_output=True, text=True, env={"XXGK_CONTACT": "desk@example.org", "PATH": ""},
                          check=True)
     assert out.stdout.strip().endswith("contact: desk@example.org)")
+
+
+def test_no_crawl_opens_a_control_port(tmp_path):
+    """Scrapy's telnet console and (from 2.19, on by default) its remote-control server run code sent to them
+    inside the crawl: neither may run in a crawl or a discovery whose captures are evidence."""
+    from crawler.registry import Registry
+    from crawler.run import crawl_settings, discovery_settings
+
+    agency = Registry().load("kaiping-edu")
+    for settings in (crawl_settings(agency, "catalog", tmp_path / "a.sqlite", tmp_path / "warc"),
+                     crawl_settings(agency, "wechat", tmp_path / "a.sqlite", tmp_path / "warc", "http://127.0.0.1:9"),
+                     discovery_settings(["www.kaiping.gov.cn"])):
+        assert not settings.getbool("REMOTE_CONTROL_ENABLED") and not settings.getbool("TELNETCONSOLE_ENABLED")
+        extensions = settings.getwithbase("EXTENSIONS")  # what Scrapy's extension manager loads
+        assert extensions["scrapy.extensions.remote_control.RemoteControl"] is None
+        assert extensions["scrapy.extensions.telnet.TelnetConsole"] is None
