@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, date
 from pathlib import Path
 
@@ -119,19 +120,41 @@ def test_all_listers_together_match_the_truth_and_keep_secrets(tmp_path: Path, w
             assert value not in blob
 
 
-@pytest.mark.parametrize("lister", ["mp_backend", "getmsg", "weread", "weread_app_shape", "feed"])
-def test_each_lister_alone_sees_its_own_subset(tmp_path: Path, world: World, lister: str) -> None:
-    db = tmp_path / "archive.sqlite"
+def lister_alone(sim, db: Path, lister: str) -> dict:
+    """One WeChat crawl with only `lister`'s credentials (the feed: only the account's feed) and the account's
+    biz given, so no other lister runs; its JSON summary."""
     name = lister.removesuffix("_app_shape")
     env = {k: SECRETS[k] for k in LISTER_ENV.get(name, ())}
     extra = ["-s", f"XXGK_WECHAT_BIZ={BIZ}"]
     if lister == "feed":
         extra += ["-s", f"XXGK_WECHAT_FEEDS={FEED}"]
+    if lister == "weread_app_shape":  # WeRead's app-style answers: one article per entry
+        sim.set_faults([{"kind": "weread_app_shape"}])
+    return wechat_crawl(sim, db, env, *extra)[0]
+
+
+@pytest.fixture(scope="module")
+def mp_backend_alone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
+    """The first day's crawl through the MP backend alone (archive folder, summary, the lister's truth): read by
+    the lister test, copied by the deletions test to crawl it again days later."""
+    db = tmp_path_factory.mktemp("mp_backend") / "archive.sqlite"
     with start_simulator("kaiping-2024") as sim:
-        if lister == "weread_app_shape":  # WeRead's app-style answers: one article per entry
-            sim.set_faults([{"kind": "weread_app_shape"}])
-        result, _, _ = wechat_crawl(sim, db, env, *extra)
-        truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]["listers"]["feeds" if name == "feed" else name]
+        result = lister_alone(sim, db, "mp_backend")
+        return db.parent, result, sim.truth()["agencies"]["kaiping-edu"]["wechat"]["listers"]["mp_backend"]
+
+
+@pytest.mark.parametrize("lister", ["mp_backend", "getmsg", "weread", "weread_app_shape", "feed"])
+def test_each_lister_alone_sees_its_own_subset(request: pytest.FixtureRequest, tmp_path: Path, world: World,
+                                               lister: str) -> None:
+    name = lister.removesuffix("_app_shape")
+    if lister == "mp_backend":
+        folder, result, truth = request.getfixturevalue("mp_backend_alone")
+        db = folder / "archive.sqlite"
+    else:
+        db = tmp_path / "archive.sqlite"
+        with start_simulator("kaiping-2024") as sim:
+            result = lister_alone(sim, db, lister)
+            truth = sim.truth()["agencies"]["kaiping-edu"]["wechat"]["listers"]["feeds" if name == "feed" else name]
     assert result["status"] == "ok"
     for year, want in truth["by_year"].items():
         got = query(db, "select count(*) n from documents where channel = 'wechat' and year = ?", (int(year),))[0]["n"]
@@ -225,16 +248,14 @@ def test_we_mp_rss_times_without_a_zone_land_in_the_right_year(tmp_path: Path, w
             assert doc(db, art)["year"] == art.ct.year
 
 
-def test_deletions_over_time_become_events(tmp_path: Path, world: World) -> None:
-    db = tmp_path / "archive.sqlite"
-    env = {k: SECRETS[k] for k in LISTER_ENV["mp_backend"]}
+def test_deletions_over_time_become_events(tmp_path: Path, world: World, mp_backend_alone) -> None:
     deleted_later = [a for a in world.agencies[0].wechat.articles
                      if a.state(date(2025, 4, 4)) == "deleted" and a.state(world.start_today) == "ok"]
     assert len(deleted_later) == 1
-    with start_simulator("kaiping-2024") as sim:
-        wechat_crawl(sim, db, env)
-        sim.set_today("2025-04-04")
-        moved, _, _ = wechat_crawl(sim, db, env)
+    shutil.copytree(mp_backend_alone[0], tmp_path / "archive")  # the first day's crawl, MP backend alone
+    db = tmp_path / "archive" / "archive.sqlite"
+    with start_simulator("kaiping-2024", today="2025-04-04") as sim:
+        moved = lister_alone(sim, db, "mp_backend")
     art = deleted_later[0]
     rows = query(db, "select e.event from document_events e where e.document_id = ?",
                  (f"kaiping-edu/wechat/{BIZ}/{art.mid}/{art.idx}",))
