@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,21 +42,46 @@ def state(world: World) -> SimState:
     return SimState(world)
 
 
+def _crawl_kaiping(folder: Path) -> dict[str, Any]:
+    runs: dict[str, dict[str, Any]] = {}
+    with start_simulator("kaiping-2024") as sim:
+        for channel in ("catalog", "website", "wechat"):
+            extra, env = (("-s", f"XXGK_WECHAT_FEEDS={KAIPING_FEED}"), WECHAT_SECRETS) \
+                if channel == "wechat" else ((), {})
+            result, stdout, stderr = crawl_output(sim.url, folder / "archive.sqlite", channel, *extra, env=env)
+            runs[channel] = {"result": result, "stdout": stdout, "stderr": stderr}
+        return {"runs": runs, "truth": sim.truth()}
+
+
+def _kaiping_crawled(factory: pytest.TempPathFactory) -> CrawledArchive:
+    folder, data = built_once(factory, "kaiping-2024-crawled", _crawl_kaiping)
+    return CrawledArchive(folder, data["runs"], data["truth"])
+
+
 @pytest.fixture(scope="session")
 def kaiping_crawled(tmp_path_factory: pytest.TempPathFactory) -> CrawledArchive:
     """kaiping-2024's three channels crawled once per test session, on the scenario's first day (WeChat with
     every lister's credentials and the account's feed): the first crawl of every test that needs one of
     that day. Shared read-only: copy it (`.copy(path)`) to change it."""
+    return _kaiping_crawled(tmp_path_factory)
 
-    def build(folder: Path) -> dict[str, Any]:
-        runs: dict[str, dict[str, Any]] = {}
-        with start_simulator("kaiping-2024") as sim:
-            for channel in ("catalog", "website", "wechat"):
-                extra, env = (("-s", f"XXGK_WECHAT_FEEDS={KAIPING_FEED}"), WECHAT_SECRETS) \
-                    if channel == "wechat" else ((), {})
-                result, stdout, stderr = crawl_output(sim.url, folder / "archive.sqlite", channel, *extra, env=env)
-                runs[channel] = {"result": result, "stdout": stdout, "stderr": stderr}
-            return {"runs": runs, "truth": sim.truth()}
 
-    folder, data = built_once(tmp_path_factory, "kaiping-2024-crawled", build)
-    return CrawledArchive(folder, data["runs"], data["truth"])
+@pytest.fixture(scope="session", autouse=True)
+def _kaiping_crawled_head_start(request: pytest.FixtureRequest,
+                                tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Starts building kaiping_crawled in the background (one worker only) when the session has a test that
+    needs it, so no worker sits idle for the ~40 s of its three crawls: they run in subprocesses and the
+    thread only waits on them; a test that needs the archive waits on the build's lock for what is left."""
+    needed = any("kaiping_crawled" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    if not needed or os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0":
+        yield
+        return
+
+    def build() -> None:
+        with contextlib.suppress(Exception):  # a failed build is made again, and reported, by the fixture
+            _kaiping_crawled(tmp_path_factory)
+
+    thread = threading.Thread(target=build, name="kaiping_crawled", daemon=True)
+    thread.start()
+    yield
+    thread.join()  # never leave its crawls or simulator running after the session

@@ -12,7 +12,7 @@ import pytest
 
 from archive import search_index
 from simulator.testing import RunningSimulator, start_simulator
-from tests.support import xxgk
+from tests.support import CrawledArchive, xxgk
 
 from .helpers import (
     archived_by_year_and_category,
@@ -181,12 +181,10 @@ def index_entries(db: Path, rebuilt: Path | None = None) -> set[tuple]:
     return entries
 
 
-def test_faults_retry_block_partial_and_never_disappear(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
+def test_faults_retry_block_partial_and_never_disappear(tmp_path: Path, kaiping_crawled: CrawledArchive) -> None:
+    db = kaiping_crawled.copy(tmp_path / "archive")  # the first day's crawl
+    live_before = query(db, "select count(*) n from documents where status = 'live'")[0]["n"]
     with start_simulator("kaiping-2024") as sim:
-        run_crawl(sim, db)
-        live_before = query(db, "select count(*) n from documents where status = 'live'")[0]["n"]
-        sim.reset_counters()
         sim.set_faults([
             {"kind": "http_error", "status": 503, "times": 2, "every": 3, "match": {"channel": "gkmlpt"}},
             {"kind": "rate_limit", "retry_after": 1, "times": 1, "every": 5, "match": {"channel": "gkmlpt"}},
@@ -279,11 +277,10 @@ def test_killed_crawl_restarted_equals_an_uninterrupted_one(tmp_path: Path) -> N
     xxgk("verify", "--db", str(killed), timeout=300)
 
 
-def test_blocked_index_fails_the_run_and_changes_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
+def test_blocked_index_fails_the_run_and_changes_nothing(tmp_path: Path, kaiping_crawled: CrawledArchive) -> None:
+    db = kaiping_crawled.copy(tmp_path / "archive")  # the first day's crawl
+    before = query(db, "select id, status, last_seen_at from documents order by id")
     with start_simulator("kaiping-2024") as sim:
-        run_crawl(sim, db)
-        before = query(db, "select id, status, last_seen_at from documents order by id")
         sim.set_faults([{"kind": "waf", "status": 521, "match": {"path": "/gkmlpt/index"}}])
         result = run_crawl(sim, db, expect=1)
     assert result["status"] == "failed" and "index" in result["summary"]["problem"]

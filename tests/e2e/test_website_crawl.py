@@ -8,19 +8,21 @@ from pathlib import Path
 from simulator.scenario import load
 from simulator.testing import start_simulator
 from simulator.world import World
+from tests.support import CrawledArchive
 
 from .helpers import query, run_crawl
 
 
-def test_website_crawl_counts_titles_cap_twins_and_incremental(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
+def test_website_crawl_counts_titles_cap_twins_and_incremental(tmp_path: Path,
+                                                              kaiping_crawled: CrawledArchive) -> None:
     world = World(load("kaiping-2024"))
     agency = world.agencies[0]
     today = world.start_today
+    # The shared first day: the catalog crawled first, so website twins can be linked, then the website.
+    catalog, first = (kaiping_crawled.runs[channel]["result"] for channel in ("catalog", "website"))
+    truth = kaiping_crawled.truth["agencies"]["kaiping-edu"]["website"]
+    db = kaiping_crawled.copy(tmp_path / "archive")
     with start_simulator("kaiping-2024") as sim:
-        catalog = run_crawl(sim, db)  # the catalog first, so website twins can be linked
-        first = run_crawl(sim, db, "--channel", "website")
-        truth = sim.truth()["agencies"]["kaiping-edu"]["website"]
         second = run_crawl(sim, db, "--channel", "website")
     assert catalog["status"] == "ok" and first["status"] == "ok", first["summary"]
     # Exact counts per year after de-duplication across columns.
@@ -60,12 +62,10 @@ def test_website_crawl_counts_titles_cap_twins_and_incremental(tmp_path: Path) -
     assert second["summary"]["new"] == 0 and second["summary"]["changed"] == 0
 
 
-def test_website_clock_edits_deletions_and_throttling(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
-        run_crawl(sim, db, "--channel", "website")
-        events = [e for e in sim.truth()["events"] if e["channel"] == "website" and e["day"] > "2025-03-31"]
-        sim.set_today("2025-04-04")
+def test_website_clock_edits_deletions_and_throttling(tmp_path: Path, kaiping_crawled: CrawledArchive) -> None:
+    db = kaiping_crawled.copy(tmp_path / "archive")  # the website crawled on the scenario's first day
+    events = [e for e in kaiping_crawled.truth["events"] if e["channel"] == "website" and e["day"] > "2025-03-31"]
+    with start_simulator("kaiping-2024", today="2025-04-04") as sim:
         moved = run_crawl(sim, db, "--channel", "website")
         sim.set_faults([{"kind": "throttled_empty", "match": {"path": "/kpsjyjzww/zwgk/rsxx/index_2.html"}},
                         {"kind": "http_error", "status": 502, "times": 1, "every": 4, "match": {"channel": "website"}}])
