@@ -53,7 +53,8 @@ def without_no_op(value: Any) -> Any:
 
 @pytest.mark.parametrize("query", ["", "channel=catalog", "channel=website", "channel=wechat",
                                    "channel__exact=catalog", "channel=catalog&_facet_size=2", "_facet_size=1",
-                                   "channel=nonesuch", "channel=catalog&_sort=title"])
+                                   "channel=nonesuch", "channel=catalog&_sort=title",
+                                   "channel=wechat&_facet=year"])  # a requested facet: hideable, shown twice
 def test_counted_facets_are_datasettes_own(facets_client: tuple[Client, Path], query: str) -> None:
     client, _ = facets_client
     ours, counted = facets(client, query)
@@ -61,7 +62,7 @@ def test_counted_facets_are_datasettes_own(facets_client: tuple[Client, Path], q
     theirs, their_counted = facets(client, f"{NO_OP}&{query}" if query else NO_OP)
     assert not their_counted
     assert ours == without_no_op(theirs)
-    assert list(ours) == ["agency", "channel", "category", "year", "status"]
+    assert list(ours)[:5] == ["agency", "channel", "category", "year", "status"]
 
 
 def test_counted_facets_match_the_sql_and_mark_the_selected_value(facets_client: tuple[Client, Path]) -> None:
