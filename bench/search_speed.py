@@ -9,7 +9,7 @@ then measures, each next to its goal (issue 15):
 - `xxgk serve` start-up: launch to the first answered request.
 Requests go through Datasette in process (its ASGI client), on the file opened as `xxgk serve` opens it.
 
-    .venv/bin/python bench/search_speed.py --docs 1000000 [--cache /tmp/xxgk-bench] [--repeat 5]
+    .venv/bin/python bench/search_speed.py --docs 1000000 [--cache /tmp/xxgk-bench] [--repeat 5] [--table-only]
 """
 
 from __future__ import annotations
@@ -94,11 +94,11 @@ def summary(response: Any) -> str:
     return m.group(0) if m else ""
 
 
-async def measure(path: Path, repeat: int) -> list[str]:
+async def measure(path: Path, repeat: int, table_only: bool = False) -> list[str]:
     ds = make_datasette(path, immutable=not wal_mode(path))
     client = ds.client
     out = []
-    for kind, url in (("search page", "/archive/search?q={}"), ("table ?_search=", "/archive/documents?_search={}")):
+    for kind, url in () if table_only else (("search page", "/archive/search?q={}"), ("table ?_search=", "/archive/documents?_search={}")):
         out.append(f"{kind}:")
         for label, queries in QUERIES.items():
             ms, notes = [], []
@@ -161,6 +161,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     ap.add_argument("--db", type=Path, help="an existing archive to measure instead of building one")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--table-only", action="store_true",
+                    help="only the documents table and its facet clicks (no search, no start-up)")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     path = args.db or archive(args.docs, args.cache)
@@ -170,9 +172,11 @@ def main() -> None:
     n = conn.execute("select count(*) from documents").fetchone()[0]
     conn.close()
     print(f"{path}: {n:,} documents, {path.stat().st_size / 1e9:.2f} GB; {os.cpu_count()} CPUs; "
-          f"repeat {args.repeat}")
-    for text in asyncio.run(measure(path, args.repeat)):
+          f"repeat {args.repeat}; load average {os.getloadavg()[0]:.1f}")
+    for text in asyncio.run(measure(path, args.repeat, args.table_only)):
         print(text, flush=True)
+    if args.table_only:
+        return
     starts, cpu = start_up(path, max(2, args.repeat // 2))
     print(f"xxgk serve start-up: {min(starts):.2f}–{max(starts):.2f} s wall, {min(cpu):.2f}–{max(cpu):.2f} s CPU "
           f"(goal < {GOAL_START_S:.0f} s) {'ok' if max(starts) < GOAL_START_S else 'OVER'}; load average "

@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.facet_counts import TABLE as FACET_COUNTS
 from archive.search_index import FIELDS, FTS_TABLE
 
 DATABASE = "archive"  # the name Datasette serves the archive under (/archive)
@@ -436,6 +437,17 @@ TABLES: dict[str, Table] = {
         {f: f"documents.{f}, as indexed (bigram form; read from documents)." for f in FIELDS},
         {"hidden": True}, "archive"),
 }
+TABLES[FACET_COUNTS] = Table(
+    "How many documents have each value of the documents table's default facets, per channel: kept exact by "
+    "triggers on documents in the same transaction as every write (archive/facet_counts.py), so the table page "
+    "and a channel click read a few hundred rows instead of counting up to every document.",
+    {
+        "channel": "The documents' channel (documents.channel).",
+        "facet": "The faceted column of documents (agency, channel, category, year or status).",
+        "value": "The column's value (never NULL: facets skip NULLs).",
+        "n": "How many documents of that channel have that value (never 0: the row goes).",
+    },
+    {"hidden": True}, "archive")
 # FTS5's own shadow tables: described generically (Datasette hides them).
 for _suffix, _cols in (("data", ("id", "block")), ("idx", ("segid", "term", "pgno")),
                        ("docsize", ("id", "sz")), ("config", ("k", "v"))):

@@ -40,6 +40,7 @@ TABLES = {
     "agency_audits": "跨机关核对（xxgk reconcile|report --agency all …）每次一行：所涉每个机关及其结果（已核对、存档中无年报、失败）；页面 /-/xxgk/agencies 列出各机关 × 年报声明。",
     "_sqlite_migrations": "本存档已应用的数据库迁移（sqlite-utils Migrations）。",
     "documents_fts": "文件的中文全文索引（标题、文号、发布机构、正文）：FTS5，标准 unicode61 分词器，文本为重叠二字组（信息公开 → 信息 息公 公开 开），由存储管道随文件同时更新（archive/search_index.py）。用搜索页、文件表的搜索框或 MATCH zh_query(q) 查询。",
+    "documents_facet_counts": "各平台文件表默认分面（机关、平台、类别、年份、状态）每个取值的文件数：由 documents 上的触发器在每次写入的同一事务中保持准确（archive/facet_counts.py），表格页和按平台筛选只读几百行，不必逐份计数。",
     "documents_fts_config": "FTS5 索引的内部表（配置）。",
     "documents_fts_data": "FTS5 索引的内部表（索引数据）。",
     "documents_fts_docsize": "FTS5 索引的内部表（各行词数）。",
