@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/xxgk demo $(if $(PORT),--port $(PORT))
 
 test: $(STAMP) browser redis
-	$(BIN)/python -m pytest -q -n auto --dist loadscope
+	$(BIN)/python -m pytest -q -n auto --dist loadscope --no-loadscope-reorder
 
 # The UI tests drive Debian's chromium (never a downloaded browser); CJK fonts make screenshots legible.
 browser:

@@ -15,6 +15,21 @@ from simulator.testing import RunningSimulator, start_simulator
 from simulator.world import World
 from tests.support import KAIPING_FEED, WECHAT_SECRETS, CrawledArchive, built_once, crawl_output
 
+# Longest first. `make test` runs xdist's `--dist loadscope --no-loadscope-reorder`, which hands modules out in
+# collection order (its default reorder puts the modules with most tests first, leaving the long crawls to the
+# end with one worker busy and the other done): the modules that crawl whole scenarios start early and the
+# quick unit modules fill the end. Within a rank, the usual order.
+SLOW_FIRST = ("tests/e2e/test_any_agency.py", "tests/scale/", "tests/e2e/test_wechat_crawl.py", "tests/e2e/",
+              "tests/datasette/", "tests/schedule/", "tests/faults/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = Path(str(item.path)).relative_to(config.rootpath).as_posix()
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if path.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: the order within a rank is kept
+
 
 @pytest.fixture
 def simulator() -> Iterator[RunningSimulator]:

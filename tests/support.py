@@ -10,10 +10,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from filelock import FileLock
 
 XXGK = str(Path(sys.executable).parent / "xxgk")
@@ -103,3 +105,30 @@ def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path
             shutil.rmtree(folder, ignore_errors=True)  # a worker that died half-way left no record
             record.write_text(json.dumps(build(folder), ensure_ascii=False), encoding="utf-8")
     return folder, json.loads(record.read_text(encoding="utf-8"))
+
+
+def small_scenario(path: Path) -> Path:
+    """kaiping-2024 at a quarter of its volumes (WeChat: 40 articles in 2024, 20–30 in the other years), three
+    years, no website back catalogue, written to `path`: for tests of behaviour the full volumes add nothing to
+    (the fault suite, each WeChat lister alone), so each crawl of it takes seconds."""
+    data = yaml.safe_load((resources.files("simulator") / "scenarios" / "kaiping-2024.yaml").read_text("utf-8"))
+    data["name"], data["years"] = "kaiping-faults", [2023, 2025]
+    agency = data["agencies"][0]
+
+    def shrink(categories: list[dict]) -> None:
+        for c in categories:
+            if "per_year" in c:
+                c["per_year"] = [max(1, n // 4) for n in c["per_year"]]
+            if "counts" in c:
+                c["counts"] = {y: max(2, n // 4) for y, n in c["counts"].items()}
+            shrink(c.get("children", []))
+
+    shrink(agency["gkmlpt"]["categories"])
+    agency["gkmlpt"]["api_window"] = 10  # so the search JSONP backfill still runs
+    for column in agency["website"]["columns"]:
+        column.pop("history", None)
+    shrink(agency["website"]["columns"])
+    agency["website"]["cross_listed"] = {2024: 3, "other_years": [1, 2]}
+    agency["wechat"]["articles"] = {2024: 40, "other_years": [20, 30]}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

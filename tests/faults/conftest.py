@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
 import pytest
-import yaml
 
 from simulator.testing import RunningSimulator, start_simulator
-from tests.support import built_once, crawl
+from tests.support import built_once, crawl, small_scenario
 
 # Credentials for the WeChat listers (test values, never real ones). The ticket has the characters real
 # tickets have (+ / =), so every encoding of it is exercised; the MP cookie carries the account's own
@@ -33,31 +31,6 @@ WECHAT_ENV = {
 }
 FEED = "http://wewe-rss.localhost/feeds/MP_WXS_3094172651.atom?limit=1000"
 WECHAT_ARGS = ("-s", f"XXGK_WECHAT_FEEDS={FEED}")
-
-
-def small_scenario(path: Path) -> Path:
-    """kaiping-2024 at a quarter of its volumes, three years, no website back catalogue."""
-    data = yaml.safe_load((resources.files("simulator") / "scenarios" / "kaiping-2024.yaml").read_text("utf-8"))
-    data["name"], data["years"] = "kaiping-faults", [2023, 2025]
-    agency = data["agencies"][0]
-
-    def shrink(categories: list[dict]) -> None:
-        for c in categories:
-            if "per_year" in c:
-                c["per_year"] = [max(1, n // 4) for n in c["per_year"]]
-            if "counts" in c:
-                c["counts"] = {y: max(2, n // 4) for y, n in c["counts"].items()}
-            shrink(c.get("children", []))
-
-    shrink(agency["gkmlpt"]["categories"])
-    agency["gkmlpt"]["api_window"] = 10  # so the search JSONP backfill still runs
-    for column in agency["website"]["columns"]:
-        column.pop("history", None)
-    shrink(agency["website"]["columns"])
-    agency["website"]["cross_listed"] = {2024: 3, "other_years": [1, 2]}
-    agency["wechat"]["articles"] = {2024: 40, "other_years": [20, 30]}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="session")
