@@ -16,19 +16,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import STATUS_MARK, STATUS_TEXT, claimed_text, num, signed
+from ..i18n import DEFAULT_LANG, caveat_text, status_text, t
+from . import STATUS_MARK, claimed_text, label, num, signed
 from .csv import _n, _text
 from .html import _status, e
 from .style import CSS
 
 FORMATS = ("html", "csv", "md", "json")
-LANG = "en"  # the table across agencies is not translated yet
-AGENCY_STATUS_TEXT = {"reconciled": "reconciled", "no_report": "no report", "failed": "failed",
-                      "not_reconciled": "not reconciled"}
-# Column headings and what each sorts by (archive/reconcile/across.py SORTS).
-COLUMNS = (("agency", "Agency"), ("status", "Status"), ("claims", "Claims"), ("match", "✓ match"),
-           ("fewer_found", "▼ fewer"), ("more_found", "▲ more"), ("unverifiable", "? unverifiable"),
-           ("discrepancy", "Largest discrepancy"))
+AGENCY_STATUSES = ("reconciled", "no_report", "failed", "not_reconciled")
+# The columns, each the key it sorts by (archive/reconcile/across.py SORTS); headings: agencies.col.* (i18n).
+COLUMNS = ("agency", "status", "claims", "match", "fewer_found", "more_found", "unverifiable", "discrepancy")
 EXTRA_CSS = """
 table.agencies td.n { text-align: right; } .a-no_report, .a-failed { color: var(--fewer_found); font-weight: 600; }
 .a-not_reconciled { color: var(--unverifiable); font-weight: 600; } .reason { font-size: .85em; color: #444; }
@@ -36,24 +33,44 @@ table.agencies th a { color: inherit; } th.sorted { background: #e3e3e3; } .key 
 """
 
 
-def agency_status(status: str) -> str:
-    return f'<span class="a-{e(status)}">{e(AGENCY_STATUS_TEXT.get(status, status))}</span>'
+def agency_status_text(status: str, lang: str = DEFAULT_LANG) -> str:
+    return t(f"agencies.status.{status}", lang) if status in AGENCY_STATUSES else status
 
 
-def key_cell(claim: dict[str, Any] | None) -> str:
+def heading(key: str, lang: str = DEFAULT_LANG) -> str:
+    """A column's heading: one of COLUMNS or a key claim (agencies.key.*)."""
+    return t(f"agencies.col.{key}" if key in COLUMNS else f"agencies.key.{key}", lang)
+
+
+def reason_text(row: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """Why an agency has no reconciliation, in `lang` (stored as an English sentence)."""
+    return caveat_text(row.get("reason") or "", lang)
+
+
+def observed_of(claim: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """'38 of 36' / '38（年报 36）' (a bound's mark kept: '≥300')."""
+    return t("agencies.of", lang, observed=num(claim.get("observed")), claimed=claimed_text(claim))
+
+
+def agency_status(status: str, lang: str = DEFAULT_LANG) -> str:
+    return f'<span class="a-{e(status)}">{e(agency_status_text(status, lang))}</span>'
+
+
+def key_cell(claim: dict[str, Any] | None, lang: str = DEFAULT_LANG) -> str:
     """A key claim: its status mark, observed of claimed and the delta ('▲ 38 of 36 (+2)'); '–' when unstated."""
     if not claim:
         return '<td class="key na">–</td>'
     status = claim["status"]
     delta = f" ({e(signed(claim['delta']))})" if claim.get("delta") not in (None, 0) else ""
-    return (f'<td class="key s-{e(status)}" title="{e(STATUS_TEXT.get(status, status))}">'
-            f'{e(STATUS_MARK.get(status, ""))} {e(num(claim.get("observed")))} of {e(claimed_text(claim))}{delta}</td>')
+    return (f'<td class="key s-{e(status)}" title="{e(status_text(status, lang))}">'
+            f'{e(STATUS_MARK.get(status, ""))} {e(observed_of(claim, lang))}{delta}</td>')
 
 
 def matrix_table(matrix: dict[str, Any], sort_href: Callable[[str, bool], str] | None = None,
-                 agency_href: Callable[[dict[str, Any]], str | None] | None = None) -> str:
-    """The table of agencies × claims as an HTML <table>; headers re-sort through `sort_href(key, descending)`
-    (server-side: no script), agencies link to `agency_href(row)` (their reconciliation)."""
+                 agency_href: Callable[[dict[str, Any]], str | None] | None = None, lang: str = DEFAULT_LANG) -> str:
+    """The table of agencies × claims as an HTML <table> in `lang`; headers re-sort through
+    `sort_href(key, descending)` (server-side: no script), agencies link to `agency_href(row)` (their
+    reconciliation)."""
     current, desc = matrix.get("sort"), matrix.get("descending", True)
 
     def head(key: str, text: str) -> str:
@@ -66,24 +83,24 @@ def matrix_table(matrix: dict[str, Any], sort_href: Callable[[str, bool], str] |
         href = sort_href(key, (not desc) if key == current else first)
         return f'<th{cls}><a href="{e(href)}">{e(text)}{arrow}</a></th>'
 
-    heads = [head(k, t) for k, t in COLUMNS]
-    heads += [head(c["key"], c["heading"]) for c in matrix.get("key_claims", [])]
+    heads = [head(k, heading(k, lang)) for k in COLUMNS]
+    heads += [head(c["key"], heading(c["key"], lang)) for c in matrix.get("key_claims", [])]
     body = []
     for r in matrix["agencies"]:
         href = agency_href(r) if agency_href else None
         who = f"{e(r.get('name') or r['agency'])} <code>{e(r['agency'])}</code>"
         who = f'<a href="{e(href)}">{who}</a>' if href else who
-        status = agency_status(r["status"]) + (f'<div class="reason">{e(r["reason"])}</div>' if r.get("reason")
-                                               and r["status"] != "reconciled" else "")
+        status = agency_status(r["status"], lang) + (f'<div class="reason">{e(reason_text(r, lang))}</div>'
+                                                     if r.get("reason") and r["status"] != "reconciled" else "")
         if r["status"] == "reconciled":
             counts = [f'<td class="n">{e(r["claims"])}</td>'] + [
                 f'<td class="n s-{s}">{e(r["statuses"].get(s, 0))}</td>'
                 for s in ("match", "fewer_found", "more_found", "unverifiable")]
             big = r.get("largest")
-            counts.append(f'<td>{_status(big["status"], LANG)} {e(signed(big["delta"]))}: {e(big["label"])}, '
-                          f'{e(num(big["observed"]))} of {e(claimed_text(big))}</td>' if big else
-                          '<td class="s-match">none</td>')
-            counts += [key_cell((r.get("key") or {}).get(c["key"])) for c in matrix.get("key_claims", [])]
+            counts.append(f'<td>{_status(big["status"], lang)} {e(signed(big["delta"]))}: {e(row_label(big, lang))}, '
+                          f'{e(observed_of(big, lang))}</td>' if big else
+                          f'<td class="s-match">{e(t("agencies.none", lang))}</td>')
+            counts += [key_cell((r.get("key") or {}).get(c["key"]), lang) for c in matrix.get("key_claims", [])]
         else:
             width = 6 + len(matrix.get("key_claims", []))
             counts = [f'<td class="na" colspan="{width}">–</td>']
@@ -92,19 +109,32 @@ def matrix_table(matrix: dict[str, Any], sort_href: Callable[[str, bool], str] |
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def totals_line(matrix: dict[str, Any]) -> str:
+def row_label(row: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """A claim's label in `lang` ('catalog · 政务动态' / '政府信息公开目录 · 政务动态'); the stored one when the row
+    does not say its kind (a matrix from before the kinds were kept)."""
+    return label(row, lang) if row.get("kind") or row.get("channel") else row.get("label") or ""
+
+
+def totals_line(matrix: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
     c = matrix["counts"]
-    parts = [f"{len(matrix['agencies'])} agencies"] + [f"{AGENCY_STATUS_TEXT[s]} {n}" for s, n in c.items() if n]
+    semi, comma = ("；", "，") if lang == "zh" else ("; ", ", ")
+    parts = [t("agencies.count", lang, n=len(matrix["agencies"]))]
+    parts += [f"{agency_status_text(s, lang)} {n}" for s, n in c.items() if n]
     claims = matrix.get("claim_statuses") or {}
-    return "; ".join(parts) + " · claims: " + ", ".join(f"{STATUS_TEXT[s]} {n}" for s, n in claims.items())
+    return (semi.join(parts) + " · " + t("agencies.claims", lang)
+            + comma.join(f"{status_text(s, lang)} {n}" for s, n in claims.items()))
 
 
-def sort_text(matrix: dict[str, Any]) -> str:
-    return f"sorted by {matrix['sort']}, {'descending' if matrix['descending'] else 'ascending'}"
+def sort_text(matrix: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    key = matrix["sort"]
+    column = key if lang == "en" else heading(key, lang).lstrip("✓▼▲? ")
+    return t("agencies.sorted", lang, column=column,
+             direction=t("agencies.descending" if matrix["descending"] else "agencies.ascending", lang))
 
 
-def render_html(matrix: dict[str, Any]) -> str:
-    """One self-contained printable file: the table (agencies link to their section) and each agency's claims."""
+def render_html(matrix: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """One self-contained printable file in `lang`: the table (agencies link to their section) and each agency's
+    claims."""
     from .svg import COLOURS
 
     colours = ";".join(f"--{k}:{v}" for k, v in COLOURS.items())
@@ -113,27 +143,31 @@ def render_html(matrix: dict[str, Any]) -> str:
     for r in matrix["agencies"]:
         head = f'<h3 id="agency-{e(r["agency"])}">{e(r.get("name") or r["agency"])} <code>{e(r["agency"])}</code></h3>'
         if r["status"] != "reconciled":
-            sections.append(f'{head}<p>{agency_status(r["status"])}: {e(r.get("reason"))}</p>')
+            sections.append(f'{head}<p>{agency_status(r["status"], lang)}: {e(reason_text(r, lang))}</p>')
             continue
         rows = "".join(
-            f'<tr><td class="n">#{e(x["claim_index"])}</td><td>{e(x["label"])}</td><td class="n">{e(claimed_text(x))}</td>'
-            f'<td class="n">{e(num(x["observed"]))}</td><td class="n">{e(num(x["observed_live"]))}</td>'
-            f'<td class="n">{e(signed(x["delta"]))}</td><td>{_status(x["status"], LANG)}</td></tr>' for x in r["rows"])
-        sections.append(
-            f'{head}<p class="quote">reconciliation <code>{e(r["reconciliation_id"])}</code> of {e(r["created_at"])}; '
-            f'annual report: {e(r.get("annual_report_source"))}</p><table><thead><tr><th>#</th><th>claim</th>'
-            '<th>claimed</th><th>observed</th><th>live</th><th>delta</th><th>status</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table>')
-    table = matrix_table(matrix, agency_href=lambda r: f"#agency-{r['agency']}")
+            f'<tr><td class="n">#{e(x["claim_index"])}</td><td>{e(row_label(x, lang))}</td>'
+            f'<td class="n">{e(claimed_text(x))}</td><td class="n">{e(num(x["observed"]))}</td>'
+            f'<td class="n">{e(num(x["observed_live"]))}</td><td class="n">{e(signed(x["delta"]))}</td>'
+            f'<td>{_status(x["status"], lang)}</td></tr>' for x in r["rows"])
+        heads = "".join(f"<th>{e(t(f'col.{c}', lang))}</th>"
+                        for c in ("number", "claim", "claimed", "observed", "live", "delta", "status"))
+        code = f"<code>{e(r['reconciliation_id'])}</code>"  # the id set in code, the sentence escaped around it
+        before, _, after = t("agencies.source", lang, id="\0", at=r["created_at"],
+                             source=r.get("annual_report_source")).partition("\0")
+        sections.append(f'{head}<p class="quote">{e(before)}{code}{e(after)}</p><table><thead><tr>{heads}</tr>'
+                        f'</thead><tbody>{rows}</tbody></table>')
+    table = matrix_table(matrix, agency_href=lambda r: f"#agency-{r['agency']}", lang=lang)
+    stop = "。" if lang == "zh" else ". "
+    audited = e(t("agencies.audit", lang, id=audit.get("id"), at=audit.get("created_at"))) if audit else ""
     return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f'<title>Audit across agencies · {e(matrix["year"])}</title><style>{CSS}{EXTRA_CSS}</style></head>'
-        f'<body style="{colours}"><h1>Annual reports across agencies · {e(matrix["year"])}</h1>'
-        f'<p>{e(totals_line(matrix))}. Table {e(sort_text(matrix))}.'
-        + (f' Agency audit <code>{e(audit.get("id"))}</code> of {e(audit.get("created_at"))}.' if audit else "")
-        + "</p><p>Largest discrepancy: the claim found fewer or more than claimed by the most, and observed − "
-        "claimed. Key claims: observed of claimed (delta); ✓ match, ▼ fewer found, ▲ more found, ? unverifiable.</p>"
-        f"<h2>Agencies × claims</h2>{table}<h2>Each agency's claims</h2>{''.join(sections)}</body></html>\n")
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<title>{e(t("agencies.report_title", lang, year=matrix["year"]))}</title><style>{CSS}{EXTRA_CSS}</style>'
+        f'</head><body style="{colours}"><h1>{e(t("agencies.report_h1", lang, year=matrix["year"]))}</h1>'
+        f'<p>{e(totals_line(matrix, lang))}{stop}{e(sort_text(matrix, lang))}{stop}{audited}</p>'
+        f'<p>{e(t("agencies.legend", lang))}</p>'
+        f'<h2>{e(t("agencies.table", lang))}</h2>{table}<h2>{e(t("agencies.each", lang))}</h2>{"".join(sections)}'
+        "</body></html>\n")
 
 
 CSV_COLUMNS = ["year", "agency", "name", "agency_status", "reason", "reconciliation_id", "claim_index", "claim",
@@ -160,38 +194,41 @@ def render_csv(matrix: dict[str, Any]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def render_markdown(matrix: dict[str, Any]) -> str:
+def render_markdown(matrix: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
     from .markdown import md
 
     keys = matrix.get("key_claims", [])
-    lines = [f"# Annual reports across agencies · {matrix['year']}", "", f"{totals_line(matrix)}. {sort_text(matrix)}.",
-             "", "| agency | status | claims | match | fewer | more | unverifiable | largest discrepancy | "
-             + " | ".join(md(c["heading"]) for c in keys) + " |", "|" + "---|" * (8 + len(keys))]
+    stop = "。" if lang == "zh" else ". "
+    heads = [heading(k, lang) for k in COLUMNS] + [heading(c["key"], lang) for c in keys]
+    lines = [f"# {t('agencies.report_h1', lang, year=matrix['year'])}", "",
+             f"{totals_line(matrix, lang)}{stop}{sort_text(matrix, lang)}{stop}".rstrip(), "",
+             "| " + " | ".join(md(h) for h in heads) + " |", "|" + "---|" * len(heads)]
     for r in matrix["agencies"]:
-        cells = [f"{md(r.get('name'))} `{md(r['agency'])}`", md(AGENCY_STATUS_TEXT.get(r["status"], r["status"]))]
+        cells = [f"{md(r.get('name'))} `{md(r['agency'])}`", md(agency_status_text(r["status"], lang))]
         if r["status"] == "reconciled":
             cells += [str(r["claims"])] + [str(r["statuses"].get(s, 0)) for s in
                                            ("match", "fewer_found", "more_found", "unverifiable")]
             big = r.get("largest")
-            cells.append(f"{signed(big['delta'])} {md(big['label'])}" if big else "none")
+            cells.append(f"{signed(big['delta'])} {md(row_label(big, lang))}" if big else t("agencies.none", lang))
             for c in keys:
                 k = (r.get("key") or {}).get(c["key"])
-                cells.append(f"{STATUS_MARK[k['status']]} {num(k['observed'])} of {md(claimed_text(k))} "
-                             f"({signed(k['delta'])})" if k else "–")
+                cells.append(f"{STATUS_MARK[k['status']]} {md(observed_of(k, lang))} ({signed(k['delta'])})"
+                             if k else "–")
         else:
-            cells[1] += f": {md(r.get('reason'))}"
+            cells[1] += f": {md(reason_text(r, lang))}"
             cells += ["–"] * (6 + len(keys))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def render_agencies(matrix: dict[str, Any], fmt: str) -> str:
+def render_agencies(matrix: dict[str, Any], fmt: str, lang: str = DEFAULT_LANG) -> str:
+    """The table across agencies as `fmt`; html and md in `lang`, csv and json as data (codes, English labels)."""
     if fmt == "html":
-        return render_html(matrix)
+        return render_html(matrix, lang)
     if fmt == "csv":
         return render_csv(matrix)
     if fmt == "md":
-        return render_markdown(matrix)
+        return render_markdown(matrix, lang)
     if fmt == "json":
         return json.dumps(matrix, ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")

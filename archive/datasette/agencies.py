@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 import sqlite_utils
 from markupsafe import Markup
 
-from archive.audit_report.agencies import AGENCY_STATUS_TEXT, matrix_table, render_csv, totals_line
+from archive.audit_report.agencies import matrix_table, render_csv, totals_line
+from archive.i18n import DEFAULT_LANG
 from archive.reconcile.across import SORTS, agencies_matrix
 
 DEFAULT_SORT = "discrepancy"
@@ -51,9 +52,10 @@ def parse_args(args: dict[str, str | None], known_years: list[int]) -> tuple[int
     return year, sort, descending, problem
 
 
-def build_page(conn: sqlite3.Connection, args: dict[str, str | None], base: str, dashboard: str) -> dict[str, Any]:
-    """The page's context: the table as Markup, the year links and the CSV link. `base`: this page's path;
-    `dashboard`: the reconciliation dashboard's path."""
+def build_page(conn: sqlite3.Connection, args: dict[str, str | None], base: str, dashboard: str,
+               lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The page's context in `lang`: the table as Markup, the year links and the CSV link. `base`: this page's
+    path; `dashboard`: the reconciliation dashboard's path."""
     known = years(conn)
     year, sort, descending, problem = parse_args(args, known)
     out: dict[str, Any] = {"year": year, "years": [{"year": y, "href": f"{base}?{urlencode({'year': y})}"}
@@ -69,9 +71,9 @@ def build_page(conn: sqlite3.Connection, args: dict[str, str | None], base: str,
         return f"{dashboard}?{urlencode({'id': row['reconciliation_id']})}" if row.get("reconciliation_id") else None
 
     query = urlencode({"year": year, "sort": sort, "desc": int(descending)})
-    out.update(matrix=matrix, table=Markup(matrix_table(matrix, sort_href, agency_href)),  # noqa: S704 - escaped
-               totals=totals_line(matrix), csv_href=f"{base}.csv?{query}",
-               status_text=AGENCY_STATUS_TEXT, audit=matrix.get("audit"))
+    table = matrix_table(matrix, sort_href, agency_href, lang=lang)
+    out.update(matrix=matrix, table=Markup(table),  # noqa: S704 - every value escaped by matrix_table
+               totals=totals_line(matrix, lang), csv_href=f"{base}.csv?{query}", audit=matrix.get("audit"))
     return out
 
 

@@ -297,6 +297,48 @@ TEXT: dict[str, tuple[str, str]] = {
                       "From the events xxgk-archive records at every crawl; the first crawl's baseline is not news."),
     "feed.new": ("新增", "new"), "feed.changed": ("变更", "changed"), "feed.disappeared": ("消失", "disappeared"),
     "feed.reappeared": ("重新出现", "reappeared"),
+    # ---- agencies × claims (the Datasette page /-/xxgk/agencies and `xxgk report --agency all`)
+    "agencies.h1": ("各机关年报核对 · {year}", "Agencies × claims · {year}"),
+    "agencies.h1_none": ("各机关年报核对", "Agencies × claims"),
+    "agencies.report_title": ("跨机关核对 · {year}", "Audit across agencies · {year}"),
+    "agencies.report_h1": ("各机关政府信息公开工作年度报告核对 · {year}", "Annual reports across agencies · {year}"),
+    "agencies.lede": ("各机关当年《政府信息公开工作年度报告》与存档所见逐项核对：相符、少于或多于年报所称、无法核实的声明各有几项；"
+                      "最大差异（存档所见与年报数字相差最多的一项，以及存档所见 − 年报数字）；主要数字（存档所见与年报数字及差额）。"
+                      "存档中没有年报的机关也列出，并说明原因。点击表头排序，点击机关查看其核对。",
+                      "Each agency's annual report (政府信息公开工作年度报告) of the year against what the archive shows: how "
+                      "many of its claims match, are found fewer or more than claimed, or cannot be verified; its largest "
+                      "discrepancy (the claim found fewer or more than claimed by the most, and observed − claimed); its key "
+                      "claims (observed of claimed, and the delta). An agency without a report in the archive is listed with "
+                      "the reason. Click a heading to sort; an agency to open its reconciliation."),
+    "agencies.legend": ("最大差异：存档所见与年报数字相差最多的一项，及存档所见 − 年报数字。主要数字：存档所见（年报数字，差额）；"
+                        "✓ 相符，▼ 少于年报所称，▲ 多于年报所称，? 无法核实。",
+                        "Largest discrepancy: the claim found fewer or more than claimed by the most, and observed − "
+                        "claimed. Key claims: observed of claimed (delta); ✓ match, ▼ fewer found, ▲ more found, ? "
+                        "unverifiable."),
+    "agencies.years": ("年份：", "Years: "),
+    "agencies.csv": ("下载 CSV", "Download CSV"),
+    "agencies.csv_note": ("（每个机关的每项声明一行，UTF-8）", " (one line per agency and claim, UTF-8)"),
+    "agencies.audit": ("机关核对 {id}（{at}）。", "Agency audit {id} of {at}."),
+    "agencies.empty": ("存档中还没有核对：请运行 {command}。", "No reconciliation in the archive yet: run {command}."),
+    "agencies.table": ("各机关 × 声明", "Agencies × claims"),
+    "agencies.each": ("各机关的声明", "Each agency's claims"),
+    "agencies.source": ("核对 {id}（{at}）；年度报告：{source}", "reconciliation {id} of {at}; annual report: {source}"),
+    "agencies.col.agency": ("机关", "Agency"), "agencies.col.status": ("状态", "Status"),
+    "agencies.col.claims": ("声明", "Claims"), "agencies.col.match": ("✓ 相符", "✓ match"),
+    "agencies.col.fewer_found": ("▼ 少于", "▼ fewer"), "agencies.col.more_found": ("▲ 多于", "▲ more"),
+    "agencies.col.unverifiable": ("? 无法核实", "? unverifiable"),
+    "agencies.col.discrepancy": ("最大差异", "Largest discrepancy"),
+    "agencies.key.catalog": ("目录合计", "catalog total"), "agencies.key.website": ("门户网站", "website"),
+    "agencies.key.wechat": ("微信公众号文章", "WeChat articles"),
+    "agencies.key.total": ("合计（未指明平台）", "total (no channel)"),
+    "agencies.status.reconciled": ("已核对", "reconciled"), "agencies.status.no_report": ("存档中无年报", "no report"),
+    "agencies.status.failed": ("核对失败", "failed"), "agencies.status.not_reconciled": ("未核对", "not reconciled"),
+    "agencies.none": ("无", "none"),
+    "agencies.of": ("{observed}（年报 {claimed}）", "{observed} of {claimed}"),
+    "agencies.count": ("共 {n} 个机关", "{n} agencies"),
+    "agencies.claims": ("声明：", "claims: "),
+    "agencies.sorted": ("按“{column}”{direction}", "sorted by {column}, {direction}"),
+    "agencies.descending": ("降序", "descending"), "agencies.ascending": ("升序", "ascending"),
     "feed.fields": ("变更字段：{fields}", "Changed fields: {fields}"),
     "feed.published": ("发布日期 {date}，{channel}，{category}", "published {date}, {channel}, {category}"),
     "notify.title_changes": ("xxgk：{n} 项公开信息有变化", "xxgk: {n} document change(s)"),
@@ -375,6 +417,15 @@ CAVEATS_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p), zh) for p, zh i
      "计入的文件中有 {n} 份在存档后已消失{rest}"),
     (r"^(?P<n>\d+) counted article\(s\) have disappeared since: (?P<ids>.*)$", "计入的文章中有 {n} 篇此后已消失：{ids}"),
     (r"^coverage short: (?P<what>.*)$", "覆盖不足：{what}"),
+    # why an agency of the table across agencies has no reconciliation (archive/reconcile/across.py)
+    (r"^nothing of (?P<a>\S+) is archived: crawl it first \((?P<cmd>.*)\)$", "存档中没有 {a} 的任何信息：请先采集（{cmd}）"),
+    (r"^no (?P<y>\d{4}) annual report among the (?P<n>\d+) archived documents \(catalog category (?P<c>.+?)"
+     r"(?: or website column (?P<w>.+?))?\)$", "已存档的 {n} 份文件中没有 {y} 年的年度报告（目录类别 {c}{w_}）"),
+    (r"^no (?P<y>\d{4}) annual report among the (?P<n>\d+) archived documents$", "已存档的 {n} 份文件中没有 {y} 年的年度报告"),
+    (r"^its (?P<y>\d{4}) annual report could not be read: (?P<why>.*)$", "{y} 年的年度报告无法读取：{why}"),
+    (r"^its registry file cannot be read: (?P<why>.*)$", "其登记文件无法读取：{why}"),
+    (r"^no reconciliation of (?P<y>\d{4}) is stored: run (?P<cmd>.*?) \(or --agency all\)$",
+     "尚未保存 {y} 年的核对：请运行 {cmd}（或 --agency all）"),
     (r"^(?P<n>\d+) catalog documents have no publication date and are not counted$",
      "{n} 份目录文件没有发布日期，未计入"),
     (r"^the claim names no channel: it is shown under two readings, and the status follows the (?P<r>.+?) "
@@ -390,5 +441,8 @@ def caveat_text(text: str, lang: str = DEFAULT_LANG) -> str:
     for pattern, zh in CAVEATS_ZH:
         m = pattern.match(text)
         if m:
-            return zh.format(**m.groupdict())
+            groups = m.groupdict()
+            if "w" in groups:  # an optional website column
+                groups["w_"] = f"，或网站栏目 {groups['w']}" if groups["w"] else ""
+            return zh.format(**groups)
     return text

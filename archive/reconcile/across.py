@@ -144,7 +144,8 @@ def agency_row(entry: dict[str, Any], rec: dict[str, Any] | None) -> dict[str, A
         out["statuses"][r["status"]] = out["statuses"].get(r["status"], 0) + 1
     if off:
         big = max(off, key=lambda r: (abs(r["delta"]), -r["claim_index"]))
-        out["largest"] = {"label": _label(big), "delta": big["delta"], "claimed": big["claimed"],
+        out["largest"] = {"label": _label(big), "kind": big.get("kind"), "channel": big.get("channel"),
+                          "category": big.get("category"), "delta": big["delta"], "claimed": big["claimed"],
                           "bound": big.get("bound"), "observed": big["observed"], "status": big["status"],
                           "claim_index": big["claim_index"]}
     out["key"] = {key: _key_claim(rows, kind, channel) for key, _, kind, channel in KEY_CLAIMS}

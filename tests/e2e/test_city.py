@@ -147,7 +147,9 @@ def test_the_audit_report_across_agencies(city: City) -> None:
     assert "<script" not in html
     for agency in city.ids:
         assert f'href="#agency-{agency}"' in html and f'id="agency-{agency}"' in html
-    assert "开平市公安局" in html and "no report" in html
+    assert "开平市公安局" in html and translator("zh")("agencies.status.no_report") in html  # Chinese by default
+    english = xxgk(*base, "--format", "md", "--lang", "en", expect=1).stdout
+    assert english.startswith("# Annual reports across agencies · 2024") and "| no report: " in english
 
     # Only reconciled agencies: exit 0, and --fail-on sees every agency's rows.
     done = ",".join(a for a in city.ids if a != "jmkpsgaj")
@@ -179,7 +181,8 @@ def test_the_cross_agency_page_renders_and_sorts_in_a_browser(city: City, tmp_pa
         page.goto(m.group(1) + "/")
         page.get_by_role("link", name=translator("zh")("nav.agencies"), exact=True).first.click()  # the home page is Chinese
         page.wait_for_url(re.compile(r"/-/xxgk/agencies"))
-        expect(page.locator("h1")).to_contain_text("Agencies × claims · 2024")
+        tr = translator("zh")
+        expect(page.locator("h1")).to_contain_text(tr("agencies.h1", year=2024))
         table = page.locator("table.agencies tbody tr")
         expect(table).to_have_count(len(names))
         page.screenshot(path=str(OUT / "agencies.png"), full_page=True)
@@ -189,21 +192,27 @@ def test_the_cross_agency_page_renders_and_sorts_in_a_browser(city: City, tmp_pa
 
         first = shown()
         assert first[0] == "jmkpsjtysj"  # the largest discrepancy first
-        expect(page.locator("#row-jmkpsgaj")).to_contain_text("no report")
+        expect(page.locator("#row-jmkpsgaj")).to_contain_text(tr("agencies.status.no_report"))
         # Sort by agency (A to Z), then click again (Z to A): links that re-sort on the server.
-        page.get_by_role("link", name="Agency", exact=True).click()
+        page.get_by_role("link", name=tr("agencies.col.agency"), exact=True).click()
         page.wait_for_url(re.compile(r"sort=agency"))
         assert shown() == sorted(names)
-        page.get_by_role("link", name="Agency ↑").click()
+        page.get_by_role("link", name=f'{tr("agencies.col.agency")} ↑').click()
         page.wait_for_url(re.compile(r"sort=agency&desc=1"))
         assert shown() == sorted(names, reverse=True)
         # Sort by claims found fewer than claimed, most first; agencies without a reconciliation last.
-        page.get_by_role("link", name="▼ fewer").click()
+        page.get_by_role("link", name=tr("agencies.col.fewer_found")).click()
         page.wait_for_url(re.compile(r"sort=fewer_found"))
         fewer = [int(x) for x in page.locator("table.agencies tbody td.n.s-fewer_found").all_inner_texts()]
         assert fewer == sorted(fewer, reverse=True) and fewer[0] == 2
         assert set(shown()[-3:]) == {"jmkpsgaj", "kaiping-edu", "gone"}
+        expect(page.locator("#row-gone")).to_contain_text(tr("agencies.status.not_reconciled"))
+        # In English on request, keeping the order asked for.
+        page.get_by_role("link", name=tr("nav.language")).click()
+        page.wait_for_url(re.compile(r"sort=fewer_found.*_lang=en"))
+        expect(page.locator("h1")).to_contain_text("Agencies × claims · 2024")
         expect(page.locator("#row-gone")).to_contain_text("not reconciled")
+        assert "▼ fewer ↓" in page.locator("table.agencies thead").inner_text()
         page.screenshot(path=str(OUT / "agencies-by-fewer.png"), full_page=True)
         # An agency links to its reconciliation on the dashboard.
         page.locator("#row-jmkpsjyj a").first.click()

@@ -4,6 +4,7 @@ status of a crawl of many agencies."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,33 @@ def test_a_crawl_of_many_agencies_exits_with_the_worst_of_theirs() -> None:
     assert exit_status({"status": "ok", "recorded": False}, fail_on_partial=False) == EXIT_FAILED
     assert worse(EXIT_PARTIAL, EXIT_FAILED) == EXIT_FAILED and worse(EXIT_FAILED, EXIT_OK) == EXIT_FAILED
     assert worse(EXIT_LOCKED, EXIT_INTERRUPTED) == EXIT_INTERRUPTED and worse(EXIT_OK, EXIT_PARTIAL) == EXIT_PARTIAL
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_table_across_agencies_speaks_the_readers_language(lang: str) -> None:
+    from archive.audit_report.agencies import render_html, render_markdown
+    from archive.i18n import t
+
+    rows = [_row("b", "乙局", [0, -3]), _row("x", "无报告局", None), _row("a", "<b>甲局</b>", [2, 0, 1])]
+    matrix = {"year": 2024, "sort": "fewer_found", "descending": True, "agencies": sort_rows(rows, "discrepancy", True),
+              "counts": {"reconciled": 2, "no_report": 1, "failed": 0, "not_reconciled": 0},
+              "claim_statuses": {"match": 3, "fewer_found": 1, "more_found": 2, "unverifiable": 0},
+              "key_claims": [{"key": "catalog", "heading": "catalog total"}], "audit": None}
+    html = render_html(matrix, lang)
+    md = render_markdown(matrix, lang)
+    for text in (html, md):
+        for key in ("agencies.col.agency", "agencies.col.fewer_found", "agencies.col.discrepancy",
+                    "agencies.key.catalog", "agencies.status.reconciled", "agencies.status.no_report"):
+            assert t(key, lang) in text, (key, lang)
+        assert t("agencies.report_h1", lang, year=2024) in text
+    english = ("no 2024 annual report among", "Largest discrepancy", "reconciled", "no report", "fewer", " of ")
+    if lang == "zh":  # nothing of the English table is left, the stored reason included
+        # what a reader sees (the style sheet, class names and links aside)
+        shown = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S)) + md
+        assert not [w for w in english if w in shown], [w for w in english if w in shown]
+        assert "已存档的 3 份文件中没有 2024 年的年度报告" in html
+        assert "政府信息公开目录 · 类1" in html  # the largest discrepancy's claim, labelled in Chinese
+        assert '<html lang="zh-CN">' in html
+    else:
+        assert all(w in html for w in english) and "catalog · 类1" in html
+    assert "<b>甲局</b>" not in html and "&lt;b&gt;甲局&lt;/b&gt;" in html

@@ -58,9 +58,9 @@ def reconcile_many(value: str, year: int, db_path: str, warc_dir: Path | None, r
 
 
 def report_many(value: str, year: int, fmt: str, out: Path | None, db_path: str, warc_dir: Path | None,
-                registry_dirs: tuple[Path, ...], wanted: list[str], sort: str) -> None:
-    """The audit report across agencies: each agency's latest reconciliation of the year (reconciled first when
-    it has none), or why it has none."""
+                registry_dirs: tuple[Path, ...], wanted: list[str], sort: str, lang: str) -> None:
+    """The audit report across agencies (html and md in `lang`): each agency's latest reconciliation of the year
+    (reconciled first when it has none), or why it has none."""
     from archive.audit_report.agencies import render_agencies
     from archive.reconcile.across import SORTS, agencies_matrix
 
@@ -69,7 +69,7 @@ def report_many(value: str, year: int, fmt: str, out: Path | None, db_path: str,
     db, audit = _audit("report", value, year, db_path, warc_dir, registry_dirs, reuse=True)
     matrix = agencies_matrix(db, year, audit, sort, descending=sort not in ("agency", "name", "status"),
                              only_audit=True)
-    emit(render_agencies(matrix, fmt), out, f"{fmt}, {len(matrix['agencies'])} agencies, agency audit {audit['id']}")
+    emit(render_agencies(matrix, fmt, lang), out, f"{fmt}, {len(matrix['agencies'])} agencies, agency audit {audit['id']}")
     if _say_unreconciled("report", audit):
         sys.exit(EXIT_FAILED)
     hits = [(r["agency"], x["status"]) for r in matrix["agencies"] for x in r["rows"] if x["status"] in wanted]
@@ -85,7 +85,7 @@ def print_matrix(matrix: dict[str, Any], audit: dict[str, Any]) -> None:
     from rich.table import Table
 
     from archive.audit_report import signed
-    from archive.audit_report.agencies import AGENCY_STATUS_TEXT, totals_line
+    from archive.audit_report.agencies import agency_status_text, totals_line
 
     table = Table(title=escape(f"{matrix['year']} · {len(matrix['agencies'])} agencies · agency audit {audit['id']}"))
     for name, justify in (("agency", "left"), ("status", "left"), ("claims", "right"), ("match", "right"),
@@ -98,10 +98,10 @@ def print_matrix(matrix: dict[str, Any], audit: dict[str, Any]) -> None:
         counts = [str(r["statuses"].get(s, 0)) if done else "–" for s in
                   ("match", "fewer_found", "more_found", "unverifiable")]
         table.add_row(escape(f"{r['agency']} {r.get('name') or ''}"),
-                      f"[{colours.get(r['status'], 'white')}]{escape(AGENCY_STATUS_TEXT.get(r['status'], r['status']))}[/]",
+                      f"[{colours.get(r['status'], 'white')}]{escape(agency_status_text(r['status'], 'en'))}[/]",
                       str(r["claims"]) if done else "–", *counts,
                       signed(r["largest"]["delta"]) if r.get("largest") else ("0" if done else "–"),
                       escape(r["reconciliation_id"] if done else r.get("reason") or ""))
     console = Console(width=None if sys.stdout.isatty() else 200)  # no wrapping when piped
     console.print(table)
-    console.print(escape(totals_line(matrix)))
+    console.print(escape(totals_line(matrix, "en")))  # the terminal's table is English, as the CLI

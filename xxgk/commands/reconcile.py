@@ -172,7 +172,7 @@ def report(agency_id: str, year: int, fmt: str, sort: str, out: Path | None, lan
 
         if fmt not in TABLE_FORMATS:
             fail("report", f"--format {fmt} is one agency's; the table across agencies is {', '.join(TABLE_FORMATS)}")
-        report_many(agency_id, year, fmt, out, db_path, warc_dir, registry_dirs, wanted, sort)
+        report_many(agency_id, year, fmt, out, db_path, warc_dir, registry_dirs, wanted, sort, lang)
         return
     agency = load_agency("report", agency_id, registry_dirs)
     db_path = resolve_db("report", db_path)

@@ -293,12 +293,15 @@ async def dashboard(request: Any, datasette: Any) -> Response:
 
 async def agencies_page(request: Any, datasette: Any) -> Response:
     from archive.datasette.agencies import build_page
+    from archive.datasette.lang import request_lang
+    from archive.i18n import translator
 
     db = datasette.get_database(_db_name(datasette))
     args = {k: request.args.get(k) for k in ("year", "sort", "desc")}
     base, dash = datasette.urls.path("/-/xxgk/agencies"), datasette.urls.path("/-/xxgk/dashboard")
-    context = await db.execute_fn(lambda conn: build_page(conn, args, base, dash))
-    context["db_name"] = _db_name(datasette)
+    lang = request_lang(request, datasette)
+    context = await db.execute_fn(lambda conn: build_page(conn, args, base, dash, lang))
+    context.update(db_name=_db_name(datasette), t=translator(lang), xxgk_lang=lang)
     html = await datasette.render_template("xxgk_agencies.html", context, request=request, view_name="xxgk_agencies")
     return Response.html(html, status=400 if context.get("problem") and not context.get("table") else 200)
 
