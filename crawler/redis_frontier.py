@@ -20,7 +20,6 @@ request in Redis cannot name).
 from __future__ import annotations
 
 import os
-import pickle
 import socket
 import time
 from pathlib import Path
@@ -32,8 +31,14 @@ from scrapy_redis.scheduler import Scheduler
 
 from archive.session import ArchiveSession
 from archive.warcstore import WarcStore
-from crawler.spiders.gkmlpt import GkmlptSpider
-from crawler.spiders.website import WebsiteSpider
+from crawler import items, wire
+from crawler.parsing.gkmlpt import CategoryNode
+from crawler.spiders.gkmlpt import CategoryState, GkmlptSpider
+from crawler.spiders.website import ColumnState, WebsiteSpider
+
+# What may cross Redis (crawler/wire.py): the items, and the listing states carried in a listing's requests.
+wire.allow(items.CategoryItem, items.CategoryRunItem, items.DocumentItem, items.AttachmentItem, items.ObservationItem,
+           items.WechatPushItem, items.MetricItem, CategoryState, CategoryNode, ColumnState)
 
 STATE = "xxgk_category_state"  # request meta: the category's listing state, carried from page to page
 CHANNELS = ("catalog", "website")  # the channels that scale out
@@ -63,6 +68,7 @@ def frontier_settings(settings: Any, url: str, agency: str, channel: str) -> Non
     settings.set("SCHEDULER", "crawler.redis_frontier.SharedScheduler", priority="cmdline")
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="cmdline")
     settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", priority="cmdline")
+    settings.set("SCHEDULER_SERIALIZER", "crawler.wire", priority="cmdline")  # JSON, never pickle
     settings.set("SCHEDULER_QUEUE_KEY", k["requests"], priority="cmdline")
     settings.set("SCHEDULER_DUPEFILTER_KEY", k["dupefilter"], priority="cmdline")
     settings.set("SCHEDULER_PERSIST", True, priority="cmdline")  # the writer clears the keys, not a worker
@@ -226,7 +232,7 @@ class WorkerSession(ArchiveSession):
                               info={"agency": agency["id"], "channel": channel})
 
     def send(self, kind: str, payload: Any) -> None:
-        self.server.rpush(self.items_key, pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL))
+        self.server.rpush(self.items_key, wire.dumps([kind, payload]))
 
     def add_capture(self, row: dict[str, Any]) -> str:
         row = {**row, "run_id": self.run_id}

@@ -9,12 +9,12 @@ run's counters are the writer's (documents) plus the workers' (requests, capture
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler import wire
 from crawler.extensions.runlog import open_session, summarize
 from crawler.redis_frontier import connect, keys
 from pipelines.normalize import NormalizePipeline
@@ -23,7 +23,7 @@ from pipelines.validate import ValidatePipeline
 
 
 class PushPipeline:
-    """A worker's only pipeline: the item, pickled, to the writer's list."""
+    """A worker's only pipeline: the item, as a frontier message (crawler/wire.py), to the writer's list."""
 
     def __init__(self, server: Any, key: str):
         self.server, self.key = server, key
@@ -34,7 +34,7 @@ class PushPipeline:
         return cls(connect(s.get("XXGK_FRONTIER")), keys(s.getdict("XXGK_AGENCY")["id"], s.get("XXGK_CHANNEL"))["items"])
 
     def process_item(self, item: Any) -> Any:
-        self.server.rpush(self.key, pickle.dumps(("item", item), protocol=pickle.HIGHEST_PROTOCOL))
+        self.server.rpush(self.key, wire.dumps(["item", item]))
         return item
 
 
@@ -78,7 +78,14 @@ def run_writer(settings: Any, channel: str, workers: int, timeout: float = 600.0
         if popped is None:
             problem = f"{workers - len(done)} worker(s) sent nothing for {timeout:.0f} s"
             break
-        kind, payload = pickle.loads(popped[1])  # noqa: S301 - written by our own workers on a trusted Redis
+        try:  # JSON: a message can rebuild no object outside wire.ALLOWED
+            message = wire.loads(popped[1])
+            if not (isinstance(message, list) and len(message) == 2 and message[0] in ("item", "capture", "done")):
+                raise ValueError("not a [kind, payload] pair")
+            kind, payload = message
+        except ValueError as exc:  # not our workers' (another program, or tampering): nothing after it is trusted
+            problem = f"the frontier's item list held a message that is not an xxgk worker's: {exc}"
+            break
         if kind == "done":
             done.append(payload)
         elif kind == "capture":

@@ -7,14 +7,18 @@ verify` re-hashes the workers' captures against their WARC files."""
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.redis_frontier import keys
 from simulator.testing import start_simulator
 from tests.support import XXGK, xxgk
 
@@ -128,6 +132,40 @@ def test_two_workers_give_the_archive_of_one_process(city: Any, redis_url: str) 
     # Every capture row the workers sent matches its record in the worker's own WARC file.
     verified = xxgk("verify", "--db", str(two)).stdout
     assert verified.rstrip().endswith(": OK") and "captures re-hashed" in verified, verified
+
+
+class OpensAFile:
+    """A pickle that, if unpickled, creates a file (builtins.open): what anyone who can write to the Redis could
+    otherwise make the writer run."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):  # noqa: ANN204
+        return (open, (str(self.path), "w"))
+
+
+def test_a_message_not_from_a_worker_is_never_unpickled_and_fails_the_run(city: Any, redis_url: str,
+                                                                          tmp_path: Path) -> None:
+    sim, root = city
+    agency, channel = CRAWLS[0]
+    db, planted = tmp_path / "archive.sqlite", tmp_path / "planted"
+    writer = subprocess.Popen([XXGK, *crawl_args(sim.url, root / "reg", db, agency, channel), "--frontier",
+                               redis_url, "--role", "writer", "--workers", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server, k = redis.Redis.from_url(redis_url), keys(agency, channel)
+    deadline = time.monotonic() + 60
+    while not server.get(k["run"]):  # wait for a condition: the writer has published its run
+        assert writer.poll() is None and time.monotonic() < deadline, "the writer did not publish its run"
+        time.sleep(0.05)
+    server.rpush(k["items"], pickle.dumps(OpensAFile(planted)))
+    out, err = writer.communicate(timeout=120)
+    result = json.loads(out)
+    assert writer.returncode == 1 and result["status"] == "failed", (out, err[-2000:])
+    assert "held a message that is not an xxgk worker's" in result["summary"]["problem"]
+    assert not planted.exists()  # never unpickled
+    run = sqlite3.connect(db).execute("select status from runs where id = ?", [result["run_id"]]).fetchone()
+    assert run == ("failed",)
 
 
 def test_wechat_is_not_scaled_out(tmp_path: Path) -> None:
