@@ -13,14 +13,16 @@
    per unchanged document, is the cost of the unchanged path (incremental check + "seen" update). The
    fixed start-up both processes pay differently (our imports, migrations, extensions) is measured on a
    10-document catalog the same way and taken out, so the figure is per document whatever the size;
-   the figure with it left in is printed too.
+   the figure with it left in is printed too. `--repeat N` measures the re-crawl N times (the later ones on
+   copies of the archive as the first crawl left it) and prints each figure, their median and range: on a
+   shared machine one figure is not a measurement.
 5. `--for SECONDS` (memory at sizes too long to crawl whole, e.g. 1M documents): runs the crawl for that
    long only, sampling its RSS and the documents stored every `--every` seconds, and prints the samples
    (RSS against documents shows whether memory grows with the catalog), then stops the crawl.
 6. `--compare OTHER.sqlite` compares the archive's content with another crawl of the same scenario
    row by row (bench/archive_diff.py): a change that makes the crawl cheaper must not change what it stores.
 
-    .venv/bin/python bench/crawl_catalog.py [--docs 20000] [--skip-recrawl] [--keep] [--compare A.sqlite]
+    .venv/bin/python bench/crawl_catalog.py [--docs 20000] [--skip-recrawl] [--keep] [--compare A.sqlite] [--repeat 3]
     .venv/bin/python bench/crawl_catalog.py --docs 1000000 --for 2400 --every 60
 """
 
@@ -32,6 +34,7 @@ import math
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,12 +149,38 @@ def ms(seconds: float, n: int) -> float:
 def startup_difference(work: Path) -> float:
     """CPU seconds an unchanged re-crawl of a 10-document catalog costs beyond bare Scrapy on its URLs:
     what `xxgk crawl` pays once per process, whatever the catalog's size."""
-    db = work / "fixed.sqlite"
+    db = work / f"fixed-{time.monotonic_ns()}.sqlite"  # a first crawl each time (--repeat measures it again)
     with start_simulator("large:agencies=1,catalog_docs=10") as sim:
         run_crawl(sim.url, db)
         again = run_crawl(sim.url, db)
         bare = bare_scrapy(sim.url, fetched_urls(db, again["run_id"]), work)
     return again["cpu"] - bare["cpu"]
+
+
+def copy_archive(src: Path, dst: Path) -> Path:
+    """The archive folder's database (a consistent copy) and WARC files in `dst`."""
+    dst.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(src / "archive.sqlite") as a, sqlite3.connect(dst / "archive.sqlite") as b:
+        a.backup(b)
+    shutil.copytree(src / "warc", dst / "warc", dirs_exist_ok=True)
+    return dst
+
+
+def unchanged_recrawl(sim_url: str, db: Path, leaves: list[tuple], work: Path, skip_bare: bool) -> dict:
+    """The crawl of an archive that holds the catalog unchanged, beside bare Scrapy on the URLs it fetched."""
+    second = run_crawl(sim_url, db)
+    unchanged = second["summary"]["summary"]["unchanged"]
+    listing = 1 + sum(max(1, math.ceil(t / 100)) for (t,) in leaves)
+    rec = {"requests": second["requests"], "index_plus_list_pages": listing, "new": second["summary"]["summary"]["new"],
+           "unchanged": unchanged, "seconds": round(second["seconds"], 1), "cpu_s": round(second["cpu"], 2),
+           "peak_rss_mb": second["rss"]}
+    if not skip_bare:
+        bare = bare_scrapy(sim_url, fetched_urls(db, second["run_id"]), work)
+        fixed = startup_difference(work)
+        rec.update(bare_scrapy_cpu_s=round(bare["cpu"], 2), startup_difference_cpu_s=round(fixed, 2),
+                   ms_per_document_with_startup=ms(second["cpu"] - bare["cpu"], unchanged),
+                   ms_per_document=round(ms(second["cpu"] - bare["cpu"] - fixed, unchanged), 3))
+    return rec
 
 
 def main() -> None:
@@ -163,6 +192,7 @@ def main() -> None:
     ap.add_argument("--for", dest="seconds", type=float, help="crawl for this long only, sampling RSS and documents")
     ap.add_argument("--every", type=float, default=60, help="seconds between samples (with --for)")
     ap.add_argument("--compare", help="another crawl's archive of the same scenario: compare content row by row")
+    ap.add_argument("--repeat", type=int, default=1, help="measure the unchanged re-crawl this many times")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
     db = work / "archive.sqlite"
@@ -193,19 +223,24 @@ def main() -> None:
             result["overhead_ms_per_request"] = round(ms(first["cpu"], n) - ms(bare["cpu"], bare["requests"]), 3)
             result["crawl_vs_bare_scrapy"] = round((n / first["seconds"]) / (bare["requests"] / bare["seconds"]), 3)
         if not args.skip_recrawl:
-            second = run_crawl(sim.url, db)
-            unchanged = second["summary"]["summary"]["unchanged"]
-            listing = 1 + sum(max(1, math.ceil(t / 100)) for (t,) in leaves)
-            rec = {"requests": second["requests"], "index_plus_list_pages": listing, "new": second["summary"]["summary"]["new"],
-                   "unchanged": unchanged, "seconds": round(second["seconds"], 1), "cpu_s": round(second["cpu"], 2),
-                   "peak_rss_mb": second["rss"]}
+            base = work / "base"
+            if args.repeat > 1:  # the later re-crawls start from the archive as the first crawl left it
+                copy_archive(work, base)
+            recrawls = []
+            for i in range(args.repeat):
+                where = work if i == 0 else copy_archive(base, work / f"again-{i}")
+                recrawls.append(unchanged_recrawl(sim.url, where / "archive.sqlite", leaves, work, args.skip_bare))
+            result["unchanged_recrawl"] = recrawls[0]
             if not args.skip_bare:
-                bare2 = bare_scrapy(sim.url, fetched_urls(db, second["run_id"]), work)
-                fixed = startup_difference(work)
-                rec.update(bare_scrapy_cpu_s=round(bare2["cpu"], 2), startup_difference_cpu_s=round(fixed, 2),
-                           ms_per_document_with_startup=ms(second["cpu"] - bare2["cpu"], unchanged))
-                result["unchanged_ms_per_document"] = round(ms(second["cpu"] - bare2["cpu"] - fixed, unchanged), 3)
-            result["unchanged_recrawl"] = rec
+                result["unchanged_ms_per_document"] = recrawls[0]["ms_per_document"]
+            if args.repeat > 1:
+                figures = [r.get("ms_per_document") for r in recrawls]
+                result["unchanged_repeated"] = {
+                    "ms_per_document": figures, "cpu_s": [r["cpu_s"] for r in recrawls],
+                    **({"median": round(statistics.median(figures), 3), "range": [min(figures), max(figures)]}
+                       if not args.skip_bare else {})}
+                if not args.skip_bare:
+                    result["unchanged_ms_per_document"] = round(statistics.median(figures), 3)
     if args.compare:
         result["compare"] = diff_archives(Path(args.compare), db) or "identical content"
     result["goals"] = {k: {"value": result[k], "goal": f"<= {g}", "met": result[k] <= g}

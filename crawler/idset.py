@@ -42,6 +42,19 @@ class IdSet:
         else:
             self.numbers.add(n)
 
+    def add_new(self, value: str) -> bool:
+        """Add the id; whether it was not there yet (`in` and `add` in one conversion of the id)."""
+        n = _number(value)
+        if n is None:
+            if value in self.others:
+                return False
+            self.others.add(value)
+            return True
+        if n in self.numbers:
+            return False
+        self.numbers.add(n)
+        return True
+
     def update(self, values: Iterable[str]) -> None:
         if isinstance(values, IdSet):
             self.numbers |= values.numbers

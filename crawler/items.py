@@ -161,9 +161,10 @@ class MetricItem:
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def document_problems(item: DocumentItem) -> list[str]:
+def document_problems(item: Any) -> list[str]:
     """What is odd about a usable document (kept, each problem a `document_checks` row): the validate
-    pipeline's rule, also applied by the incremental middleware to documents it records as seen."""
+    pipeline's rule, also applied by the incremental middleware to documents it records as seen. `item`: a
+    DocumentItem, or anything with its title, item_type, published_ts, published_raw and written_date (a Listed)."""
     problems = []
     if not item.title:
         problems.append("no title")

@@ -138,6 +138,10 @@ class SharedSet:
     def add(self, value: str) -> None:
         self.server.sadd(self.key, value)
 
+    def add_new(self, value: str) -> bool:
+        """As IdSet.add_new: add, and whether it was not there yet (one SADD)."""
+        return self.server.sadd(self.key, value) == 1
+
 
 class CarriedState:
     """A spider made stateless between requests for shared frontiers: every worker lists the starting points

@@ -7,6 +7,7 @@ A Twisted reactor cannot restart, so `run_crawl` may be called once per process.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -122,5 +123,11 @@ def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:
     # The run row first: an archive that cannot take a run (locked, full) stops here with StorageError.
     crawler.xxgk_session = open_session(settings, settings.getdict("XXGK_AGENCY"), channel)
     process.crawl(crawler)
+    # Everything built so far (Scrapy, Twisted, lxml, our modules: a few hundred thousand objects) lives as long as
+    # the process: frozen out of the cyclic collector, which otherwise walks it all on every full collection the
+    # crawl's items trigger (an unchanged 20,000-document re-crawl: about 12 % of its CPU). Refcounting still
+    # frees whatever of it is dropped.
+    gc.collect()
+    gc.freeze()
     process.start()
     return getattr(crawler, "xxgk_result", None)

@@ -327,6 +327,9 @@ _PCT_U = re.compile(r"%u[0-9A-Fa-f]{4}")
 _BS_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
 _BR = re.compile(r"<br\s*/?\s*>", re.I)
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)  # as in HTML: no space after '<'
+# What clean_title's steps act on (escapes, backslash escapes, tags, entities, breaks): a title without any is
+# only collapsed (tests/crawler/test_fingerprint_fast.py holds the shortcut to the full steps).
+_MARKUP = re.compile(r"[%\\<&" + BREAK + "]")
 
 
 def _js_unescape(text: str) -> str:
@@ -357,6 +360,12 @@ def clean_title(raw: str) -> str:
     (`&lt;b&gt;`) is stripped in the same call rather than on a second one.
     """
     text = raw or ""
+    if not _MARKUP.search(text):  # the usual title: nothing to decode or strip, only white space to collapse
+        return " ".join(text.split())
+    return _clean_title_steps(text)
+
+
+def _clean_title_steps(text: str) -> str:
     for _ in range(4):
         cleaned = _clean_once(text)
         if cleaned == text:
@@ -386,7 +395,7 @@ def _canon(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def list_fingerprint(article: dict[str, Any]) -> str:
+def list_fingerprint(article: dict[str, Any], title: str | None = None) -> str:
     """sha256 hex of the fields whose change means "the document changed".
 
     Fields: id, title, url, post_url, type, date, create_time, publisher, identifier,
@@ -404,7 +413,21 @@ def list_fingerprint(article: dict[str, Any]) -> str:
     - URLs without their scheme (the API says http: on https sites, links may be `//host/…`).
     create_time is kept although a search result without one falls back to pub_time's midnight:
     the simulator's search carries the API's create_time, and a real gap should show up.
+
+    `title`, when given, is the entry's title already through clean_title (the spider has it).
+    The canonical JSON is written straight from a template for the usual entry (every value a str,
+    an int or None, attachments a list of objects): byte for byte what `_canonical_record` +
+    `json.dumps(sort_keys=True)` write, which stays the way for anything else
+    (tests/crawler/test_fingerprint_fast.py holds the two to each other).
     """
+    canonical = _canonical_fast(article, title)
+    if canonical is None:
+        canonical = json.dumps(_canonical_record(article), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canonical_record(article: dict[str, Any]) -> dict[str, Any]:
+    """The fingerprinted fields of an entry, normalised (see list_fingerprint)."""
     rec: dict[str, Any] = {}
     for key in FINGERPRINT_FIELDS:
         value = article.get(key)
@@ -423,8 +446,70 @@ def list_fingerprint(article: dict[str, Any]) -> str:
     reduced = [[_canon(a.get("id")), _canon(a.get("name")), _canon(a.get("size")),
                 _SCHEME.sub("", _canon(a.get("url")))] for a in atts if isinstance(a, dict)]
     rec["attachment"] = sorted(reduced, key=lambda r: (r[0], r[3], r[1], r[2]))
-    canonical = json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return rec
+
+
+# The record's keys in json.dumps(sort_keys=True) order, the JSON around their values, and how each is read.
+_SORTED_FIELDS = tuple(sorted((*FINGERPRINT_FIELDS, "attachment")))
+_TEMPLATE = "{" + ",".join(f'"{k}":%s' for k in _SORTED_FIELDS) + "}"
+_PLAIN, _URL, _TITLE, _ATTACHMENT = range(4)
+_LAYOUT = tuple((k, {"url": _URL, "post_url": _URL, "title": _TITLE, "attachment": _ATTACHMENT}.get(k, _PLAIN))
+                for k in _SORTED_FIELDS)
+_json_str = json.encoder.encode_basestring  # json.dumps' own string encoder for ensure_ascii=False
+
+
+def _plain(value: Any) -> str | None:
+    """_canon of a str, an int or None; None for any other type (left to the general way)."""
+    kind = type(value)
+    if kind is str:
+        return " ".join(value.split())
+    if kind is int:
+        return str(value)
+    if value is None:
+        return ""
+    return None
+
+
+def _canonical_fast(article: dict[str, Any], title: str | None) -> str | None:
+    """The canonical JSON of an entry whose values are all str, int or None; None for any other entry."""
+    get = article.get
+    encoded = []
+    for key, how in _LAYOUT:  # one pass in output order: this runs for every listed document
+        value = get(key)
+        kind = type(value)
+        if how == _PLAIN or how == _URL:
+            if kind is str:
+                value = " ".join(value.split())
+                encoded.append(_json_str(_SCHEME.sub("", value) if how == _URL else value))
+            elif kind is int:
+                encoded.append(f'"{value}"')
+            elif value is None:
+                encoded.append('""')
+            else:
+                return None
+        elif how == _TITLE:
+            if kind is str:
+                encoded.append(_json_str(clean_title(value) if title is None else title))
+            elif value is None:
+                encoded.append('""')
+            else:
+                return None
+        elif not value:
+            encoded.append("[]")
+        elif kind is list:
+            reduced = []
+            for a in value:
+                if type(a) is not dict:
+                    return None
+                row = (_plain(a.get("id")), _plain(a.get("url")), _plain(a.get("name")), _plain(a.get("size")))
+                if None in row:
+                    return None
+                reduced.append((row[0], _SCHEME.sub("", row[1]), row[2], row[3]))  # sorted on (id, url, name, size)
+            encoded.append("[" + ",".join(f"[{_json_str(i)},{_json_str(n)},{_json_str(z)},{_json_str(u)}]"
+                                          for i, u, n, z in sorted(reduced)) + "]")
+        else:
+            return None
+    return _TEMPLATE % tuple(encoded)
 
 
 # ---------------------------------------------------------------- document page

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -31,7 +31,7 @@ from archive.times import local_date
 from crawler.idset import IdSet
 from crawler.items import CategoryItem, CategoryRunItem, DocumentItem
 from crawler.middlewares.capture import CAPTURE_ID
-from crawler.middlewares.incremental import KNOWN, Listed
+from crawler.middlewares.incremental import KNOWN, Listed, ListedPage
 from crawler.middlewares.retry import DELAY
 from crawler.parsing.common import ParseError
 from crawler.parsing.gkmlpt import (
@@ -188,9 +188,7 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             state.api_total = lp.total
         if str(lp.classify.get("post_count", "")).isdigit():
             state.stated = int(lp.classify["post_count"])
-        capture = response.meta.get(CAPTURE_ID, "")
-        for article in lp.articles:
-            yield from self.document(article, "api", state, capture)
+        yield from self.listed(lp.articles, "api", state, response.meta.get(CAPTURE_ID, ""))
         ended = lp.total is not None and lp.offset is not None and lp.offset + len(lp.articles) >= lp.total
         if not lp.articles:
             yield from self.end_api(state, "reached_total" if ended else "empty_page")
@@ -247,12 +245,9 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             state.problems.append(f"search page {page}: {exc}")
             yield self.finish_category(state)
             return
-        capture = response.meta.get(CAPTURE_ID, "")
         state.caveat(sp.notes)
-        for result in sp.results:
-            article = search_to_article(result)
-            if str(article.get("id")) not in state.api_ids:
-                yield from self.document(article, "search", state, capture)
+        articles = (article for article in map(search_to_article, sp.results) if str(article.get("id")) not in state.api_ids)
+        yield from self.listed(articles, "search", state, response.meta.get(CAPTURE_ID, ""))
         if sp.results and (sp.count is None or page * self.search_page_size < sp.count):
             yield self.search_request(cat_id, page + 1)
         else:
@@ -287,20 +282,59 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
         """Scheme and host of the catalog base (the API may say https:, http: or //host)."""
         return canonical_url(self.base, self._base_parts, url)
 
-    def document(self, article: dict[str, Any], source: str, state: CategoryState, capture: str) -> Iterator[Any]:
+    def listed(self, articles: Iterable[dict[str, Any]], source: str, state: CategoryState,
+               capture: str) -> Iterator[ListedPage]:
+        """A list or search page's documents as one ListedPage (one output for Scrapy to carry, not one a
+        document); what was listed before an error in the entries still goes out, before the error."""
+        outputs: list[Any] = []
+        error: Exception | None = None
+        try:
+            for article in articles:
+                if (out := self.document(article, source, state, capture)) is not None:
+                    outputs.append(out)
+        except Exception as exc:  # noqa: BLE001 - re-raised below, after what came before it
+            error = exc
+        if outputs:
+            yield ListedPage(outputs)
+        if error is not None:
+            raise error
+
+    def document(self, article: dict[str, Any], source: str, state: CategoryState, capture: str) -> Any:
+        """A Listed for a document with a page, the item itself for an external-link entry, None for a document
+        already asked for (or an entry without an id)."""
         native = str(article.get("id", ""))
         if not native:
             state.problems.append(f"{source}: a list entry without an id")
-            return
+            return None
         (state.api_ids if source == "api" else state.search_ids).add(native)
         kind = article.get("type") or "normal"
-        url = str(article.get("url") or "")
-        item = DocumentItem(
-            agency=self.agency_id, channel="catalog", native_id=native,
-            canonical_url=self.canonical(url) if kind == "normal" else url, title=clean_title(str(article.get("title", ""))),
+        raw_title = article.get("title", "")
+        title = clean_title(str(raw_title))
+        if kind != "normal":
+            return self.listed_item(article, native, kind, str(article.get("url") or ""), title,
+                                    list_fingerprint(article), source, state, capture)
+        if not self.documents_requested.add_new(native):
+            return None
+        # The spider asks for each page once (documents_requested), so Scrapy's duplicate filter need not
+        # keep a fingerprint of every document page; the list entry itself stays in the list page's capture.
+        # The item and the Request are made only if the incremental middleware finds the page needed (Listed);
+        # the URL is resolved now, so an unreadable one fails in this callback as it always did.
+        url = self.canonical(str(article.get("url") or ""))
+        fingerprint = list_fingerprint(article, title if type(raw_title) is str else None)
+        doc = document_id(self.agency_id, self.channel, native)
+        return Listed(doc, fingerprint, native, source, capture, title, article_time(article),
+                      written_date(article.get("date")),
+                      lambda: self.document_request(self.listed_item(article, native, kind, url, title, fingerprint,
+                                                                     source, state, capture), doc, source, state))
+
+    def listed_item(self, article: dict[str, Any], native: str, kind: str, url: str, title: str, fingerprint: str,
+                    source: str, state: CategoryState, capture: str) -> DocumentItem:
+        """The document as its list entry states it (`url`: the canonical URL of a page, else the link as listed)."""
+        return DocumentItem(
+            agency=self.agency_id, channel="catalog", native_id=native, canonical_url=url, title=title,
             category=str(article.get("classify_main_name") or state.node.name), category_id=str(state.node.id),
             item_type=kind, link_url=url if kind != "normal" else "", post_url=str(article.get("post_url") or ""),
-            listing_source=source, list_fingerprint=list_fingerprint(article),
+            listing_source=source, list_fingerprint=fingerprint,
             list_capture_id=capture, index_no=str(article.get("identifier") or ""),
             publisher=str(article.get("publisher") or ""), written_date=written_date(article.get("date")),
             published_ts=article_time(article),
@@ -308,20 +342,13 @@ class GkmlptSpider(AttachmentsMixin, ArchiveSpider):
             abstract=str(article.get("abstract") or ""),
             attachments=[a for a in (article.get("attachment") or []) if isinstance(a, dict)],
         )
-        if kind != "normal" or native in self.documents_requested:
-            if kind != "normal":
-                yield item
-            return
-        self.documents_requested.add(native)
-        # The spider asks for each page once (documents_requested), so Scrapy's duplicate filter need not
-        # keep a fingerprint of every document page; the list entry itself stays in the list page's capture.
-        # The Request is made only if the incremental middleware finds the page needed (Listed).
-        doc = document_id(self.agency_id, self.channel, native)
-        yield Listed(doc, item.list_fingerprint, item, lambda: Request(
+
+    def document_request(self, item: DocumentItem, doc: str, source: str, state: CategoryState) -> Request:
+        return Request(
             item.canonical_url, callback=self.parse_document_page, errback=self.document_failed,
             cb_kwargs={"item": item}, priority=DOCUMENT_PRIORITY, dont_filter=True,
             meta={KNOWN: {"document_id": doc, "fingerprint": item.list_fingerprint},
-                  "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"}))
+                  "handle_httpstatus_list": [304, 404], "xxgk_discovery": f"{source}:{state.node.id}"})
 
     def parse_document_page(self, response: Response, item: DocumentItem) -> Iterator[Any]:
         page = self.parsed_page(response, item, parse_document)

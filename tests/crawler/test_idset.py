@@ -27,6 +27,15 @@ def test_behaves_as_a_set_of_str(a: list[str], b: list[str], probe: str) -> None
     assert sorted(pickle.loads(pickle.dumps(x))) == sorted(x)
 
 
+@given(st.lists(ids))
+def test_add_new_says_whether_the_id_was_new(values: list[str]) -> None:
+    s, seen = IdSet(), set()
+    for value in values:
+        assert s.add_new(value) == (value not in seen)
+        seen.add(value)
+    assert s == seen
+
+
 def test_numeric_ids_are_held_compactly() -> None:
     s = IdSet(str(n) for n in range(2_000_000, 2_100_000))
     s.add("0099")  # not the number 99: kept as text
