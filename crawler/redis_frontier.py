@@ -281,6 +281,7 @@ def run_worker(settings: Any, channel: str, timeout: float = 120.0) -> dict[str,
     """One worker: wait for the writer's run, crawl with the shared frontier, send the items; what it did."""
     from scrapy.crawler import CrawlerProcess
 
+    from .run import start
     from .secrets import install_log_redaction
 
     agency = settings.getdict("XXGK_AGENCY")
@@ -293,7 +294,7 @@ def run_worker(settings: Any, channel: str, timeout: float = 120.0) -> dict[str,
     crawler.xxgk_session = WorkerSession(settings.get("XXGK_DB"), settings.get("XXGK_WARC_DIR"), agency, channel,
                                          run_id, settings.get("XXGK_SOFTWARE"), server, k["items"])
     process.crawl(crawler)
-    process.start()
+    start(process)
     result = getattr(crawler, "xxgk_result", None)
     if result is None:
         return None

@@ -123,11 +123,15 @@ def run_crawl(settings: Any, channel: str) -> dict[str, Any] | None:
     # The run row first: an archive that cannot take a run (locked, full) stops here with StorageError.
     crawler.xxgk_session = open_session(settings, settings.getdict("XXGK_AGENCY"), channel)
     process.crawl(crawler)
-    # Everything built so far (Scrapy, Twisted, lxml, our modules: a few hundred thousand objects) lives as long as
-    # the process: frozen out of the cyclic collector, which otherwise walks it all on every full collection the
-    # crawl's items trigger (an unchanged 20,000-document re-crawl: about 12 % of its CPU). Refcounting still
-    # frees whatever of it is dropped.
+    start(process)
+    return getattr(crawler, "xxgk_result", None)
+
+
+def start(process: Any) -> None:
+    """Run a CrawlerProcess whose crawlers are set up. Everything built so far (Scrapy, Twisted, lxml, our
+    modules: a few hundred thousand objects) lives as long as the process: frozen out of the cyclic collector,
+    which otherwise walks it all on every full collection the crawl's items trigger (an unchanged 20,000-document
+    re-crawl: about 12 % of its CPU). Refcounting still frees whatever of it is dropped."""
     gc.collect()
     gc.freeze()
     process.start()
-    return getattr(crawler, "xxgk_result", None)
