@@ -8,12 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from simulator.http import SimState
 from simulator.scenario import load
 from simulator.testing import RunningSimulator, start_simulator
 from simulator.world import World
 from tests.support import KAIPING_FEED, WECHAT_SECRETS, CrawledArchive, built_once, crawl_output
+
+# Property tests assert behaviour, never speed: the suite runs beside whole crawls on every core, where a draw
+# or an example can stall for seconds, so Hypothesis's timing checks (deadline, too_slow) would fail at random.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 # Longest first. `make test` runs xdist's `--dist loadscope --no-loadscope-reorder`, which hands modules out in
 # collection order (its default reorder puts the modules with most tests first, leaving the long crawls to the

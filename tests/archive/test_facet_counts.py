@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import sqlite_utils
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive import facet_counts
@@ -72,7 +72,7 @@ def test_counts_equal_the_group_by_after_any_writes(tmp_path: Path) -> None:
     conn.executemany("insert into agencies (id) values (?)", [("a",), ("b",)])
     conn.commit()
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=150)
     @given(OPS)
     def check(ops: list[tuple[str, str, object]]) -> None:
         for op, doc_id, arg in ops:

@@ -53,7 +53,7 @@ def _digits(n: int, form: str) -> str:
     return str(n)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     template=st.sampled_from(NOT_CLAIMS),
     prefix=st.sampled_from(PREFIXES),
@@ -68,7 +68,7 @@ def test_non_publication_numbers_are_never_published_claims(template, prefix, n,
     assert published == [], text
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     template=st.sampled_from(NOT_CLAIMS),
     n=st.integers(min_value=1, max_value=99_999),
@@ -93,7 +93,7 @@ CHANNEL_PHRASES = {
 }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     phrase=st.sampled_from(sorted(CHANNEL_PHRASES)),
     n=st.integers(min_value=0, max_value=99_999_999),
@@ -114,7 +114,7 @@ def test_publication_counts_read_back(phrase, n, form, marker, unit):
     assert text[c["quote_start"] : c["quote_end"]] == c["quote"]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.text(alphabet=st.sampled_from(list("发布公开信息条篇件网站微信其中，。、（）0123456789约余多万 \n")), max_size=120))
 def test_offsets_always_index_the_input(text):
     for c in extract_claims(text)["claims"]:

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.datasette.search import excerpt, highlight, plan_sync, search_ids, spans
@@ -135,7 +135,7 @@ han_term = st.text(alphabet=HAN, min_size=1, max_size=8)
 mixed_term = st.text(alphabet=HAN + "2024ab，〔〕", min_size=1, max_size=8).filter(lambda t: re.search(r"[^\W_]", t))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(docs=st.lists(st.tuples(text, text), min_size=1, max_size=12),
        terms=st.lists(st.one_of(han_term, han_term, mixed_term), min_size=1, max_size=3), data=st.data())
 def test_search_equals_the_oracle_on_random_chinese_text(docs: list[tuple[str, str]], terms: list[str],
