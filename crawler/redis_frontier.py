@@ -87,6 +87,9 @@ class SharedScheduler(Scheduler):
         instance.worker = worker_name()
         instance.busy = False
         crawler.signals.connect(instance.idle, signal=signals.spider_idle)
+        # The engine's heartbeat is when an idle crawl asks its scheduler again; Scrapy has no setting for it, so a
+        # shared frontier sets the engine's attribute (without it, Scrapy's 5 s stays: slower, never wrong).
+        crawler.engine._SLOT_HEARTBEAT_INTERVAL = crawler.settings.getfloat("XXGK_FRONTIER_POLL")
         return instance
 
     def _set_busy(self, busy: bool) -> None:

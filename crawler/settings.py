@@ -108,6 +108,9 @@ XXGK_BACKOFF_MAX = 120.0
 XXGK_UNREACHABLE_AFTER = 3
 XXGK_RETRY_AFTER_MAX = 300.0
 XXGK_SEARCH_PAGE_SIZE = 50
+# seconds between an idle Redis worker's looks at the shared queue (Scrapy's engine looks every 5 s): a worker
+# would otherwise take up to 5 s to share the pages another worker queued, or to close once the others have ended
+XXGK_FRONTIER_POLL = 0.25
 XXGK_BUSY_TIMEOUT = 30.0  # seconds a write waits for a database another process holds, before the crawl stops
 XXGK_BATCH_SIZE = 200
 XXGK_BATCH_SECONDS = 2.0
