@@ -233,17 +233,41 @@ def test_the_contact_comes_from_the_environment():
     assert out.stdout.strip().endswith("contact: desk@example.org)")
 
 
-def test_no_crawl_opens_a_control_port(tmp_path):
-    """Scrapy's telnet console and (from 2.19, on by default) its remote-control server run code sent to them
-    inside the crawl: neither may run in a crawl or a discovery whose captures are evidence."""
-    from crawler.registry import Registry
-    from crawler.run import crawl_settings, discovery_settings
+CONTROL_PORT_CHECK = """
+import json, sys
+from scrapy.extension import ExtensionManager
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+from crawler.registry import Registry
+from crawler.run import crawl_settings, discovery_settings
 
-    agency = Registry().load("kaiping-edu")
-    for settings in (crawl_settings(agency, "catalog", tmp_path / "a.sqlite", tmp_path / "warc"),
-                     crawl_settings(agency, "wechat", tmp_path / "a.sqlite", tmp_path / "warc", "http://127.0.0.1:9"),
-                     discovery_settings(["www.kaiping.gov.cn"])):
-        assert not settings.getbool("REMOTE_CONTROL_ENABLED") and not settings.getbool("TELNETCONSOLE_ENABLED")
-        extensions = settings.getwithbase("EXTENSIONS")  # what Scrapy's extension manager loads
-        assert extensions["scrapy.extensions.remote_control.RemoteControl"] is None
-        assert extensions["scrapy.extensions.telnet.TelnetConsole"] is None
+on = {"REMOTE_CONTROL_ENABLED": "True", "TELNETCONSOLE_ENABLED": "True", "COOKIES_ENABLED": "True"}
+agency, out = Registry().load("kaiping-edu"), sys.argv[1]
+loaded = []
+for settings in (crawl_settings(agency, "catalog", out + "/a.sqlite", out + "/warc", overrides=on),
+                 crawl_settings(agency, "wechat", out + "/a.sqlite", out + "/warc", "http://127.0.0.1:9", overrides=on),
+                 discovery_settings(["www.kaiping.gov.cn"], overrides=on)):
+    # The component lists exactly as Scrapy's managers build them at a crawl's start.
+    for manager in (ExtensionManager, DownloaderMiddlewareManager):
+        loaded += [c if isinstance(c, str) else c.__module__ + "." + c.__qualname__
+                   for c in manager._get_mwlist_from_settings(settings)]
+print(json.dumps({"loaded": loaded, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_no_crawl_opens_a_control_port_or_keeps_cookies(tmp_path):
+    """Scrapy's telnet console and (from 2.19, on by default) its remote-control server run code sent to them
+    inside the crawl: neither may run in a crawl or a discovery whose captures are evidence, even with their
+    settings turned on; nor may a cookie jar keep what sites set (credentials are headers from the environment).
+    Their modules are not even imported (Scrapy imports what its bases name to sort them)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", CONTROL_PORT_CHECK, str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout
+    found = json.loads(out)
+    assert "crawler.extensions.runlog.RunLogExtension" in found["loaded"]  # the lists were really built
+    for component in ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl",
+                      "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"):
+        assert component not in found["loaded"]
+        assert component.rsplit(".", 1)[0] not in found["modules"]
