@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .seeded import hexdigest
+
 if TYPE_CHECKING:
     from .textgen import Voice
 
@@ -225,6 +227,18 @@ class WxPush:
     sent: datetime
     notified: bool
     articles: list[WxArticle] = field(default_factory=list)
+
+
+# About one push in EMPTY_INFO_EVERY comes back from the MP backend's appmsgpublish with an empty publish_info.
+EMPTY_INFO_EVERY = 37
+
+
+def empty_publish_info(push: WxPush) -> bool:
+    """Whether appmsgpublish shows this push as an entry with an empty `publish_info`.
+
+    A pure function of the push (chosen by a hash of its bizuin and msgid, so the same push on every day): the
+    simulator's pages, its ground truth and a scenario's planted events all apply it."""
+    return int(hexdigest("empty-publish-info", push.account.bizuin, push.msgid, n=8), 16) % EMPTY_INFO_EVERY == 0
 
 
 @dataclass(eq=False)

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from .sites.wechat_listers import empty_publish_info
+from .model import empty_publish_info
 from .truth_reconcile import (
     APPROX_TOLERANCE,
     CRAWL_LISTERS,

@@ -26,6 +26,7 @@ from .model import (
     WxAccount,
     WxArticle,
     WxPush,
+    empty_publish_info,
     local_dt,
     url_item_base,
 )
@@ -425,6 +426,15 @@ class World:
         else:
             assert agency.wechat is not None
             pool = [art for art in agency.wechat.articles]
+            if sel.get("hidden_from_listers"):
+                # An article of a push sent without notification (getmsg lists only notified ones) that the MP
+                # backend lists with an empty publish_info (its seek, list_ex, lists no deleted or violating
+                # article; WeRead and the feeds neither): deleted or in violation there, no lister reaches it.
+                pool = [a for a in pool if not a.push.notified and empty_publish_info(a.push)
+                        and ("year" not in sel or a.ct.year == int(sel["year"]))]
+                if not pool:
+                    raise ValueError(f"event {idx} ({event['action']} {sel}): the account has no article that no "
+                                     "lister reaches (no unnotified push listed with an empty publish_info)")
         if "deleted_on" in sel:
             d0 = date.fromisoformat(str(sel["deleted_on"]))
             items = agency.docs if channel == "catalog" else agency.articles

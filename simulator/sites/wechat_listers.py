@@ -49,12 +49,12 @@ from datetime import date
 from typing import Any
 
 from ..http import SimRequest, SimResponse, SimState
+from ..model import empty_publish_info
 from ..world import World, WxAccount, WxArticle, WxPush, hexdigest
 from . import wechat_article_html as html
 
 MP_PAGE_MAX = 20
 GETMSG_PAGE = 10
-EMPTY_INFO_EVERY = 37
 LIST_EX_HIDDEN = ("deleted", "violation")
 
 # ---------------------------------------------------------------- shared cached views
@@ -87,13 +87,6 @@ def published_pushes(world: World, acct: WxAccount, today: date) -> list[WxPush]
     def build() -> list[WxPush]:
         return [p for p in reversed(acct.pushes) if p.sent.date() <= today]
     return world_cache(world, ("wx-pushes", acct.bizuin, today), build)
-
-
-def empty_publish_info(push: WxPush) -> bool:
-    """Whether appmsgpublish shows this push as an entry with an empty `publish_info`.
-
-    A pure function of the push (no world needed), so ground truth can apply it too."""
-    return int(hexdigest("empty-publish-info", push.account.bizuin, push.msgid, n=8), 16) % EMPTY_INFO_EVERY == 0
 
 
 def listed_articles(world: World, acct: WxAccount, today: date) -> list[WxArticle]:

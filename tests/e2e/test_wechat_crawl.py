@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from simulator.scenario import load
+from simulator.sites.feeds import feed_articles
+from simulator.sites.wechat_listers import MP_PAGE_MAX, published_pushes
 from simulator.testing import start_simulator
 from simulator.truth import WECHAT_LISTERS, lister_sees
 from simulator.world import World, WxAccount, WxArticle
@@ -146,7 +148,7 @@ def lister_alone(sim, db: Path, lister: str) -> dict:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, World]:
     """kaiping-2024's account at a fraction of its volume (tests.support.small_scenario): the scenario file to
-    serve and its world. What getmsg, WeRead or a feed alone reaches does not need 2,600 articles."""
+    serve and its world. What getmsg, WeRead or a feed alone reaches does not need 1,100 articles."""
     path = small_scenario(tmp_path_factory.mktemp("small") / "kaiping-small.yaml")
     return str(path), World(load(path))
 
@@ -193,7 +195,7 @@ def test_each_lister_alone_sees_its_own_subset(request: pytest.FixtureRequest, t
         assert not query(db, "select 1 from captures where url like 'https://mp.weixin.qq.com/s/%'")
 
 
-def test_lister_faults_and_the_verification_wall(tmp_path: Path) -> None:
+def test_lister_faults_and_the_verification_wall(tmp_path: Path, world: World) -> None:
     db = tmp_path / "archive.sqlite"
     with start_simulator("kaiping-2024") as sim:
         sim.set_faults([{"kind": "wechat_200013", "after": 3}, {"kind": "getmsg_ret", "ret": -3, "after": 0},
@@ -201,7 +203,10 @@ def test_lister_faults_and_the_verification_wall(tmp_path: Path) -> None:
         result, _, stderr = wechat_crawl(sim, db, SECRETS)
         runs = {r["category_id"].rsplit("/", 1)[1]: r for r in query(db, "select * from category_runs")}
         assert runs["mp_backend"]["stop_reason"] == "freq_control" and not runs["mp_backend"]["complete"]
-        assert runs["mp_backend"]["oldest_date"] > "2024-12-01"  # how far back it got before 200013
+        # How far back it got before 200013: no further than the three calls' pages reach, short of the whole list.
+        listed = published_pushes(world, world.agencies[0].wechat, world.start_today)  # newest first
+        assert listed[3 * MP_PAGE_MAX].sent.date().isoformat() <= runs["mp_backend"]["oldest_date"]
+        assert runs["mp_backend"]["oldest_date"] > listed[-1].sent.date().isoformat()
         assert "WECHAT_UIN" in runs["getmsg"]["notes"] and runs["getmsg"]["stop_reason"] == "session_expired"
         assert "WEREAD_COOKIE" in runs["weread"]["notes"]
         assert result["status"] == "partial"
@@ -233,7 +238,7 @@ def test_weread_minus_2041_says_whether_the_login_or_the_account_is_refused(tmp_
     assert runs["login"]["stop_reason"] == "session_expired" and "WEREAD_COOKIE" in runs["login"]["notes"]
 
 
-WE_MP_RSS = "http://{host}/rss/MP_WXS_3094172651?limit=40&offset=120"  # late 2024 to early 2025
+WE_MP_RSS = "http://{host}/rss/MP_WXS_3094172651?limit=40&offset={offset}"  # 40 items around the new year
 
 
 @pytest.mark.parametrize("host, zone, right", [
@@ -244,7 +249,9 @@ WE_MP_RSS = "http://{host}/rss/MP_WXS_3094172651?limit=40&offset=120"  # late 20
 def test_we_mp_rss_times_without_a_zone_land_in_the_right_year(tmp_path: Path, world: World, host: str, zone: str,
                                                                 right: bool) -> None:
     db = tmp_path / "archive.sqlite"
-    feed = WE_MP_RSS.format(host=host)
+    held = feed_articles(world, world.agencies[0].wechat, world.start_today)  # newest first, as the bridge pages
+    first_of_2025 = max(i for i, a in enumerate(held) if a.ct.year == 2025)
+    feed = WE_MP_RSS.format(host=host, offset=max(0, first_of_2025 - 20))
     with start_simulator("kaiping-2024") as sim:
         result, _, _ = wechat_crawl(sim, db, {}, "-s", f"XXGK_WECHAT_FEEDS={feed}", "-s", f"XXGK_WECHAT_FEED_ZONE={zone}")
     assert result["status"] == "ok"

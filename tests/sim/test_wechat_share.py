@@ -32,7 +32,9 @@ def test_the_scenario_has_share_posts_and_real_weight_pages(world: World) -> Non
         assert all(len(a.push.articles) == 1 and a.layout == "current" for a in kinds)
         assert {a.own_title for a in kinds if a.show_type == 10} == {True, False}
     heavy = [a for a in acct.articles if a.real_weight]
-    assert 20 <= len(heavy) <= 60 and all(a.layout == "current" for a in heavy)
+    every = world.scenario["agencies"][0]["wechat"]["real_weight_every"]  # "about one current-layout article in N"
+    expected = sum(a.layout == "current" for a in acct.articles) / every
+    assert expected / 2 <= len(heavy) <= expected * 2 and all(a.layout == "current" for a in heavy)
 
 
 @pytest.mark.parametrize("own_title", [True, False])
