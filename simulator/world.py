@@ -30,7 +30,7 @@ from .model import (
     local_dt,
     url_item_base,
 )
-from .scenario import report_block
+from .scenario import ScenarioError, report_block
 from .seeded import hexdigest, rng_for
 
 __all__ = ["SHANGHAI", "Agency", "Attachment", "CatalogDoc", "Category", "Timeline", "WebArticle", "World",
@@ -433,7 +433,7 @@ class World:
                 pool = [a for a in pool if not a.push.notified and empty_publish_info(a.push)
                         and ("year" not in sel or a.ct.year == int(sel["year"]))]
                 if not pool:
-                    raise ValueError(f"event {idx} ({event['action']} {sel}): the account has no article that no "
+                    raise ScenarioError(f"event {idx} ({event['action']} {sel}): the account has no article that no "
                                      "lister reaches (no unnotified push listed with an empty publish_info)")
         if "deleted_on" in sel:
             d0 = date.fromisoformat(str(sel["deleted_on"]))

@@ -130,7 +130,7 @@ def small_scenario(path: Path) -> Path:
     shrink(agency["website"]["columns"])
     agency["website"]["cross_listed"] = {2024: 3, "other_years": [1, 2]}
     agency["wechat"]["articles"] = {2024: 40, "other_years": [20, 30]}
-    for event in data["events"]:  # a tenth of the pushes may hold no article that no lister reaches
+    for event in data["events"]:  # so few pushes may include none that hides an article from every lister
         event.get("select", {}).pop("hidden_from_listers", None)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -7,6 +7,7 @@ from datetime import UTC, date
 
 import pytest
 
+from simulator.model import empty_publish_info
 from simulator.scenario import ScenarioError, builtin_names, load
 from simulator.truth import ground_truth
 from simulator.world import SHANGHAI, World
@@ -106,6 +107,20 @@ def test_website_truth_counts_cross_listed_once(truth: dict) -> None:
     assert y["cross_listed"] == 12 and y["listings"] == 174
     assert w["columns"]["jyxw/jydt"]["capped"] is True
     assert w["columns"]["jyxw/jydt"]["reachable"] == 2000
+
+
+def test_a_violation_hidden_from_listers_is_planted_by_rule_or_refused() -> None:
+    """`hidden_from_listers` picks an article of an unnotified push that the MP backend lists with an empty
+    publish_info: every lister misses it. An account without such a push makes the scenario fail, saying why,
+    rather than plant nothing."""
+    world = World(load("kaiping-2024"))
+    acct = world.agencies[0].wechat
+    hidden = [a for a in acct.articles if a.state(world.start_today) == "violation"]
+    assert len(hidden) == 1 and not hidden[0].push.notified and empty_publish_info(hidden[0].push)
+    data = load("kaiping-2024")
+    data["agencies"][0]["wechat"]["notified_share"] = 1.0  # every push notified: getmsg lists them all
+    with pytest.raises(ScenarioError, match="no article that no lister reaches"):
+        World(data)
 
 
 def test_wechat_truth(truth: dict) -> None:
