@@ -103,6 +103,9 @@ def _kaiping_crawled_head_start(request: pytest.FixtureRequest,
         with contextlib.suppress(Exception):  # a failed build is made again, and reported, by the fixture
             _kaiping_crawled(tmp_path_factory)
 
+    # The worker's base folder is made here, before the thread: its first getbasetemp() empties the folder
+    # (pytest removes a given --basetemp), so one made in the thread could wipe a test's tmp_path meanwhile.
+    tmp_path_factory.getbasetemp()
     thread = threading.Thread(target=build, name="kaiping_crawled", daemon=True)
     thread.start()
     yield
