@@ -430,11 +430,7 @@ class World:
                 # An article of a push sent without notification (getmsg lists only notified ones) that the MP
                 # backend lists with an empty publish_info (its seek, list_ex, lists no deleted or violating
                 # article; WeRead and the feeds neither): deleted or in violation there, no lister reaches it.
-                pool = [a for a in pool if not a.push.notified and empty_publish_info(a.push)
-                        and ("year" not in sel or a.ct.year == int(sel["year"]))]
-                if not pool:
-                    raise ScenarioError(f"event {idx} ({event['action']} {sel}): the account has no article that no "
-                                     "lister reaches (no unnotified push listed with an empty publish_info)")
+                pool = [a for a in pool if not a.push.notified and empty_publish_info(a.push)]
         if "deleted_on" in sel:
             d0 = date.fromisoformat(str(sel["deleted_on"]))
             items = agency.docs if channel == "catalog" else agency.articles
@@ -443,6 +439,9 @@ class World:
             pool = [x for x in pool if x.year == int(sel["year"])] if channel != "wechat" else \
                 [x for x in pool if x.ct.year == int(sel["year"])]
         pool = [x for x in pool if id(x) not in self._touched]
+        if not pool and sel.get("hidden_from_listers"):
+            raise ScenarioError(f"event {idx} ({event['action']} {sel}): the account has no article that no lister "
+                                "reaches (no unnotified push listed with an empty publish_info)")
         pool.sort(key=lambda x: (getattr(x, "id", 0), getattr(x, "mid", 0), getattr(x, "idx", 0)))
         rng = rng_for(self.seed, "event", idx)
         chosen = rng.sample(pool, min(int(sel.get("n", 1)), len(pool)))
