@@ -12,7 +12,7 @@ import pytest
 
 from archive import search_index
 from simulator.testing import RunningSimulator, start_simulator
-from tests.support import CrawledArchive, xxgk
+from tests.support import CrawledArchive, small_scenario, xxgk
 
 from .helpers import (
     archived_by_year_and_category,
@@ -135,8 +135,9 @@ def _copy_db(src: Path, dst: Path) -> None:
 
 
 def test_clock_moves_versions_and_events_match_truth(tmp_path: Path) -> None:
+    # The planted edits, deletions and restorations at a quarter of the volumes: the same events, four crawls.
     db = tmp_path / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
+    with start_simulator(str(small_scenario(tmp_path / "scenario.yaml"))) as sim:
         run_crawl(sim, db)
         truth_events = [e for e in sim.truth()["events"] if e["channel"] == "catalog" and e["day"] > "2025-03-31"]
         for day in ("2025-04-02", "2025-04-03", "2025-04-05"):
@@ -215,7 +216,7 @@ def test_list_pages_without_totals_are_paged_to_the_end_with_a_caveat(tmp_path: 
     # Other cities' catalogs leave total/offset out of their list pages (as the real trimmed capture in
     # ../shared/real-pages/gkmlpt does): the crawl pages until a 404 and archives the same documents.
     db = tmp_path / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
+    with start_simulator(str(small_scenario(tmp_path / "scenario.yaml"))) as sim:  # its window still backfilled
         sim.set_faults([{"kind": "list_without_totals"}])
         result = run_crawl(sim, db)
         truth = sim.truth()
@@ -290,7 +291,7 @@ def test_blocked_index_fails_the_run_and_changes_nothing(tmp_path: Path, kaiping
 
 def test_attachment_size_cap_is_recorded_not_fatal(tmp_path: Path) -> None:
     db = tmp_path / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
+    with start_simulator(str(small_scenario(tmp_path / "scenario.yaml"))) as sim:
         result = run_crawl(sim, db, "-s", "XXGK_ATTACHMENT_MAX_BYTES=4000")
     rows = query(db, "select status, count(*) n from attachments group by 1")
     by = {r["status"]: r["n"] for r in rows}

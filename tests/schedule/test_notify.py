@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from simulator.testing import RunningSimulator, start_simulator
+from tests.support import small_scenario
 
 from .helpers import webhook_server
 from .test_scheduler import config, once
@@ -24,7 +25,8 @@ def _entries(path: Path) -> list[dict[str, str]]:
 
 
 def test_changes_are_fed_and_notified_the_baseline_is_not(tmp_path: Path) -> None:
-    with start_simulator("kaiping-2024") as sim, webhook_server() as hook:
+    scenario = small_scenario(tmp_path / "scenario.yaml")  # kaiping-2024's planted changes, a quarter of its volume
+    with start_simulator(str(scenario)) as sim, webhook_server() as hook:
         notify = {"XXGK_NOTIFY_URLS": hook.url.replace("http://", "json://"), "XXGK_WEBHOOK_URL": ""}
         cfg = config(tmp_path, sim, feed_base_url="http://archive.example:8001")
         code, first = once(cfg, env=notify)
