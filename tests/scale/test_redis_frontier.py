@@ -118,8 +118,13 @@ def test_two_workers_give_the_archive_of_one_process(city: Any, redis_url: str) 
     reg, one, two = root / "reg", root / "one" / "archive.sqlite", root / "two" / "archive.sqlite"
     for nightly in (False, True):
         for agency, channel in CRAWLS:
-            single = json.loads(xxgk(*crawl_args(sim.url, reg, one, agency, channel)).stdout)
+            # The one-process crawl runs beside the shared one (another archive): the two are compared once both end.
+            alone = subprocess.Popen([XXGK, *crawl_args(sim.url, reg, one, agency, channel)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
             shared = crawl_two(sim.url, reg, two, agency, channel, redis_url)
+            out, err = alone.communicate(timeout=300)
+            assert alone.returncode == 0, err[-3000:]
+            single = json.loads(out)
             assert single["status"] == shared["status"] == "ok", (single, shared)
             assert len(shared["summary"]["workers"]) == 2
             for key in ("new", "changed", "unchanged", "disappeared", "skipped_unchanged", "categories"):
