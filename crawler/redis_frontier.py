@@ -282,16 +282,14 @@ def wait_for_run(server: Any, key: str, timeout: float) -> str:
 
 def run_worker(settings: Any, channel: str, timeout: float = 120.0) -> dict[str, Any] | None:
     """One worker: wait for the writer's run, crawl with the shared frontier, send the items; what it did."""
-    from scrapy.crawler import CrawlerProcess
-
-    from .run import start
+    from .run import crawler_process, start
     from .secrets import install_log_redaction
 
     agency = settings.getdict("XXGK_AGENCY")
     k = keys(agency["id"], channel)
     server = connect(settings.get("XXGK_FRONTIER"))
     run_id = wait_for_run(server, k["run"], timeout)
-    process = CrawlerProcess(settings)
+    process = crawler_process(settings)
     install_log_redaction()
     crawler = process.create_crawler(SPIDERS[channel])
     crawler.xxgk_session = WorkerSession(settings.get("XXGK_DB"), settings.get("XXGK_WARC_DIR"), agency, channel,

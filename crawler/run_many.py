@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from .run import SPIDERS
+from .run import SPIDERS, crawler_process
 
 Job = tuple[str, Any]  # (agency id, the crawl's settings: crawler/run.py `crawl_settings`)
 
@@ -25,7 +25,7 @@ def run_crawls(jobs: list[Job], channel: str, on_done: Callable[[str, dict[str, 
     `run_crawl` returns it; `failed` with a `problem` when its run could not start or the crawl raised;
     `not_started` when a signal ended the process first), by agency id. `on_done(agency, result)` is called as
     each one ends (progress)."""
-    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.crawler import Crawler
     from scrapy.settings import Settings
     from scrapy.utils.misc import load_object
     from scrapy.utils.reactor import install_reactor
@@ -47,7 +47,7 @@ def run_crawls(jobs: list[Job], channel: str, on_done: Callable[[str, dict[str, 
     process_settings.setmodule(defaults, priority="default")
     for key in ("LOG_LEVEL", "TWISTED_REACTOR", "ASYNCIO_EVENT_LOOP"):
         process_settings.set(key, first[key], priority="default")
-    process = CrawlerProcess(process_settings)
+    process = crawler_process(process_settings)
     # The reactor now, as the first crawler of a CrawlerProcess would: the chain starts once it runs.
     install_reactor(first["TWISTED_REACTOR"], first["ASYNCIO_EVENT_LOOP"])
     from twisted.internet import reactor
