@@ -20,7 +20,6 @@ from typing import Any
 
 import click
 
-from simulator.testing import start_simulator
 from xxgk.options import DEFAULT_SCENARIO, DEFAULT_SERVE_PORT, xxgk_command
 
 DEMO_CREDENTIALS = {
@@ -85,6 +84,9 @@ def demo(scenario_name: str, folder: str, port: int, year: int | None, no_serve:
     db, agencies = out / "archive.sqlite", out / "agencies"
     report = out / f"report-{a['id']}-{year}.html"
     registry = ["--registry", str(agencies)]
+    # Imported here: every xxgk command loads this module, and the simulator's client brings urllib (20 ms).
+    from simulator.testing import start_simulator
+
     step(f"Starting the {scenario_name} simulator (offline replica of gkmlpt, the website and WeChat)")
     with start_simulator(scenario_name) as sim:
         click.echo(f"simulator: {sim.url}/")
