@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,12 @@ from .helpers import (
 
 
 @pytest.fixture(scope="module")
-def first_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSimulator, Path, dict, dict]]:
-    """One simulator and one complete first crawl, shared by the read-only tests of this module."""
-    db = tmp_path_factory.mktemp("first") / "archive.sqlite"
-    with start_simulator("kaiping-2024") as sim:
-        result = run_crawl(sim, db)
-        yield sim, db, result, sim.truth()
+def first_crawl(kaiping_crawled: CrawledArchive,
+                shared_simulator: RunningSimulator) -> tuple[RunningSimulator, Path, dict, dict]:
+    """The session's first-day crawl (its catalog run; the same archive holds the website's and WeChat's, so the
+    tests here read the catalog's rows) and a simulator on that day, for the read-only tests of this module."""
+    return (shared_simulator, kaiping_crawled.folder / "archive.sqlite", kaiping_crawled.runs["catalog"]["result"],
+            kaiping_crawled.truth)
 
 
 def test_first_crawl_archives_exactly_the_ground_truth(first_crawl) -> None:
@@ -39,7 +38,8 @@ def test_first_crawl_archives_exactly_the_ground_truth(first_crawl) -> None:
     assert archived_by_year_and_category(db) == truth_by_year_and_category(truth)
     cat = truth["agencies"]["kaiping-edu"]["catalog"]
     for year, data in cat["by_year"].items():
-        ids = {r["native_id"] for r in query(db, "select native_id from documents where year = ?", (int(year),))}
+        ids = {r["native_id"] for r in query(db, "select native_id from documents where year = ? and channel = 'catalog'",
+                                             (int(year),))}
         assert ids == {str(i) for i in data["first_seen_ids"]}, year
     assert result["summary"]["new"] == sum(d["first_seen"] for d in cat["by_year"].values())
 
@@ -48,11 +48,11 @@ def test_items_outside_the_api_window_come_from_the_search_jsonp(first_crawl) ->
     _, db, _, truth = first_crawl
     search_only = {str(i) for i in truth["agencies"]["kaiping-edu"]["catalog"]["search_only_ids"]}
     assert search_only
-    rows = query(db, "select native_id, listing_source from documents")
+    rows = query(db, "select native_id, listing_source from documents where channel = 'catalog'")
     by_source = {r["native_id"]: r["listing_source"] for r in rows}
     assert {i for i in search_only if by_source.get(i) == "search"} == search_only
     windows = query(db, "select name, stated_post_count, api_total, harvested, search_backfilled, complete, healthy "
-                        "from category_runs where window = 1")
+                        "from category_runs where window = 1 and channel = 'catalog'")
     assert windows, "the scenario's windowed categories must be recorded as such"
     for w in windows:
         assert w["api_total"] < w["stated_post_count"]
@@ -63,7 +63,7 @@ def test_items_outside_the_api_window_come_from_the_search_jsonp(first_crawl) ->
 def test_coverage_recorded_per_category(first_crawl) -> None:
     _, db, _, truth = first_crawl
     leaves = {c["name"]: c for c in truth["agencies"]["kaiping-edu"]["catalog"]["categories"] if c["leaf"]}
-    rows = {r["name"]: r for r in query(db, "select * from category_runs")}
+    rows = {r["name"]: r for r in query(db, "select * from category_runs where channel = 'catalog'")}
     assert set(rows) == set(leaves)  # the jump_url node is not crawled
     for name, row in rows.items():
         assert row["stated_post_count"] == leaves[name]["post_count"]
@@ -76,7 +76,7 @@ def test_documents_point_at_captures_and_warc_verifies(first_crawl) -> None:
     orphans = query(db, "select d.id from documents d left join captures c on c.id = d.capture_id where c.id is null")
     assert orphans == []
     pages = query(db, "select c.url, c.status, c.warc_file, c.sha256 from documents d join captures c on c.id = d.capture_id "
-                      "where d.item_type = 'normal' limit 50")
+                      "where d.item_type = 'normal' and d.channel = 'catalog' limit 50")
     assert all(p["status"] == 200 and p["warc_file"] and len(p["sha256"]) == 64 for p in pages)
     assert all(p["url"].startswith("http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/content/") for p in pages)
     out = xxgk("verify", "--db", str(db), timeout=300)
@@ -89,7 +89,7 @@ def test_page_fields_titles_links_and_attachments(first_crawl) -> None:
     from simulator.world import World
 
     world = World(load("kaiping-2024"))
-    docs = {r["native_id"]: r for r in query(db, "select * from documents")}
+    docs = {r["native_id"]: r for r in query(db, "select * from documents where channel = 'catalog'")}
     for d in world.agencies[0].docs:
         if not d.visible(world.start_today):
             continue
@@ -101,13 +101,15 @@ def test_page_fields_titles_links_and_attachments(first_crawl) -> None:
             assert row["title"] == d.title, d.title_style
         assert row["published_date"] == d.published.date().isoformat()
         assert row["publisher"] == d.publisher
-    atts = query(db, "select a.*, c.sha256 cap_sha from attachments a join captures c on c.id = a.capture_id")
+    atts = query(db, "select a.*, c.sha256 cap_sha from attachments a join captures c on c.id = a.capture_id "
+                     "where a.document_id like 'kaiping-edu/catalog/%'")
     expected = sum(len(d.attachments_on(world.start_today)) for d in world.agencies[0].docs
                    if d.visible(world.start_today) and d.kind == "normal")
     assert len(atts) == expected
     assert all(a["status"] == "ok" and a["sha256"] == a["cap_sha"] and a["size"] > 0 for a in atts)
     # The DETAIL JSON agrees with the metadata table on every page the simulator serves.
-    assert query(db, "select count(*) n from document_checks where field not in ('validation')")[0]["n"] == 0
+    assert query(db, "select count(*) n from document_checks where field not in ('validation') "
+                     "and document_id like 'kaiping-edu/catalog/%'")[0]["n"] == 0
 
 
 def test_unchanged_recrawl_lists_only(first_crawl, tmp_path: Path) -> None:
