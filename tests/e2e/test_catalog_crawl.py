@@ -235,27 +235,30 @@ def test_list_pages_without_totals_are_paged_to_the_end_with_a_caveat(tmp_path: 
 
 
 def _snapshot(db: Path) -> dict:
+    """The catalog's documents, attachments, events and versions as stored (the other channels' rows left out)."""
     docs = query(db, "select native_id, title, category_id, published_at, written_date, status, content_sha256, "
-                     "list_fingerprint, item_type, canonical_url, index_no, attachments from documents order by native_id")
-    atts = query(db, "select id, document_id, sha256, size, status from attachments order by id")
+                     "list_fingerprint, item_type, canonical_url, index_no, attachments from documents "
+                     "where channel = 'catalog' order by native_id")
+    atts = query(db, "select id, document_id, sha256, size, status from attachments "
+                     "where document_id like 'kaiping-edu/catalog/%' order by id")
     evs = query(db, "select d.native_id, e.event, count(*) n from document_events e join documents d on d.id = e.document_id "
-                    "group by 1, 2 order by 1, 2")
+                    "where d.channel = 'catalog' group by 1, 2 order by 1, 2")
     vers = query(db, "select d.native_id, count(*) n from document_versions v join documents d on d.id = v.document_id "
-                     "group by 1 order by 1")
+                     "where d.channel = 'catalog' group by 1 order by 1")
     return {"documents": [tuple(r) for r in docs], "attachments": [tuple(r) for r in atts],
             "events": [tuple(r) for r in evs], "versions": [tuple(r) for r in vers]}
 
 
-def test_killed_crawl_restarted_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+def test_killed_crawl_restarted_equals_an_uninterrupted_one(tmp_path: Path, kaiping_crawled: CrawledArchive) -> None:
     import signal
     import sqlite3
     import time
 
     from .helpers import crawl_cmd
 
-    clean, killed = tmp_path / "clean" / "archive.sqlite", tmp_path / "killed" / "archive.sqlite"
+    # The uninterrupted crawl: the session's first-day crawl of the same catalog.
+    clean, killed = kaiping_crawled.folder / "archive.sqlite", tmp_path / "killed" / "archive.sqlite"
     with start_simulator("kaiping-2024") as sim:
-        run_crawl(sim, clean)
         proc = subprocess.Popen(crawl_cmd(sim, killed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 180
         archived = 0
