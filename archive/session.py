@@ -26,6 +26,7 @@ from .ids import new_id
 from .lock import pid_alive
 from .rows import Rows
 from .schema import dumps, open_db
+from .search_index import PendingIndex
 from .times import iso, utcnow
 from .warcstore import WarcStore
 
@@ -56,6 +57,7 @@ class ArchiveSession:
         self.db: Database = open_db(self.db_path)
         self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         self.rows = Rows(self.db.conn)  # the hot path's prepared statements (sqlite-utils stays for the rest)
+        self.search_index = PendingIndex()  # written just before each commit
         self.agency = agency
         self.channel = channel
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
@@ -111,6 +113,7 @@ class ArchiveSession:
             self.commit()
 
     def commit(self) -> None:
+        self.search_index.flush(self.db.conn)
         self.db.commit()
         self._pending = 0
         self._last_commit = time.monotonic()
@@ -146,6 +149,8 @@ class ArchiveSession:
             try:
                 if self.db.conn.in_transaction and self.broken:
                     self.db.conn.rollback()
+                if not self.broken:
+                    self.search_index.flush(self.db.conn)  # the last batch's documents, committed with the run
                 self.db["runs"].update(self.run_id, row)
                 self.db.conn.commit()
                 problem = None

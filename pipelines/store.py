@@ -16,7 +16,6 @@ from scrapy.exceptions import DropItem
 from archive.ids import attachment_id, category_id, document_id
 from archive.schema import dumps
 from archive.search_index import FIELDS as SEARCHED
-from archive.search_index import reindex_document
 from archive.session import ArchiveSession, StorageError
 from archive.times import iso, to_instants, utcnow
 from crawler.extensions.runlog import archive_session
@@ -190,7 +189,7 @@ class StorePipeline:
                 record["twin_id"] = twin
                 self.rows.update("documents", {"id": twin}, {"twin_id": doc_id})
             self.rows.insert("documents", record)
-            reindex_document(self.rows.conn, doc_id, None, record)  # the search index, in the same transaction
+            self.session.search_index.reindex(self.rows.conn, doc_id, None, record)  # written before the commit
             self._version(doc_id, capture, {k: v for k, v in values.items() if v is not None}, {})
             self._event(doc_id, "first_seen", capture, {"source": item.listing_source})
             self.stats.inc_value("xxgk/documents/new")
@@ -217,7 +216,7 @@ class StorePipeline:
             searched = self.rows.one(SEARCHED_SELECT, [doc_id]) if any(f in changed for f in SEARCHED) else None
             self.rows.update("documents", {"id": doc_id}, update)
             if searched is not None:
-                reindex_document(self.rows.conn, doc_id, searched, update)
+                self.session.search_index.reindex(self.rows.conn, doc_id, searched, update)
         self.rows.insert("observations", {"document_id": doc_id, "run_id": run, "source": item.listing_source,
                                           "capture_id": capture, "observed_at": now})
         if item.channel == "wechat" and item.extra.get("biz"):
