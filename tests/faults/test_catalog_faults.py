@@ -3,6 +3,8 @@ that is not real), and what evidence is kept."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.e2e.helpers import query
@@ -88,6 +90,37 @@ def test_a_lasting_fault_is_reported_and_changes_nothing(sim, archive_of, name: 
     assert outcomes(db, result["run_id"])[evidence] > 0
     assert not query(db, "select 1 from captures where run_id = ? and outcome = 'ok' and (url like 'file:%' or "
                          "url like '%10.0.0.7%')", (result["run_id"],))
+
+
+def test_faults_together_retry_block_partial_and_never_disappear(sim, archive_of) -> None:
+    """Transient and lasting faults in one crawl: the ones that pass are retried, the blocked categories are
+    unhealthy, the run is partial, no blocked body is parsed as content and nothing disappears."""
+    db = archive_of("catalog")
+    live_before = query(db, "select count(*) n from documents where status = 'live'")[0]["n"]
+    sim.set_faults([
+        {"kind": "http_error", "status": 503, "times": 2, "every": 3, "match": {"channel": "gkmlpt"}},
+        {"kind": "rate_limit", "retry_after": 1, "times": 1, "every": 5, "match": {"channel": "gkmlpt"}},
+        {"kind": "truncated_json", "times": 1, "match": {"path": "/api/all/1806"}},
+        {"kind": "waf", "status": 412, "match": {"path": r"/api/all/1812\?page=1"}},
+        {"kind": "waf", "status": 200, "every": 7, "match": {"path": POST}},
+        {"kind": "throttled_empty", "match": {"path": "/api/all/1813"}},
+    ])
+    result = run(sim, db, "catalog", "--full-refresh")
+    s = result["summary"]
+    assert result["status"] == "partial"
+    assert s["disappeared"] == 0 and s["blocked"] > 0
+    assert query(db, "select count(*) n from documents where status = 'live'")[0]["n"] == live_before
+    reasons = {r["blocked_reason"] for r in query(db, "select distinct blocked_reason from captures "
+                                                       "where outcome = 'blocked'")}
+    assert {"waf_412", "throttled_empty", "challenge_page"} <= reasons
+    runs = {r["name"]: r for r in query(db, "select * from category_runs where run_id = ?", (result["run_id"],))}
+    assert not runs["公示公告"]["healthy"] and runs["公示公告"]["stop_reason"].startswith("blocked")
+    assert not runs["部门预算"]["healthy"] and runs["部门预算"]["stop_reason"] == "empty_page"
+    assert runs["行政执法公示"]["healthy"]  # truncated JSON was retried and parsed
+    stats = json.loads(query(db, "select stats from runs where id = ?", (result["run_id"],))[0]["stats"])
+    assert int(stats.get("retry/count", 0)) > 0
+    # No blocked body was parsed as content: no document carries a challenge page's text.
+    assert query(db, "select count(*) n from documents where body_text like '%安全验证%' or title like '%验证%'")[0]["n"] == 0
 
 
 def test_truncated_pages_are_named_on_the_document(sim, archive_of) -> None:
