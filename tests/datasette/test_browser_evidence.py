@@ -28,7 +28,7 @@ browser_page = test_browser.browser_page
 ATOM = "{http://www.w3.org/2005/Atom}"
 OUTSIDE = "http://evil.invalid"
 HOSTILE_PAGE = f"""<!doctype html><html><head><meta charset="utf-8"><title>恶意页面</title>
-<base href="{OUTSIDE}/"><meta http-equiv="refresh" content="3;url={OUTSIDE}/refresh">
+<base href="{OUTSIDE}/"><meta http-equiv="refresh" content="1;url={OUTSIDE}/refresh">
 <link rel="stylesheet" href="{OUTSIDE}/s.css"><link rel="prefetch" href="{OUTSIDE}/prefetch">
 <script>alert("inline script ran"); fetch("{OUTSIDE}/beacon");</script>
 <script src="{OUTSIDE}/x.js"></script>
@@ -110,7 +110,7 @@ def test_replay_sandbox_runs_no_script_and_sends_nothing_out(hostile_server: tup
     frame = frame_el.content_frame
     expect(frame.locator("#claim")).to_have_text("被篡改的页面")  # the page, as captured
     assert frame.locator("script").count() == 0 and frame.locator("iframe, object, base").count() == 0
-    page.wait_for_timeout(3500)  # past the planted 3 s meta refresh: nothing may navigate anywhere
+    page.wait_for_timeout(2000)  # past the planted 1 s meta refresh: nothing may navigate anywhere
     page.screenshot(path=str(OUT / "replay-hostile.png"), full_page=True)
 
     # The replayed response itself, opened top-level: its own CSP sandboxes it too.
@@ -121,7 +121,7 @@ def test_replay_sandbox_runs_no_script_and_sends_nothing_out(hostile_server: tup
         "script-src 'none'", "")
     expect(page.locator("#claim")).to_have_text("被篡改的页面")
     page.locator("#js").click()
-    page.wait_for_timeout(3500)
+    page.wait_for_timeout(2000)
     assert page.url.startswith(base)
 
     assert dialogs == [], dialogs
