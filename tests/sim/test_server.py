@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,22 @@ from simulator.world import World
 
 HOST = "www.kaiping.gov.cn"
 API = "/jmkpsjyj/gkmlpt/api/all/1805?page=1&sid=750118"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[RunningSimulator]:
+    with start_simulator("kaiping-2024") as sim:
+        yield sim
+
+
+@pytest.fixture
+def simulator(served: RunningSimulator, world: World) -> RunningSimulator:
+    """The module's own kaiping-2024 simulator with no fault, fresh counters and the scenario's first day: each
+    test switches its faults and moves its clock on one server instead of starting its own."""
+    served.clear_faults()
+    served.reset_counters()
+    served.set_today(world.start_today.isoformat())
+    return served
 
 
 def doc_path(doc_id: int) -> str:
