@@ -21,7 +21,7 @@ from tests.support import XXGK, crawl_args, xxgk
 from .helpers import documents, run
 
 # Four list pages that answer after 3 s: the crawl is still waiting for them when the test acts on it.
-SLOW_LISTS = {"kind": "slow", "seconds": 3, "match": {"path": r"/api/all/18(05|06|11|12)"}}
+SLOW_LISTS = {"kind": "slow", "seconds": 1.5, "match": {"path": r"/api/all/18(05|06|11|12)"}}
 
 
 def wait_for_run(db: Path, proc: subprocess.Popen) -> str:
