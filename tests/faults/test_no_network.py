@@ -31,9 +31,10 @@ def test_unreachable_network_fails_fast_and_says_so(path: str, tmp_path: Path) -
         args += ["--simulator", dead]
     else:  # the real-web code path, through a proxy that is not there
         env.update(http_proxy=dead, HTTP_PROXY=dead, https_proxy=dead, HTTPS_PROXY=dead)
-        # the real profile's backoff between the attempts (2 s, then 6 s) would only make the test wait: what it
-        # holds is how many attempts are made before the run ends, not how long they are apart
-        args += ["-s", "XXGK_BACKOFF_BASE=0.05"]
+        # the real profile's backoff between the attempts (2 s, then 6 s) and its politeness delay (1 s a request)
+        # would only make the test wait: what it holds is how many attempts are made before the run ends, not how
+        # long they are apart
+        args += ["-s", "XXGK_BACKOFF_BASE=0.05", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0"]
     out = xxgk(*args, env=env, expect=None, timeout=120)
     assert out.returncode not in (0, 3), out.stderr[-2000:]
     result = json.loads(out.stdout)
