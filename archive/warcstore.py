@@ -75,7 +75,10 @@ class WarcStore:
         if self._fh is None or self._fh.tell() >= MAX_FILE_BYTES:
             self._rotate()
         assert self._fh is not None
-        members = [gzip_member(record) for record in records]
+        members = []
+        for record in records:
+            gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            members.append(gz.compress(record) + gz.flush())
         start = self._fh.tell()
         self._fh.write(b"".join(members))
         self._fh.flush()
@@ -116,19 +119,6 @@ class WarcStore:
             os.fsync(self._fh.fileno())
             self._fh.close()
         self._fh = None
-
-
-# zlib's MIN_LOOKAHEAD: deflate matches reach back at most the window less this.
-_LOOKAHEAD = 262
-
-
-def gzip_member(record: bytes) -> bytes:
-    """A record as one gzip member at GZIP_LEVEL, with the smallest window that holds all of it: deflate then finds
-    every match a 32 KB window would, so the bytes are the same (a test holds it), while zlib allocates and clears
-    far less for each member (a request record's set-up was most of its cost)."""
-    wbits = max(9, min(zlib.MAX_WBITS, (len(record) + _LOOKAHEAD).bit_length()))
-    gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, wbits + 16)
-    return gz.compress(record) + gz.flush()
 
 
 def payload_digest_header(body: bytes) -> str:

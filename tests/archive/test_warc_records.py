@@ -7,18 +7,15 @@ itself); record ids are random, so both sides get the same fixed uuid.
 from __future__ import annotations
 
 import io
-import random
 import uuid
 import zlib
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.warcstore import GZIP_LEVEL, gzip_member, http_record, payload_digest_header, response_record
+from archive.warcstore import http_record, payload_digest_header, response_record
 
 URL = "http://www.kaiping.gov.cn/jmkpsjyj/gkmlpt/content/2/2001/post_2001.html?x=1"
 DATE = "2025-03-31T02:00:00.123456Z"
@@ -88,22 +85,3 @@ def test_records_read_back_with_valid_digests() -> None:
     records = list(ArchiveIterator(stream, check_digests=True))
     assert len(records) == 1
     assert records[0].digest_checker.passed is True
-
-
-@settings(max_examples=300)
-@given(st.binary(max_size=70_000) | st.text(alphabet="<div>政务公开 通知\n", max_size=40_000).map(str.encode))
-def test_a_gzip_member_is_the_bytes_a_full_window_gives(record: bytes) -> None:
-    """Each member's window is only as large as its record: the output is byte for byte the 32 KB window's."""
-    full = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    assert gzip_member(record) == full.compress(record) + full.flush()
-    assert zlib.decompress(gzip_member(record), zlib.MAX_WBITS + 16) == record
-
-
-@pytest.mark.parametrize("size", [2**k - d for k in range(9, 16) for d in (1, 100, 261, 262, 263)])
-def test_a_gzip_member_finds_the_farthest_match(size: int) -> None:
-    """A record whose only repetition spans nearly all of it: the fitted window must still reach it."""
-    rng = random.Random(size)
-    head = rng.randbytes(24)
-    record = head + rng.randbytes(max(0, size - 48)) + head
-    full = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    assert gzip_member(record) == full.compress(record) + full.flush()
