@@ -54,6 +54,12 @@ class RunningSimulator:
     def reset_counters(self) -> dict[str, Any]:
         return self._admin("POST", "reset", {})
 
+    def reset(self, day: str) -> None:
+        """No fault, fresh counters and the clock on `day`: a shared simulator as a test's own."""
+        self.clear_faults()
+        self.reset_counters()
+        self.set_today(day)
+
     def get(self, host: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         """Fetch a simulated URL by Host header; returns (status, headers, body) without raising on 4xx/5xx."""
         req = urllib.request.Request(self.url + path, headers={"Host": host, **(headers or {})})

@@ -47,9 +47,7 @@ def fault_sim(scenario_file: Path) -> Iterator[RunningSimulator]:
 @pytest.fixture
 def sim(fault_sim: RunningSimulator) -> RunningSimulator:
     """The suite's simulator with no fault switched on, fresh counters and the scenario's own day."""
-    fault_sim.clear_faults()
-    fault_sim.reset_counters()
-    fault_sim.set_today("2025-03-31")
+    fault_sim.reset("2025-03-31")
     return fault_sim
 
 

@@ -30,9 +30,7 @@ def served() -> Iterator[RunningSimulator]:
 def simulator(served: RunningSimulator, world: World) -> RunningSimulator:
     """The module's own kaiping-2024 simulator with no fault, fresh counters and the scenario's first day: each
     test switches its faults and moves its clock on one server instead of starting its own."""
-    served.clear_faults()
-    served.reset_counters()
-    served.set_today(world.start_today.isoformat())
+    served.reset(world.start_today.isoformat())
     return served
 
 
