@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +44,22 @@ def test_records_are_valid_with_digests_and_no_transfer_coding(tmp_path: Path) -
     assert http.get_header("X-Archive-Orig-Transfer-Encoding") == "chunked"
     assert records[2][1].get_header("WARC-Concurrent-To") == rec.get_header("WARC-Record-ID")
     assert read_record(tmp_path, written.warc_file, written.offset) == ("response", BODY)
+
+
+def test_each_record_is_one_standard_gzip_member(tmp_path: Path) -> None:
+    """The members are deflated by ISA-L, not stdlib zlib: each must still be one complete gzip member that
+    stdlib zlib reads on its own at the offset and length a capture row keeps (how replay and stock tools seek)."""
+    store = WarcStore(tmp_path, "run-3", "test")
+    bodies = [BODY, "政务公开 ".encode() * 20000, b""]  # the middle one spans several deflate blocks
+    written = [write(store, body=body) for body in bodies]
+    store.close()
+    data = (tmp_path / written[0].warc_file).read_bytes()
+    for w, body in zip(written, bodies, strict=True):
+        d = zlib.decompressobj(31)
+        record = d.decompress(data[w.offset:w.offset + w.length])
+        assert d.eof and d.unused_data == b""
+        assert record.startswith(b"WARC/1.1\r\n") and record.endswith(body + b"\r\n\r\n")
+    assert gzip.decompress(data).count(b"WARC/1.1\r\n") == 1 + 2 * len(bodies)  # warcinfo, then pairs
 
 
 def test_revisit_points_at_the_original(tmp_path: Path) -> None:
