@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml import html as lxml_html
 
 
 class ParseError(ValueError):
@@ -119,13 +118,15 @@ def tag(el: Any) -> str | None:
     return el.tag.lower() if isinstance(el.tag, str) else None  # comments/PIs have a callable tag
 
 
-_HTML_PARSER = lxml_html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+# lxml's plain HTML parser: the tree lxml.html's parser builds, without its element classes, whose lookup is
+# Python code run for every element Python touches (~45 a gkmlpt document page).
+_HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 
 
 def html_root(text: str) -> Any:
-    """The lxml tree of an HTML page, built exactly as parsel's `Selector(text=…)` builds it (the same
-    parser options, NULs removed, an empty page as `<html/>`) but with one reusable parser, and read with
-    compiled `etree.XPath` expressions: a document page costs a fraction of parsel's per-call setup."""
+    """The lxml tree of an HTML page as parsel's `Selector(text=…)` builds it (the same libxml2 parse and
+    options, NULs removed, an empty page as `<html/>`) but with one reusable parser and plain lxml elements,
+    read with compiled `etree.XPath` expressions: a document page costs a fraction of parsel's per-call setup."""
     body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
     root = etree.fromstring(body, parser=_HTML_PARSER)
     return root if root is not None else etree.fromstring(b"<html/>", parser=_HTML_PARSER)
@@ -193,6 +194,9 @@ def block_text(el: Any) -> str:
 def element_text(el: Any) -> str:
     """Whitespace-collapsed text of an element without scripts and styles; <br> handled as in titles
     (resolve_breaks). For labels, titles and link texts."""
+    name = tag(el)
+    if name is not None and name != "br" and name not in _SKIP and not len(el):
+        return resolve_breaks(el.text or "")  # a leaf (most table cells): its own text, nothing to walk
     parts: list[str] = []
 
     def walk(node: Any) -> None:

@@ -45,7 +45,6 @@ from .common import (
     load_json,
     normalize_date,
     resolve_breaks,
-    tag,
 )
 from .jsobject import JSObjectError, read_assignment
 
@@ -543,7 +542,7 @@ def _table_meta(rows: list[Any]) -> dict[str, str]:
     Also accepts '标签：值' in a single cell (seen on some templates)."""
     meta: dict[str, str] = {}
     for row in rows:
-        cells = [c for c in row if tag(c) in ("td", "th")]
+        cells = list(row.iterchildren("td", "th"))  # lxml's HTML parser lower-cases every tag name
         i = 0
         while i < len(cells):
             text = element_text(cells[i])
@@ -620,7 +619,7 @@ def _detail_meta(detail: dict[str, Any]) -> dict[str, str]:
 def _config_detail(html: str) -> tuple[dict[str, Any] | None, str]:
     """DETAIL of the page's window._CONFIG, or None and why not."""
     try:
-        config = read_assignment(html, "window._CONFIG")
+        config = read_assignment(html, "window._CONFIG", until="DETAIL")
     except JSObjectError as exc:
         return None, f"window._CONFIG unreadable: {exc}"
     value = config.get("DETAIL")

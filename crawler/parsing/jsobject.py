@@ -129,9 +129,10 @@ def read_value(source: str) -> Any:
     return _value(source, _skip_space(source, 0))[0] if source else source
 
 
-def _object_at(text: str, i: int, raw: bool = False) -> tuple[dict[str, Any], int]:
+def _object_at(text: str, i: int, raw: bool = False, until: str | None = None) -> tuple[dict[str, Any], int]:
     """The members of the object literal starting at text[i] ('{'), and the index just past '}'
-    (`raw`: each member's source text, located by bracket matching only)."""
+    (`raw`: each member's source text, located by bracket matching only; `until`: the members up to that
+    key, and the index just past its value)."""
     out: dict[str, Any] = {}
     i, n = i + 1, len(text)
     while True:
@@ -157,6 +158,8 @@ def _object_at(text: str, i: int, raw: bool = False) -> tuple[dict[str, Any], in
             raise JSObjectError("unexpected end of object")
         value, i = _expression(text, i) if raw else _value(text, i)
         out[key] = value
+        if key == until:
+            return out, i
         i = _skip_space(text, i)
         if i < n and text[i] == ",":
             i += 1
@@ -254,15 +257,17 @@ def _expression(text: str, i: int) -> tuple[str, int]:
     return text[start:].strip(), len(text)
 
 
-def read_assignment(text: str, marker: str = "window._CONFIG") -> dict[str, Any]:
+def read_assignment(text: str, marker: str = "window._CONFIG", until: str | None = None) -> dict[str, Any]:
     """Find `marker = {...}` in a page and return its members.
 
     The members are read in place (reading an object finds its end), which spares a page the separate
     brace-matching scan over its whole object; a malformed object is looked at again the careful way, so
-    the error says what is wrong with it."""
+    the error says what is wrong with it. With `until`, reading stops after that member: a reader that needs
+    one member does not read (nor depend on) the ones after it, such as the category TREE every gkmlpt
+    document page carries after its DETAIL. A key written twice is then the first one, not the last."""
     start = _object_start(text, marker)
     try:
-        return _object_at(text, start)[0]
+        return _object_at(text, start, until=until)[0]
     except JSObjectError:
         start, end = find_object(text, marker)
         return parse_object(text[start:end])

@@ -113,6 +113,18 @@ def test_errors(text: str, message: str) -> None:
         read_assignment(text)
 
 
+def test_until_stops_after_that_member() -> None:
+    text = "window._CONFIG = { A: 'a', DETAIL: {\"id\": 1}, TREE: [1, 2, oops(, B: 1 };"
+    # what follows DETAIL is neither read nor needed: a broken member after it changes nothing
+    assert read_assignment(text, until="DETAIL") == {"A": "a", "DETAIL": {"id": 1}}
+    with pytest.raises(JSObjectError):
+        read_assignment(text)
+    # a key the object does not have: every member is read, as without `until`
+    assert read_assignment("window._CONFIG = { A: 1, B: [2] }", until="DETAIL") == {"A": 1, "B": [2]}
+    with pytest.raises(JSObjectError, match="is not closed"):
+        read_assignment("window._CONFIG = { A: 1, B: [2", until="DETAIL")
+
+
 def test_simulator_pages_round_trip() -> None:
     world = World(load("kaiping-2024"))
     state = SimState(world)

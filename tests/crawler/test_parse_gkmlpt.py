@@ -499,6 +499,10 @@ def test_missing_or_broken_detail_is_recorded(state: SimState, agency: Agency) -
     page = parse_document(no_config, url)
     assert page.detail is None and "unreadable" in page.checks[0]["reason"]
     assert page.meta["名称"] == doc.title_on(state.today)
+    # the category TREE after DETAIL is not the document's: broken, it costs the page nothing
+    broken_tree = html.replace("    TREE: [", "    TREE: '[", 1)  # an unterminated string
+    assert broken_tree != html
+    assert parse_document(broken_tree, url) == parse_document(html, url)
 
 
 def test_attachments_resolved_and_deduplicated() -> None:
