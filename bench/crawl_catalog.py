@@ -19,10 +19,14 @@
 5. `--for SECONDS` (memory at sizes too long to crawl whole, e.g. 1M documents): runs the crawl for that
    long only, sampling its RSS and the documents stored every `--every` seconds, and prints the samples
    (RSS against documents shows whether memory grows with the catalog), then stops the crawl.
-6. `--compare OTHER.sqlite` compares the archive's content with another crawl of the same scenario
+6. `--components` crawls the scenario once more into a fresh archive with each of the project's components
+   timed (bench/crawl_components.py) and prints, per request, the CPU of each (with and without what it
+   calls of the others), their sum, and the rest of that process beyond bare Scrapy's CPU per request.
+7. `--compare OTHER.sqlite` compares the archive's content with another crawl of the same scenario
    row by row (bench/archive_diff.py): a change that makes the crawl cheaper must not change what it stores.
 
-    .venv/bin/python bench/crawl_catalog.py [--docs 20000] [--skip-recrawl] [--keep] [--compare A.sqlite] [--repeat 3]
+    .venv/bin/python bench/crawl_catalog.py [--docs 20000] [--skip-recrawl] [--components] [--keep]
+                                            [--compare A.sqlite] [--repeat 3]
     .venv/bin/python bench/crawl_catalog.py --docs 1000000 --for 2400 --every 60
 """
 
@@ -183,6 +187,24 @@ def unchanged_recrawl(sim_url: str, db: Path, leaves: list[tuple], work: Path, s
     return rec
 
 
+def components(sim_url: str, work: Path, bare_ms: float | None) -> dict:
+    """The instrumented crawl's CPU per request, component by component (bench/crawl_components.py)."""
+    out = work / "components.json"
+    stdout, _, cpu, _ = measured([sys.executable, str(Path(__file__).with_name("crawl_components.py")), str(out), "--",
+                                  "--agency", "kaiping-edu", "--simulator", sim_url, "--db",
+                                  str(work / "components.sqlite"), "--json", "--log-level", "WARNING"])
+    n = json.loads(stdout)["summary"]["requests"]
+    parts = json.loads(out.read_text(encoding="utf-8"))["components"]
+    ours = sum(p["self_s"] for p in parts)  # an absent component (an older checkout) counts 0, calls null
+    rec = {"requests": n, "cpu_ms_per_request": ms(cpu, n),
+           "ms_per_request": {p["component"]: {"calls": p["calls"], "with_what_it_calls": ms(p["inclusive_s"], n),
+                                               "own": ms(p["self_s"], n)} for p in parts},
+           "listed_components_ms_per_request": ms(ours, n)}
+    if bare_ms is not None:
+        rec["rest_beyond_bare_scrapy_ms_per_request"] = round(ms(cpu - ours, n) - bare_ms, 3)
+    return rec
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=20000)
@@ -191,6 +213,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the archive folder (printed)")
     ap.add_argument("--for", dest="seconds", type=float, help="crawl for this long only, sampling RSS and documents")
     ap.add_argument("--every", type=float, default=60, help="seconds between samples (with --for)")
+    ap.add_argument("--components", action="store_true", help="crawl once more with each component timed")
     ap.add_argument("--compare", help="another crawl's archive of the same scenario: compare content row by row")
     ap.add_argument("--repeat", type=int, default=1, help="measure the unchanged re-crawl this many times")
     args = ap.parse_args()
@@ -222,6 +245,8 @@ def main() -> None:
                                      "requests_per_s": round(bare["requests"] / bare["seconds"], 1), "peak_rss_mb": bare["rss"]}
             result["overhead_ms_per_request"] = round(ms(first["cpu"], n) - ms(bare["cpu"], bare["requests"]), 3)
             result["crawl_vs_bare_scrapy"] = round((n / first["seconds"]) / (bare["requests"] / bare["seconds"]), 3)
+        if args.components:
+            result["components"] = components(sim.url, work, result.get("bare_scrapy", {}).get("cpu_ms_per_request"))
         if not args.skip_recrawl:
             base = work / "base"
             if args.repeat > 1:  # the later re-crawls start from the archive as the first crawl left it
