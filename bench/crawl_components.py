@@ -14,6 +14,7 @@ Used by `bench/crawl_catalog.py --components` (which prints the result beside ba
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import importlib
 import json
@@ -88,13 +89,19 @@ class Timer:
                 "components": [{"component": label, "calls": None if label in self.absent else self.calls[label],
                                 "inclusive_s": self.inclusive[label],
                                 "self_s": self.inclusive[label] - self.children[label]}
-                               for label, _ in COMPONENTS]}
+                               for label in self.inclusive]}  # in the order wrapped
 
 
 def main() -> None:
-    out, sep, *args = sys.argv[1:]
-    if sep != "--":
-        raise SystemExit("usage: crawl_components.py OUT.json -- XXGK-CRAWL-ARGS…")
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    ap = argparse.ArgumentParser(description="Time each component inside one `xxgk crawl`.",
+                                 usage="%(prog)s OUT.json -- XXGK-CRAWL-ARGS…")
+    ap.add_argument("out", help="where the JSON of the components' CPU is written at exit")
+    out = ap.parse_args(argv[:cut]).out
+    args = argv[cut + 1:]
+    if not args:
+        ap.error("the crawl's arguments go after --")
     timer = Timer()
     for label, spec in COMPONENTS:
         timer.wrap(label, spec)
