@@ -30,7 +30,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive.serve import make_datasette, wal_mode  # noqa: E402
+from archive.serve import freeze_start_up, make_datasette, wal_mode  # noqa: E402
 
 # class → queries (common ones match most of the corpus; rare ones are planted by search_corpus.RARE)
 QUERIES: dict[str, list[str]] = {
@@ -94,9 +94,11 @@ def summary(response: Any) -> str:
     return m.group(0) if m else ""
 
 
-async def measure(path: Path, repeat: int, table_only: bool = False) -> list[str]:
+async def measure(path: Path, repeat: int, table_only: bool = False, freeze: bool = True) -> list[str]:
     ds = make_datasette(path, immutable=not wal_mode(path))
     client = ds.client
+    if freeze:  # as `xxgk serve` does
+        freeze_start_up()
     out = []
     for kind, url in () if table_only else (("search page", "/archive/search?q={}"), ("table ?_search=", "/archive/documents?_search={}")):
         out.append(f"{kind}:")
@@ -163,6 +165,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--table-only", action="store_true",
                     help="only the documents table and its facet clicks (no search, no start-up)")
+    ap.add_argument("--no-freeze", action="store_true",
+                    help="leave start-up's objects to the cyclic collector (the code before `xxgk serve` froze them)")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     path = args.db or archive(args.docs, args.cache)
@@ -173,7 +177,7 @@ def main() -> None:
     conn.close()
     print(f"{path}: {n:,} documents, {path.stat().st_size / 1e9:.2f} GB; {os.cpu_count()} CPUs; "
           f"repeat {args.repeat}; load average {os.getloadavg()[0]:.1f}")
-    for text in asyncio.run(measure(path, args.repeat, args.table_only)):
+    for text in asyncio.run(measure(path, args.repeat, args.table_only, not args.no_freeze)):
         print(text, flush=True)
     if args.table_only:
         return
