@@ -133,7 +133,7 @@ def make_datasette(path: str | Path, warc_dir: str | Path | None = None,
 def freeze_start_up() -> None:
     """Take what start-up built (Datasette, its plugins, metadata, templates: it lives as long as the server)
     out of the cyclic collector's view, which otherwise walks it all in every full collection — about one
-    request in fifteen at 1M documents, 20–45 ms each (bench/search_speed.py). Refcounting still frees it."""
+    request in seventeen at 1M documents, 20–45 ms each (bench/search_speed.py). Refcounting still frees it."""
     gc.collect()
     gc.freeze()
 
