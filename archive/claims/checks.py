@@ -125,6 +125,8 @@ def _t4_checks(t4: dict | None) -> list[dict]:
 def _t2_check(t2: dict | None) -> dict:
     if t2 is None:
         return _check("T2-H1", None, "table 二 absent")
+    if t2.get("unreadable"):
+        return _check("T2-H1", None, f"table 二 unreadable: {t2['unreadable']}")
     bad = []
     for key in ("regulations", "normative_documents"):
         for v in t2.get(key) or []:

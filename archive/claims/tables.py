@@ -4,7 +4,8 @@ Both inputs become one token stream (label / number / blank / end-of-row); rows 
 their LABEL, never by position or header, because real copies split labels across spans and
 lines, flatten one cell per line or one row per line, and put rows under a wrong header (§6).
 Blank cells ("", "-", "—", "_", "/", "无") read as 0 and are listed in "blank".  A table whose
-rows are not found is None (listed in "missing"), never zeros.
+rows are not found is None (listed in "missing"), never zeros; a 表二 whose cells were glued together
+(no separator left between label and digits) is present with null cells and says so ("unreadable").
 
 Row keys of table 三 follow reference §3.2; in the 2019 format the single （六）其他处理 row is "other".
 """
@@ -479,6 +480,39 @@ def build_t2(rows: list[Row], labels: list[str]) -> tuple[dict | None, str | Non
     return t2, fmt
 
 
+# A copy that dropped every separator (document-sharing sites) leaves 表二 as one run of text: its column headers
+# written back to back and each row's label glued to its digits ("规章555", "…文件)141414"). The table is there,
+# but where one cell ends and the next begins cannot be told (5|5|5, 55|5, 5|55), so no cell is read.
+_T2_GLUED_HEAD = re.compile("|".join(
+    re.escape(a) + re.escape(b) for cols in (_T2_2019[:3], _T2_2021[:3]) for a, b in itertools.pairwise(cols)))
+_T2_GLUED_ROW = re.compile(
+    r"(规章|(?:行政)?规范性文件(?:\([^()]{0,40}\))?|行政许可|行政处罚|行政强制|行政事业性收费)(\d+)(?![\d.,件个项次条宗万元%])")
+
+
+def glued_t2(region: str) -> tuple[dict | None, str | None]:
+    """表二 present with its cells run together (see above): every cell None, `unreadable` saying why; else None."""
+    head = _T2_GLUED_HEAD.search(region)  # written back to back: a table laid out in cells never is
+    rows = [m for m in _T2_GLUED_ROW.finditer(region) if head and m.start() > head.start()]
+    if not rows:
+        return None, None  # prose ("制定规范性文件3件") or a table cut before its rows: not this case
+    fmt = "2019" if any(c in head.group(0) for c in _T2_2019[:3]) else "2021"
+    seen = ", ".join(repr(m.group(0)) for m in rows[:3])
+    why = f"cells run together without separators ({seen}): where one ends and the next begins cannot be told"
+    t2: dict = {"format": fmt, "columns": _T2_2019[:3] if fmt == "2019" else _T2_2021[:3],
+                "regulations": None, "normative_documents": None, "licensing": None, "punishment": None,
+                "coercion": None, "fees": None}
+    if fmt == "2019":  # the keys build_t2 gives a 2019 table
+        t2.update({k: None for k in ("other_services", "licensing_detail", "other_services_detail",
+                                     "punishment_detail", "coercion_detail", "fees_items", "procurement")})
+    t2 |= {
+        "unreadable": why,
+        "blank": [],
+        "warnings": [f"t2 present but unreadable: {why}; its cells are null, not guessed"],
+        "missing_rows": [],
+    }
+    return t2, fmt
+
+
 # --- regions and entry point --------------------------------------------------------------------
 
 
@@ -556,10 +590,15 @@ def parse_tables(text: str, html: str | None = None) -> tuple[dict, list[str], d
             built[kind] = builders[kind](toks)
             if built[kind][0] is not None:
                 break
+        if kind == "t2" and built[kind][0] is None:
+            for region in _regions(text, secs, n, anchors[kind]):
+                built[kind] = glued_t2(region)
+                if built[kind][0] is not None:
+                    break
     (t2, fmt2), (t3, _), (t4, _) = built["t2"], built["t3"], built["t4"]
     evidence: dict[str, list[str]] = {"2021": [], "2019": []}
     if t2 is not None and fmt2:
-        evidence[fmt2].append(f"table 二 labels ({fmt2} format)")
+        evidence[fmt2].append(f"table 二 {'column headers' if t2.get('unreadable') else 'labels'} ({fmt2} format)")
     if t3 is not None:
         if t3["format"] == "2019":
             evidence["2019"].append("table 三: （六）其他处理 is a single row")

@@ -148,3 +148,13 @@ def test_checks_not_evaluable_when_tables_absent():
     assert checks["T3-H1"]["detail"] == "table 三 absent"
     assert checks["T4-H2"]["detail"] == "table 四 absent"
     assert result["missing"] == ["t2", "t3", "t4"]
+
+
+def test_t2_h1_not_evaluable_when_table_two_is_unreadable():
+    from .test_tables import GLUED_2021
+
+    result = extract_claims(report_text(t2=GLUED_2021))
+    t2h1 = next(c for c in result["checks"] if c["id"] == "T2-H1")
+    # null cells would pass "counts in ℕ" vacuously: an unreadable table is not evaluated
+    assert t2h1["ok"] is None and t2h1["detail"].startswith("table 二 unreadable: cells run together")
+    assert result["missing"] == ["t3", "t4"] and result["tables"]["t2"]["unreadable"]

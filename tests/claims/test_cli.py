@@ -70,3 +70,15 @@ def test_registers_on_a_click_group():
     xxgk.add_command(claims)
     result = CliRunner().invoke(xxgk, ["claims", "--help"])
     assert result.exit_code == 0 and "--agency-host" in result.stdout and "--document" in result.stdout
+
+
+def test_summary_says_which_tables_are_read_unreadable_or_missing(tmp_path):
+    from .builders import report_text
+    from .test_tables import GLUED_2019
+
+    report = tmp_path / "report.txt"
+    report.write_text(report_text(t2=GLUED_2019), encoding="utf-8")
+    result = CliRunner().invoke(claims, [str(report)])
+    assert result.exit_code == 0, result.output
+    assert "tables: present but unreadable t2; missing t3, t4" in result.stdout
+    assert "[n/a ] T2-H1" in result.stdout and "format: 2019" in result.stdout

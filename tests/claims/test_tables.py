@@ -177,6 +177,36 @@ def test_t2_2019_text_one_cell_per_line_with_trailing_pipe():
     assert t2["procurement"] == {"count": 3, "amount_yuan": 125000}
 
 
+# A copy that removed every separator: 表二's headers back to back, each label glued to its digits.
+GLUED_2021 = ("第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件2136"
+              "第二十条第(五)项信息内容本年处理决定数量行政许可48")
+GLUED_2019 = "信息内容本年新制作数量本年新公开数量对外公开总数量规章121规范性文件(注)909"
+
+
+@pytest.mark.parametrize(("glued", "fmt", "columns"), [
+    (GLUED_2021, "2021", ["本年制发件数", "本年废止件数", "现行有效件数"]),
+    (GLUED_2019, "2019", ["本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+], ids=["2021", "2019"])
+def test_t2_with_glued_cells_is_present_and_unreadable(glued, fmt, columns):
+    tables, notes, evidence = parse_tables(normalize(report_text(t2=glued)).text)
+    t2 = tables["t2"]
+    assert t2["format"] == fmt and t2["columns"] == columns
+    # 2136 may be 2|1|36, 21|3|6, …: nothing is split, nothing guessed
+    assert t2["regulations"] is None and t2["normative_documents"] is None and t2["licensing"] is None
+    assert "run together" in t2["unreadable"] and "'规章" in t2["unreadable"]
+    assert any("t2 present but unreadable" in n for n in notes)
+    assert evidence[fmt] == [f"table 二 column headers ({fmt} format)"]
+
+
+@pytest.mark.parametrize("t2", [
+    "本年度制定规章1件，制发规范性文件3件，办理行政许可12项。",  # prose, numbers with their units
+    "第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数",  # cut after its headers: no rows
+    "本年制发件数 本年废止件数 现行有效件数 规章 规范性文件 3",  # laid out (spaces), just not a table
+], ids=["prose", "cut-after-headers", "spaced"])
+def test_t2_glued_reading_needs_glued_headers_and_rows(t2):
+    assert _from_text(report_text(t2=t2))["t2"] is None
+
+
 # --- table 四 -----------------------------------------------------------------------------------
 
 T4 = [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]

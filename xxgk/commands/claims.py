@@ -50,9 +50,12 @@ def _summary(result: dict, source: str) -> str:
             f"  #{i:<3} {'  ' * depth}{c['kind']:<12} {c['channel'] or '-':<9} {_pad(c['category'] or '-', 18)} "
             f"{value:>10}  [{c['start']}:{c['end']}]{note}"
         )
-    lines.append(
-        "tables: " + ("missing " + ", ".join(result["missing"]) if result["missing"] else "t2, t3, t4 read")
-    )
+    unreadable = [k for k, t in result["tables"].items() if t and t.get("unreadable")]
+    read = [k for k, t in result["tables"].items() if t and k not in unreadable]
+    lines.append("tables: " + "; ".join(part for part in (
+        "read " + ", ".join(read) if read else "",
+        "present but unreadable " + ", ".join(unreadable) if unreadable else "",
+        "missing " + ", ".join(result["missing"]) if result["missing"] else "") if part))
     lines.append("checks:")
     for ch in result["checks"]:
         mark = {True: "ok  ", False: "FAIL", None: "n/a "}[ch["ok"]]
