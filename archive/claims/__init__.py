@@ -43,9 +43,9 @@ Choices worth knowing:
   total's parts as ranges (bounds and ±10 % for approximations); parts adding to less than their
   total are an open list, not a failure, unless they come within 10 % and the list is not marked open.
 - In the 2019 format the single （六）其他处理 row of table 三 has the key "other".
-- A table 二 present in the text whose cells cannot be told apart (a copy that removed every separator:
+- A table present in the text whose cells cannot be told apart (a copy that removed every separator:
   "规章555" may be 5|5|5 or 55|5) comes back with every cell None and "unreadable" saying why; it is not in
-  "missing", its T2-H1 check is not evaluated, and its column headers still give the format.
+  "missing", no check is evaluated on its cells, and table 二's column headers still give the format.
 - Mojibake is repaired from the GBK bytes alone: a character that lost a byte is marked 〓.
 """
 

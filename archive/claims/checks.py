@@ -27,9 +27,19 @@ def _known(*vals) -> bool:
     return all(v is not None for v in vals)
 
 
+def _not_read(table: dict | None, name: str) -> str | None:
+    """Why a table's cells cannot be checked (absent, or present but unreadable: null cells would pass
+    identities vacuously); None when they were read."""
+    if table is None:
+        return f"table {name} absent"
+    if table.get("unreadable"):
+        return f"table {name} unreadable: {table['unreadable']}"
+    return None
+
+
 def _t3_checks(t3: dict | None) -> list[dict]:
-    if t3 is None:
-        return [_check(c, None, "table 三 absent") for c in ("T3-H1", "T3-H2", "T3-H3", "T3-H4")]
+    if why := _not_read(t3, "三"):
+        return [_check(c, None, why) for c in ("T3-H1", "T3-H2", "T3-H3", "T3-H4")]
     rows = t3["rows"]
     out = []
 
@@ -107,8 +117,8 @@ def _t4_checks(t4: dict | None) -> list[dict]:
     out = []
     for n, group in enumerate(T4_GROUPS, start=1):
         cid = f"T4-H{n}"
-        if t4 is None:
-            out.append(_check(cid, None, "table 四 absent"))
+        if why := _not_read(t4, "四"):
+            out.append(_check(cid, None, why))
             continue
         cells = t4[group]
         if not _known(*cells):
@@ -123,10 +133,8 @@ def _t4_checks(t4: dict | None) -> list[dict]:
 
 
 def _t2_check(t2: dict | None) -> dict:
-    if t2 is None:
-        return _check("T2-H1", None, "table 二 absent")
-    if t2.get("unreadable"):
-        return _check("T2-H1", None, f"table 二 unreadable: {t2['unreadable']}")
+    if why := _not_read(t2, "二"):
+        return _check("T2-H1", None, why)
     bad = []
     for key in ("regulations", "normative_documents"):
         for v in t2.get(key) or []:
@@ -144,10 +152,8 @@ def _t2_check(t2: dict | None) -> dict:
 
 def _n1(t3: dict | None, claims: list[dict]) -> dict:
     apps = [c for c in claims if c["kind"] == "applications"]
-    if t3 is None:
-        return _check(
-            "N-1", None, "table 三 absent" + (f"; narrative says {apps[0]['value']}" if apps else "")
-        )
+    if why := _not_read(t3, "三"):
+        return _check("N-1", None, why + (f"; narrative says {apps[0]['value']}" if apps else ""))
     if not apps:
         return _check("N-1", None, "no narrative application count")
     new = (t3["rows"].get("newReceived") or [None] * 7)[6]
@@ -166,8 +172,8 @@ def _n2(t4: dict | None, text: str) -> dict:
                           text)
     upheld_said = re.search(r"均(?:获|被|予)?维持", text)
     not_corrected = re.search(r"未被[^。,]{0,12}纠错|未被纠正|(?:行政复议|复议)纠错", text)
-    if t4 is None:
-        return _check("N-2", None, "table 四 absent")
+    if why := _not_read(t4, "四"):
+        return _check("N-2", None, why)
     if not none_said and not upheld_said and not not_corrected:
         return _check("N-2", None, "narrative says nothing checkable about 复议/诉讼")
     cells = [v for g in T4_GROUPS for v in t4[g]]

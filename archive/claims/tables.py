@@ -4,7 +4,7 @@ Both inputs become one token stream (label / number / blank / end-of-row); rows 
 their LABEL, never by position or header, because real copies split labels across spans and
 lines, flatten one cell per line or one row per line, and put rows under a wrong header (§6).
 Blank cells ("", "-", "—", "_", "/", "无") read as 0 and are listed in "blank".  A table whose
-rows are not found is None (listed in "missing"), never zeros; a 表二 whose cells were glued together
+rows are not found is None (listed in "missing"), never zeros; a table whose cells were glued together
 (no separator left between label and digits) is present with null cells and says so ("unreadable").
 
 Row keys of table 三 follow reference §3.2; in the 2019 format the single （六）其他处理 row is "other".
@@ -480,37 +480,55 @@ def build_t2(rows: list[Row], labels: list[str]) -> tuple[dict | None, str | Non
     return t2, fmt
 
 
-# A copy that dropped every separator (document-sharing sites) leaves 表二 as one run of text: its column headers
-# written back to back and each row's label glued to its digits ("规章555", "…文件)141414"). The table is there,
-# but where one cell ends and the next begins cannot be told (5|5|5, 55|5, 5|55), so no cell is read.
-_T2_GLUED_HEAD = re.compile("|".join(
-    re.escape(a) + re.escape(b) for cols in (_T2_2019[:3], _T2_2021[:3]) for a, b in itertools.pairwise(cols)))
-_T2_GLUED_ROW = re.compile(
-    r"(规章|(?:行政)?规范性文件(?:\([^()]{0,40}\))?|行政许可|行政处罚|行政强制|行政事业性收费)(\d+)(?![\d.,件个项次条宗万元%])")
+# A copy that dropped every separator (document-sharing sites) leaves a table as one run of text: its column
+# headers written back to back and each row's label glued to its digits ("规章555", "…申请数量0000000"). The table
+# is there, but where one cell ends and the next begins cannot be told (5|5|5, 55|5, 5|55), so no cell is read.
+# (header run, glued row) per table; a table laid out in cells never writes two headers back to back.
+_UNIT = r"(?![\d.,件个项次条宗万元%])"
+_GLUED = {
+    "t2": (re.compile("|".join(re.escape(a) + re.escape(b) for cols in (_T2_2019[:3], _T2_2021[:3])
+                               for a, b in itertools.pairwise(cols))),
+           re.compile(r"(规章|(?:行政)?规范性文件(?:\([^()]{0,40}\))?|行政许可|行政处罚|行政强制|行政事业性收费)(\d+)"
+                      + _UNIT)),
+    "t3": (re.compile(r"商业企业科研机构|科研机构社会公益组织|社会公益组织法律服务机构"),
+           re.compile(r"(本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|予以公开)(\d{2,})"
+                      + _UNIT)),
+    "t4": (re.compile(r"结果维持结果纠正|结果纠正其他结果|其他结果尚未审结"),
+           re.compile(r"(尚未审结总计|总计)(\d{5,})" + _UNIT)),
+}
 
 
-def glued_t2(region: str) -> tuple[dict | None, str | None]:
-    """表二 present with its cells run together (see above): every cell None, `unreadable` saying why; else None."""
-    head = _T2_GLUED_HEAD.search(region)  # written back to back: a table laid out in cells never is
-    rows = [m for m in _T2_GLUED_ROW.finditer(region) if head and m.start() > head.start()]
+def glued_table(kind: str, region: str) -> tuple[dict | None, str | None]:
+    """Table `kind` present with its cells run together (see above): every cell None and `unreadable` saying
+    why (its format from its headers where they tell); None when the region does not show that."""
+    head_rx, row_rx = _GLUED[kind]
+    head = head_rx.search(region)
+    rows = list(row_rx.finditer(region, head.end())) if head else []
     if not rows:
-        return None, None  # prose ("制定规范性文件3件") or a table cut before its rows: not this case
-    fmt = "2019" if any(c in head.group(0) for c in _T2_2019[:3]) else "2021"
+        return None, None  # prose ("制定规范性文件3件"), a table cut before its rows, or one laid out in cells
     seen = ", ".join(repr(m.group(0)) for m in rows[:3])
     why = f"cells run together without separators ({seen}): where one ends and the next begins cannot be told"
-    t2: dict = {"format": fmt, "columns": _T2_2019[:3] if fmt == "2019" else _T2_2021[:3],
-                "regulations": None, "normative_documents": None, "licensing": None, "punishment": None,
-                "coercion": None, "fees": None}
-    if fmt == "2019":  # the keys build_t2 gives a 2019 table
-        t2.update({k: None for k in ("other_services", "licensing_detail", "other_services_detail",
-                                     "punishment_detail", "coercion_detail", "fees_items", "procurement")})
-    t2 |= {
-        "unreadable": why,
-        "blank": [],
-        "warnings": [f"t2 present but unreadable: {why}; its cells are null, not guessed"],
-        "missing_rows": [],
-    }
-    return t2, fmt
+    fmt: str | None = None
+    table: dict
+    if kind == "t2":
+        fmt = "2019" if any(c in head.group(0) for c in _T2_2019[:3]) else "2021"
+        table = {"format": fmt, "columns": _T2_2019[:3] if fmt == "2019" else _T2_2021[:3],
+                 "regulations": None, "normative_documents": None, "licensing": None, "punishment": None,
+                 "coercion": None, "fees": None}
+        if fmt == "2019":  # the keys build_t2 gives a 2019 table
+            table.update({k: None for k in ("other_services", "licensing_detail", "other_services_detail",
+                                            "punishment_detail", "coercion_detail", "fees_items", "procurement")})
+        table["missing_rows"] = []
+    elif kind == "t3":
+        # as build_t3 tells them: the 2021 rows that 2019 lacks, else the 2019 single row
+        t3_fmt = "2021" if re.search(r"逾期不补正|缴纳费用|收费通知", region) or "其他处理" not in region else "2019"
+        table = {"format": t3_fmt, "rows": dict.fromkeys(T3_ROWS_2019 if t3_fmt == "2019" else T3_ROWS_2021),
+                 "missing_rows": []}
+    else:
+        table = {group: [None] * len(T4_COLUMNS) for group in T4_GROUPS}
+    table |= {"unreadable": why, "blank": [],
+              "warnings": [f"{kind} present but unreadable: {why}; its cells are null, not guessed"]}
+    return table, fmt
 
 
 # --- regions and entry point --------------------------------------------------------------------
@@ -590,9 +608,9 @@ def parse_tables(text: str, html: str | None = None) -> tuple[dict, list[str], d
             built[kind] = builders[kind](toks)
             if built[kind][0] is not None:
                 break
-        if kind == "t2" and built[kind][0] is None:
+        if built[kind][0] is None:
             for region in _regions(text, secs, n, anchors[kind]):
-                built[kind] = glued_t2(region)
+                built[kind] = glued_table(kind, region)
                 if built[kind][0] is not None:
                     break
     (t2, fmt2), (t3, _), (t4, _) = built["t2"], built["t3"], built["t4"]

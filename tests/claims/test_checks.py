@@ -158,3 +158,14 @@ def test_t2_h1_not_evaluable_when_table_two_is_unreadable():
     # null cells would pass "counts in ℕ" vacuously: an unreadable table is not evaluated
     assert t2h1["ok"] is None and t2h1["detail"].startswith("table 二 unreadable: cells run together")
     assert result["missing"] == ["t3", "t4"] and result["tables"]["t2"]["unreadable"]
+
+
+def test_narrative_checks_not_evaluable_against_unreadable_tables():
+    from .test_tables import GLUED_T3, GLUED_T4
+
+    result = extract_claims(report_text(t3=GLUED_T3, t4=GLUED_T4,
+                                        narrative="全年共收到政府信息公开申请4件。本年度未发生行政复议、行政诉讼。"))
+    checks = {c["id"]: c for c in result["checks"]}
+    # null cells would make "no review, so every cell is 0" hold vacuously
+    assert [checks[i]["ok"] for i in ("T3-H1", "T4-H1", "N-1", "N-2")] == [None] * 4
+    assert checks["N-2"]["detail"].startswith("table 四 unreadable") and "unreadable" in checks["N-1"]["detail"]

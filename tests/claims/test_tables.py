@@ -6,7 +6,7 @@ import opencc
 import pytest
 
 from archive.claims.normalize import normalize
-from archive.claims.tables import parse_tables
+from archive.claims.tables import T3_ROWS_2021, T4_GROUPS, parse_tables
 
 from .builders import (
     report_text,
@@ -205,6 +205,23 @@ def test_t2_with_glued_cells_is_present_and_unreadable(glued, fmt, columns):
 ], ids=["prose", "cut-after-headers", "spaced"])
 def test_t2_glued_reading_needs_glued_headers_and_rows(t2):
     assert _from_text(report_text(t2=t2))["t2"] is None
+
+
+GLUED_T3 = ("申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+            "一、本年新收政府信息公开申请数量3000104二、上年结转政府信息公开申请数量0000000"
+            "三、本年度办理结果(一)予以公开2000103(二)部分公开1000001")
+GLUED_T4 = ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+            "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计100010000000000")
+
+
+def test_t3_and_t4_with_glued_cells_are_present_and_unreadable():
+    tables, notes, _ = parse_tables(normalize(report_text(t3=GLUED_T3, t4=GLUED_T4)).text)
+    t3, t4 = tables["t3"], tables["t4"]
+    assert t3["format"] == "2021" and set(t3["rows"]) == set(T3_ROWS_2021)
+    assert all(cells is None for cells in t3["rows"].values())
+    assert "本年新收政府信息公开申请数量3000104" in t3["unreadable"]
+    assert all(t4[group] == [None] * 5 for group in T4_GROUPS) and "总计100010000000000" in t4["unreadable"]
+    assert sum("present but unreadable" in n for n in notes) == 2
 
 
 # --- table 四 -----------------------------------------------------------------------------------
