@@ -72,6 +72,8 @@ _T2_PATTERNS = [
     ("fees", r"^行政事业性收费$"),
     ("procurement", r"^政府集中采购$"),
 ]
+# 2019 format: rows of [上一年项目数量, 本年增/减, 处理决定数量]
+_T2_2019_DECISION_ROWS = ("licensing", "other_services", "punishment", "coercion")
 _T2_2021 = ["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"]
 _T2_2019 = [
     "本年新制作数量",
@@ -333,15 +335,16 @@ def _align_t3(rows: list[Row], fmt: str) -> dict[str, Row]:
     return found
 
 
+def _t3_format(labels: str) -> str:
+    """The format table 三's labels suggest: the rows only 2021 has, else 2019's single （六）其他处理 row."""
+    if re.search(r"逾期不补正|缴纳费用|收费通知", labels):
+        return "2021"
+    return "2019" if "其他处理" in labels else "2021"
+
+
 def build_t3(rows: list[Row]) -> dict | None:
     labels = "".join(label for row in rows for label in row.labels)
-    if re.search(r"逾期不补正|缴纳费用|收费通知", labels):
-        fmt = "2021"
-    elif re.search(r"其他处理", labels):
-        fmt = "2019"
-    else:
-        fmt = "2021"
-    found = _align_t3(rows, fmt)
+    found = _align_t3(rows, _t3_format(labels))
     if any(k.startswith("other.") for k in found):
         found.pop("other", None)  # with sub-rows, （六）其他处理 is a group header (its cells are empty)
     if len(found) < 2 or not any(len(r.values) >= 5 for r in found.values()):
@@ -461,7 +464,7 @@ def build_t2(rows: list[Row], labels: list[str]) -> tuple[dict | None, str | Non
             t2[key] = c[0] if c else None
     else:
         # 2019: [上一年项目数量, 本年增/减, 处理决定数量]; the count is the decision number.
-        for key in ("licensing", "other_services", "punishment", "coercion"):
+        for key in _T2_2019_DECISION_ROWS:
             c = cells(key, 3)
             t2[key] = c[2] if c else None
             t2[f"{key}_detail"] = c
@@ -516,12 +519,11 @@ def glued_table(kind: str, region: str) -> tuple[dict | None, str | None]:
                  "regulations": None, "normative_documents": None, "licensing": None, "punishment": None,
                  "coercion": None, "fees": None}
         if fmt == "2019":  # the keys build_t2 gives a 2019 table
-            table.update({k: None for k in ("other_services", "licensing_detail", "other_services_detail",
-                                            "punishment_detail", "coercion_detail", "fees_items", "procurement")})
+            table |= dict.fromkeys(["other_services", *(f"{k}_detail" for k in _T2_2019_DECISION_ROWS),
+                                    "fees_items", "procurement"])
         table["missing_rows"] = []
     elif kind == "t3":
-        # as build_t3 tells them: the 2021 rows that 2019 lacks, else the 2019 single row
-        t3_fmt = "2021" if re.search(r"逾期不补正|缴纳费用|收费通知", region) or "其他处理" not in region else "2019"
+        t3_fmt = _t3_format(region)
         table = {"format": t3_fmt, "rows": dict.fromkeys(T3_ROWS_2019 if t3_fmt == "2019" else T3_ROWS_2021),
                  "missing_rows": []}
     else:

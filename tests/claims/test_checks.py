@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from archive.claims import extract_claims
 
-from .builders import report_text, t2_html_2021, t2_text_2019, t3_html, t3_values, t4_html
+from .builders import (
+    GLUED_2021,
+    GLUED_T3,
+    GLUED_T4,
+    report_text,
+    t2_html_2021,
+    t2_text_2019,
+    t3_html,
+    t3_values,
+    t4_html,
+)
 
 T4_OK = [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
 NARRATIVE = "2024年，本局在政府信息公开目录主动公开政府信息10条。全年共收到政府信息公开申请4件。"
@@ -151,8 +161,6 @@ def test_checks_not_evaluable_when_tables_absent():
 
 
 def test_t2_h1_not_evaluable_when_table_two_is_unreadable():
-    from .test_tables import GLUED_2021
-
     result = extract_claims(report_text(t2=GLUED_2021))
     t2h1 = next(c for c in result["checks"] if c["id"] == "T2-H1")
     # null cells would pass "counts in ℕ" vacuously: an unreadable table is not evaluated
@@ -161,8 +169,6 @@ def test_t2_h1_not_evaluable_when_table_two_is_unreadable():
 
 
 def test_narrative_checks_not_evaluable_against_unreadable_tables():
-    from .test_tables import GLUED_T3, GLUED_T4
-
     result = extract_claims(report_text(t3=GLUED_T3, t4=GLUED_T4,
                                         narrative="全年共收到政府信息公开申请4件。本年度未发生行政复议、行政诉讼。"))
     checks = {c["id"]: c for c in result["checks"]}

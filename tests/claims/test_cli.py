@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from xxgk.commands.claims import claims
 
+from .builders import GLUED_2019, report_text
 from .test_seed import SEED
 
 
@@ -73,9 +74,6 @@ def test_registers_on_a_click_group():
 
 
 def test_summary_says_which_tables_are_read_unreadable_or_missing(tmp_path):
-    from .builders import report_text
-    from .test_tables import GLUED_2019
-
     report = tmp_path / "report.txt"
     report.write_text(report_text(t2=GLUED_2019), encoding="utf-8")
     result = CliRunner().invoke(claims, [str(report)])

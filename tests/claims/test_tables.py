@@ -9,6 +9,10 @@ from archive.claims.normalize import normalize
 from archive.claims.tables import T3_ROWS_2021, T4_GROUPS, parse_tables
 
 from .builders import (
+    GLUED_2019,
+    GLUED_2021,
+    GLUED_T3,
+    GLUED_T4,
     report_text,
     t2_html_2021,
     t2_text_2019,
@@ -177,12 +181,6 @@ def test_t2_2019_text_one_cell_per_line_with_trailing_pipe():
     assert t2["procurement"] == {"count": 3, "amount_yuan": 125000}
 
 
-# A copy that removed every separator: 表二's headers back to back, each label glued to its digits.
-GLUED_2021 = ("第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件2136"
-              "第二十条第(五)项信息内容本年处理决定数量行政许可48")
-GLUED_2019 = "信息内容本年新制作数量本年新公开数量对外公开总数量规章121规范性文件(注)909"
-
-
 @pytest.mark.parametrize(("glued", "fmt", "columns"), [
     (GLUED_2021, "2021", ["本年制发件数", "本年废止件数", "现行有效件数"]),
     (GLUED_2019, "2019", ["本年新制作数量", "本年新公开数量", "对外公开总数量"]),
@@ -205,13 +203,6 @@ def test_t2_with_glued_cells_is_present_and_unreadable(glued, fmt, columns):
 ], ids=["prose", "cut-after-headers", "spaced"])
 def test_t2_glued_reading_needs_glued_headers_and_rows(t2):
     assert _from_text(report_text(t2=t2))["t2"] is None
-
-
-GLUED_T3 = ("申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
-            "一、本年新收政府信息公开申请数量3000104二、上年结转政府信息公开申请数量0000000"
-            "三、本年度办理结果(一)予以公开2000103(二)部分公开1000001")
-GLUED_T4 = ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
-            "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计100010000000000")
 
 
 def test_t3_and_t4_with_glued_cells_are_present_and_unreadable():
