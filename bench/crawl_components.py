@@ -5,7 +5,7 @@ Runs `xxgk crawl` in this process with the functions below wrapped: each call's 
 and taken out of the component it ran inside, so `self` figures add up without counting a nested call twice
 (a batch commit runs inside whichever write filled the batch: it is the commit's, not that write's).
 What is not listed (Scrapy, Twisted, our spider callbacks' own lines and generator middlewares) is
-the process's CPU less their sum. The wrapper costs ~1 us a call; its calls are counted and printed.
+the process's CPU less their sum. The wrapper costs ~1.5 us a call (measured on an empty function); its calls are counted in the output.
 
 Used by `bench/crawl_catalog.py --components` (which prints the result beside bare Scrapy); alone:
 
